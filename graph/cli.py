@@ -1,0 +1,191 @@
+"""The casegraph command: build, validate, query, export and summarise the knowledge graph."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from casegraph.build import build as build_store
+from casegraph.errors import CasegraphError, InvalidData, UsageError
+from casegraph.export import FORMATS, export as export_store, export_format
+from casegraph.queries import named_query
+from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
+from casegraph.settings import Settings, get_settings
+from casegraph.sources import source_files
+from casegraph.store import CaseStore
+from casegraph.validate import Report, validate_files, validate_source
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[Path | None, typer.Option("--store", help="Store directory [default: CASEGRAPH_STORE or var/store].")]
+
+
+def _settings(store: Path | None = None) -> Settings:
+    base = get_settings()
+    return base.model_copy(update={"store": store}) if store else base
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn casegraph's errors into a message and an exit code, never a traceback."""
+    try:
+        yield
+    except InvalidData as error:
+        _print_report(error.report)
+        _fail(str(error), 1)
+    except CasegraphError as error:
+        _fail(str(error))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
+
+
+def _print_report(report: Report) -> None:
+    for violation in report.violations:
+        err.print(f"[red]✗[/] {violation.describe()}", highlight=False, soft_wrap=True)
+    checked = len(report.checked)
+    if report.conforms:
+        err.print(f"[green]✓[/] {checked} source{'s' if checked != 1 else ''} conform to the shapes")
+
+
+@app.command()
+def build(
+    sources: Annotated[Path | None, typer.Option(help="Directory of source files [default: the shipped sources].")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Validate every source document and build the store from them; refuse all of it on any violation."""
+    settings = _settings(store)
+    directory = sources or settings.sources
+    with _user_errors(), _progress() as progress:
+        task = progress.add_task("validating and loading", total=len(source_files(directory)))
+        result = build_store(directory, settings.store, settings.base, lambda _: progress.advance(task))
+    err.print(f"[green]✓[/] built {settings.store}: {len(result.sources)} sources, {result.triples} quads")
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Source files to check; none checks the store.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Check source files (or every source graph in the store) against the shapes; exit 1 on violations."""
+    settings = _settings(store)
+    with _user_errors():
+        report = _validate_files(files, settings) if files else _validate_store(settings)
+    _print_report(report)
+    if not report.conforms:
+        _fail(f"{len(report.violations)} violation(s) in {len(report.checked)} source(s)", 1)
+
+
+def _validate_files(files: list[Path], settings: Settings) -> Report:
+    with _progress() as progress:
+        task = progress.add_task("validating", total=len(files))
+        return validate_files(files, settings.base, lambda _: progress.advance(task))
+
+
+def _validate_store(settings: Settings) -> Report:
+    from casegraph.sources import SourceFile
+
+    store = CaseStore.open(settings.store, settings.base, read_only=True)
+    report = Report()
+    with _progress() as progress:
+        graphs = store.source_graphs()
+        task = progress.add_task("validating the store", total=len(graphs))
+        for graph in graphs:
+            quads = tuple(store.quads(graph)) + tuple(store.oxigraph.quads_for_pattern(graph, None, None, store.catalog))
+            report.extend(validate_source(SourceFile(settings.store, graph, quads), graph.value, settings.base))
+            progress.advance(task)
+    return report
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A .rq file, the name of a query in queries/, or SPARQL text.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(TABULAR_FORMATS + GRAPH_FORMATS)}.")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query over the union of all source graphs."""
+    settings = _settings(store)
+    with _user_errors():
+        if fmt not in TABULAR_FORMATS + GRAPH_FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(TABULAR_FORMATS + GRAPH_FORMATS)}")
+        result = CaseStore.open(settings.store, settings.base, read_only=True).query(_query_text(sparql))
+        if fmt == "table" and isinstance(result, ox.QuerySolutions):
+            _print_table(result, settings.base)
+        else:
+            write_result(result, fmt, sys.stdout.buffer)
+            sys.stdout.flush()
+
+
+def _query_text(argument: str) -> str:
+    path = Path(argument)
+    if path.suffix == ".rq" or path.is_file():
+        if not path.is_file():
+            raise UsageError(f"no query file {argument}")
+        return path.read_text(encoding="utf-8")
+    if argument.replace("-", "").isalnum():
+        return named_query(argument).text
+    return argument
+
+
+def _print_table(result: ox.QuerySolutions, base: str) -> None:
+    variables, values = rows(result, base)
+    table = Table(*variables, show_lines=False)
+    for row in values:
+        table.add_row(*row)
+    out.print(table)
+    err.print(f"{len(values)} row{'s' if len(values) != 1 else ''}")
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "trig",
+    graph: Annotated[str | None, typer.Option(help="One source graph: its IRI or short name.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole graph (quad formats keep each source's graph) or one source graph."""
+    settings = _settings(store)
+    with _user_errors():
+        chosen = export_format(fmt)
+        case_store = CaseStore.open(settings.store, settings.base, read_only=True)
+        named = case_store.graph(graph) if graph else None
+        if output is None:
+            export_store(case_store, chosen, sys.stdout.buffer, named)
+            sys.stdout.flush()
+            return
+        with output.open("wb") as handle:
+            export_store(case_store, chosen, handle, named)
+    err.print(f"[green]✓[/] wrote {output}")
+
+
+@app.command()
+def summary(store: StoreOption = None) -> None:
+    """Print what the store holds: its sources and how many of each kind of record."""
+    settings = _settings(store)
+    with _user_errors():
+        case_store = CaseStore.open(settings.store, settings.base, read_only=True)
+        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads")
+        _print_table(case_store.query(named_query("sources").text), settings.base)  # type: ignore[arg-type]
+        _print_table(case_store.query(named_query("records-by-class").text), settings.base)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    """Entry point for `python -m casegraph`."""
+    app()

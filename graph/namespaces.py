@@ -1,0 +1,52 @@
+"""The one place namespaces and prefixes are defined."""
+
+from functools import cache
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, DCTERMS, ClosedNamespace
+
+from casegraph.paths import ontology_files
+
+CG_IRI = "https://w3id.org/casegraph/ontology#"
+ONTOLOGY_IRI = "https://w3id.org/casegraph/ontology"
+SCHEMA = Namespace("https://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES: dict[str, str] = {
+    "cg": CG_IRI,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "foaf": str(FOAF),
+}
+
+
+@cache
+def _cg_terms() -> tuple[str, ...]:
+    graph = Graph()
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    return tuple(sorted({str(s)[len(CG_IRI):] for s in graph.subjects() if str(s).startswith(CG_IRI)}))
+
+
+@cache
+def cg() -> ClosedNamespace:
+    """The ontology's namespace, closed over the terms the Turtle defines: a typo fails loudly."""
+    return ClosedNamespace(URIRef(CG_IRI), list(_cg_terms()))
+
+
+def catalog_graph(base: str) -> str:
+    """IRI of the graph that describes every source document."""
+    return f"{base}graph/sources"
+
+
+def source_prefix(base: str) -> str:
+    """Namespace of source-document IRIs, which are also the names of their graphs."""
+    return f"{base}source/"

@@ -1,0 +1,34 @@
+"""The one place settings are defined: environment variables prefixed CASEGRAPH_."""
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casegraph.paths import sources_dir
+
+DEFAULT_BASE = "https://w3id.org/casegraph/"
+
+
+class Settings(BaseSettings):
+    """casegraph's settings; each can be set as CASEGRAPH_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="CASEGRAPH_", frozen=True)
+
+    base: str = Field(DEFAULT_BASE, description="Base IRI the relative IRIs of the data resolve against.")
+    store: Path = Field(Path("var/store"), description="Directory of the persistent Oxigraph store.")
+    sources: Path = Field(default_factory=sources_dir, description="Directory of the source documents (TriG).")
+
+    @field_validator("base")
+    @classmethod
+    def _base_ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")) or not value.endswith("/"):
+            raise ValueError(f"CASEGRAPH_BASE must be an http(s) IRI ending in '/', not {value!r}")
+        return value
+
+
+@cache
+def get_settings() -> Settings:
+    """The settings read from the environment, once."""
+    return Settings()

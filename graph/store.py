@@ -1,0 +1,94 @@
+"""The store: embedded Oxigraph, one named graph per source, queried as their union by default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+from casegraph.errors import NotFound, QueryError
+from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
+from casegraph.settings import DEFAULT_BASE
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+class CaseStore:
+    """An Oxigraph store holding the source graphs, the sources catalog and the ontology."""
+
+    def __init__(self, store: ox.Store, base: str = DEFAULT_BASE) -> None:
+        self.oxigraph = store
+        self.base = base
+
+    @classmethod
+    def open(cls, path: Path, base: str = DEFAULT_BASE, read_only: bool = False) -> CaseStore:
+        """Open the persistent store in a directory; it must have been built."""
+        if not (path / "CURRENT").is_file():
+            raise NotFound(f"no store at {path}: run `casegraph build` first")
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as error:
+            raise NotFound(f"the store at {path} cannot be opened: {error}") from None
+        return cls(store, base)
+
+    @classmethod
+    def in_memory(cls, base: str = DEFAULT_BASE) -> CaseStore:
+        """A store that lives in memory only."""
+        return cls(ox.Store(), base)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Bulk-load quads (not transactional; the build loads into a fresh directory)."""
+        self.oxigraph.bulk_extend(quads)
+
+    def query(self, text: str, **options: Any) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs, relative IRIs resolved against the base."""
+        options.setdefault("use_default_graph_as_union", True)
+        try:
+            return self.oxigraph.query(text, base_iri=self.base, prefixes=PREFIXES, **options)
+        except SyntaxError as error:
+            raise QueryError(f"the query is not valid SPARQL: {error}") from None
+
+    def source_graphs(self) -> list[ox.NamedNode]:
+        """The names of the source graphs, sorted."""
+        prefix = source_prefix(self.base)
+        names = (g for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
+        return sorted(names, key=lambda g: g.value)
+
+    def graph(self, name: str) -> ox.NamedNode:
+        """The named graph for a source IRI or short source name; NotFound if the store has none."""
+        iri = name if ":" in name else source_prefix(self.base) + name
+        known = {g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
+        if iri not in known:
+            raise NotFound(f"no graph {iri} in the store; known sources: {', '.join(self.source_names())}")
+        return ox.NamedNode(iri)
+
+    def source_names(self) -> list[str]:
+        """Short names of the source graphs."""
+        return [g.value.rsplit("/", 1)[-1] for g in self.source_graphs()]
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        """All quads, or those of one graph."""
+        return self.oxigraph.quads_for_pattern(None, None, None, graph)
+
+    def __len__(self) -> int:
+        return len(self.oxigraph)
+
+    def count(self, graph: ox.NamedNode) -> int:
+        """Number of triples in one graph."""
+        return sum(1 for _ in self.quads(graph))
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: ox.NamedNode | None = None) -> None:
+        """Write the whole dataset (quad formats) or one graph to a binary stream."""
+        self.oxigraph.dump(output, fmt, from_graph=graph, prefixes=PREFIXES)
+
+    @property
+    def catalog(self) -> ox.NamedNode:
+        """The graph describing every source document."""
+        return ox.NamedNode(catalog_graph(self.base))
+
+    @property
+    def ontology(self) -> ox.NamedNode:
+        """The graph holding the ontology."""
+        return ox.NamedNode(ONTOLOGY_IRI)

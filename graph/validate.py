@@ -1,0 +1,152 @@
+"""Validation of source documents against the SHACL shapes, with reports a documenter can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import RDF, BNode, Graph, URIRef
+from rdflib.term import Node
+
+from casegraph.errors import NotFound, SourceFileError
+from casegraph.namespaces import SH, catalog_graph
+from casegraph.paths import ontology_files, shapes_files
+from casegraph.settings import DEFAULT_BASE
+from casegraph.sources import SourceFile, read_source
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint: where (file, graph, focus node, path), what value, which rule, and why."""
+
+    file: str
+    graph: str
+    focus: str
+    path: str | None
+    value: str | None
+    constraint: str
+    shape: str
+    message: str
+
+    def describe(self) -> str:
+        """The violation as one readable paragraph."""
+        where = f"{self.focus}" + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value is not None else ""
+        return f"{self.file}: {where}{value}: {self.message} [{self.constraint}]"
+
+
+@dataclass
+class Report:
+    """The outcome of validating one or more source documents."""
+
+    violations: list[Violation] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """True when nothing broke a constraint."""
+        return not self.violations
+
+    def extend(self, other: Report) -> None:
+        """Add another report's findings to this one."""
+        self.violations.extend(other.violations)
+        self.checked.extend(other.checked)
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The SHACL shapes, parsed once; no shapes is an error, never a pass."""
+    graph = _parse_turtle(shapes_files())
+    if not any(graph.subjects(RDF.type, SH.NodeShape)):
+        raise NotFound("no SHACL node shapes found in shapes/; refusing to validate against nothing")
+    return graph
+
+
+@cache
+def ontology_graph() -> Graph:
+    """The ontology and its concept schemes, parsed once; mixed into the data for subclass targets."""
+    return _parse_turtle(ontology_files())
+
+
+def _parse_turtle(paths: Iterable[Path]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def validate_file(path: Path, base: str = DEFAULT_BASE) -> Report:
+    """Validate one source file: its layout, then its graph against the shapes."""
+    try:
+        source = read_source(path, base)
+    except SourceFileError as error:
+        return Report([_layout_violation(error)], [str(path)])
+    return validate_source(source, str(path), base)
+
+
+def validate_files(
+    paths: Iterable[Path], base: str = DEFAULT_BASE, progress: Callable[[Path], None] | None = None
+) -> Report:
+    """Validate several source files and gather every violation."""
+    report = Report()
+    for path in paths:
+        report.extend(validate_file(path, base))
+        if progress:
+            progress(path)
+    return report
+
+
+def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) -> Report:
+    """Validate the facts of one source document, together with its catalog description."""
+    data = _to_rdflib(source.quads, source.graph, base)
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
+    )
+    violations = [] if conforms else _violations(results, label, source.graph.value)
+    return Report(sorted(violations, key=_sort_key), [label])
+
+
+def _to_rdflib(quads: Iterable[ox.Quad], graph: ox.NamedNode, base: str) -> Graph:
+    catalog = ox.NamedNode(catalog_graph(base))
+    triples = [q.triple for q in quads if q.graph_name == graph or (q.graph_name == catalog and q.subject == graph)]
+    data = Graph()
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return data
+
+
+def _violations(results: Graph, label: str, graph: str) -> list[Violation]:
+    return [_violation(results, result, label, graph) for result in results.subjects(SH.resultSeverity, SH.Violation)]
+
+
+def _violation(results: Graph, result: Node, label: str, graph: str) -> Violation:
+    def one(predicate: URIRef) -> str | None:
+        value = results.value(result, predicate)
+        return None if value is None else _show(value)
+
+    component = one(SH.sourceConstraintComponent) or ""
+    return Violation(
+        file=label,
+        graph=graph,
+        focus=one(SH.focusNode) or "",
+        path=one(SH.resultPath),
+        value=one(SH.value),
+        constraint=component.rsplit("#", 1)[-1],
+        shape=one(SH.sourceShape) or "",
+        message=one(SH.resultMessage) or "breaks a shape constraint",
+    )
+
+
+def _show(term: Node) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _layout_violation(error: SourceFileError) -> Violation:
+    return Violation(error.file, "", "", None, None, "SourceFileLayout", "", error.message)
+
+
+def _sort_key(violation: Violation) -> tuple[str, str, str]:
+    return (violation.focus, violation.path or "", violation.constraint)
