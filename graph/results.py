@@ -45,9 +45,10 @@ def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, base
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.NamedNode):
-        if term.value.startswith(base):
-            return "<" + term.value[len(base):] + ">"
+        # Prefixes first: the vocabulary's namespace may lie under the data's base.
         for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace):
                 return f"{prefix}:{term.value[len(namespace):]}"
+        if term.value.startswith(base):
+            return "<" + term.value[len(base):] + ">"
     return str(term)

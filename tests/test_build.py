@@ -1,0 +1,140 @@
+"""The build: every source validated, then loaded; bad data refused with a report, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from casegraph.build import build
+from casegraph.errors import InvalidData, NotFound
+from casegraph.paths import sources_dir
+from casegraph.store import CaseStore
+from conftest import BASE
+
+CG = "https://w3id.org/casegraph/ontology#"
+
+PREFIXES = """\
+@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+CATALOG = """
+<graph/sources> {
+  <source/extra> a cg:SourceDocument ; skos:prefLabel "Extra"@en ; dcterms:title "Extra"@en ;
+     dcterms:publisher <organisation/extra-publisher> ; cg:sourceKind cg:source-news-release ;
+     cg:addressStatus cg:address-unconfirmed .
+}
+"""
+PUBLISHER = """
+  <organisation/extra-publisher> a cg:NonGovernmentalOrganisation ; skos:prefLabel "Extra publisher"@en ;
+     cg:source <source/extra> .
+"""
+
+
+def sources_with(tmp_path: Path, name: str, text: str) -> Path:
+    """A copy of the shipped sources plus one more file."""
+    directory = tmp_path / "sources"
+    shutil.copytree(sources_dir(), directory)
+    (directory / name).write_text(text, encoding="utf-8")
+    return directory
+
+
+def test_the_store_holds_one_graph_per_source_plus_catalog_and_ontology(store: CaseStore) -> None:
+    names = {g.value for g in store.oxigraph.named_graphs()}
+    assert names == {
+        BASE + "source/hrw-ikram-nurmehmet",
+        BASE + "source/uscirf-gulmira-imin",
+        BASE + "graph/sources",
+        "https://w3id.org/casegraph/ontology",
+    }
+    assert store.source_names() == ["hrw-ikram-nurmehmet", "uscirf-gulmira-imin"]
+
+
+def test_the_default_graph_is_the_union_of_the_sources(store: CaseStore) -> None:
+    # The court is described by both sources; the union sees both descriptions.
+    result = store.query("SELECT ?g WHERE { GRAPH ?g { <court/urumqi-intermediate-peoples-court> a cg:Court } }")
+    assert {s["g"].value for s in result} == {BASE + "source/hrw-ikram-nurmehmet", BASE + "source/uscirf-gulmira-imin"}
+    assert bool(store.query("ASK { <person/gulmira-imin> cg:birthPlace <place/aksu> }"))
+
+
+def test_the_store_persists_and_reopens(store_dir: Path) -> None:
+    reopened = CaseStore.open(store_dir, BASE, read_only=True)
+    assert len(reopened) > 1000
+
+
+def test_opening_a_missing_store_says_to_build(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="casegraph build"):
+        CaseStore.open(tmp_path / "nothing")
+
+
+def test_invalid_data_is_refused_with_file_node_path_and_constraint(tmp_path: Path) -> None:
+    text = PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + """
+  <person/nobody> a cg:Person ; cg:source <source/extra> .
+}
+"""
+    directory = sources_with(tmp_path, "extra.trig", text)
+    with pytest.raises(InvalidData) as caught:
+        build(directory, tmp_path / "store", BASE)
+    (violation,) = caught.value.report.violations
+    assert violation.file.endswith("extra.trig")
+    assert violation.focus == BASE + "person/nobody"
+    assert violation.path == "http://www.w3.org/2004/02/skos/core#prefLabel"
+    assert violation.constraint == "MinCountConstraintComponent"
+    assert violation.message
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_refused_build_leaves_the_previous_store_intact(tmp_path: Path) -> None:
+    target = tmp_path / "store"
+    build(sources_dir(), target, BASE)
+    before = len(CaseStore.open(target, BASE, read_only=True))
+    bad = PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + "  <person/x> a cg:Person ; skos:prefLabel \"X\"@en .\n}\n"
+    with pytest.raises(InvalidData):
+        build(sources_with(tmp_path, "extra.trig", bad), target, BASE)
+    assert len(CaseStore.open(target, BASE, read_only=True)) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(PREFIXES + "<person/a> a cg:Person .", "outside any named graph", id="default-graph"),
+        pytest.param(PREFIXES + CATALOG + "<source/extra> { <person/a> a cg:Person ; cg:source <source/hrw-ikram-nurmehmet> . }",
+                     "must cite that source", id="cites-another-source"),
+        pytest.param(PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + "}\n<source/other> { <a> <b> <c> . }",
+                     "exactly one source graph", id="two-source-graphs"),
+        pytest.param(PREFIXES + CATALOG + "<graph/sources> { <source/hrw-ikram-nurmehmet> dcterms:title \"x\"@en . }"
+                     "<source/extra> {" + PUBLISHER + "}", "may describe only its own source", id="rewrites-another-catalog-entry"),
+        pytest.param(PREFIXES + "<source/extra> {" + PUBLISHER + "}", "must describe", id="no-catalog-entry"),
+        pytest.param(PREFIXES + CATALOG + "<elsewhere/extra> {" + PUBLISHER + "}", "must be named by an IRI under", id="graph-outside-sources"),
+        pytest.param(PREFIXES + "<source/extra> { <a> <b> ", "line 4", id="syntax-error-with-position"),
+    ],
+)
+def test_malformed_source_files_are_refused(tmp_path: Path, text: str, expected: str) -> None:
+    directory = sources_with(tmp_path, "extra.trig", text)
+    with pytest.raises(InvalidData) as caught:
+        build(directory, tmp_path / "store", BASE)
+    messages = [v.message for v in caught.value.report.violations]
+    assert any(expected in m for m in messages), messages
+    assert all(v.file.endswith("extra.trig") for v in caught.value.report.violations)
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_source_declared_twice_is_refused(tmp_path: Path) -> None:
+    copy = (sources_dir() / "hrw-ikram-nurmehmet.trig").read_text(encoding="utf-8")
+    with pytest.raises(InvalidData) as caught:
+        build(sources_with(tmp_path, "zz-copy.trig", copy), tmp_path / "store", BASE)
+    assert any("already declared" in v.message for v in caught.value.report.violations)
+
+
+def test_the_base_is_configurable(tmp_path: Path) -> None:
+    base = "http://localhost:8000/"
+    build(sources_dir(), tmp_path / "store", base)
+    store = CaseStore.open(tmp_path / "store", base, read_only=True)
+    assert bool(store.query("ASK { <person/gulmira-imin> a cg:Person }"))
+    subject = ox.NamedNode(base + "person/gulmira-imin")
+    assert any(True for _ in store.oxigraph.quads_for_pattern(subject, None, None))
+    assert not any(q.subject.value.startswith("https://w3id.org/casegraph/person/") for q in store.quads()
+                   if isinstance(q.subject, ox.NamedNode))

@@ -1,0 +1,127 @@
+"""The casegraph command, run as a user runs it: a real process, its output, its exit code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casegraph.paths import sources_dir
+
+COMMAND = [sys.executable, "-m", "casegraph"]
+
+
+def run(*args: str, store: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CASEGRAPH_STORE": str(store), "COLUMNS": "200", **(env or {})}
+    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, env=environment, timeout=120, check=False)
+
+
+def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_build_then_summary(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    built = run("build", store=store)
+    assert built.returncode == 0, built.stderr
+    assert "2 sources" in built.stderr
+    summary = run("summary", store=store)
+    assert summary.returncode == 0, summary.stderr
+    assert "Gulmira Imin" in summary.stdout and "Human Rights Watch" in summary.stdout
+
+
+def test_build_refuses_bad_data_and_names_file_node_and_rule(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    shutil.copytree(sources_dir(), sources)
+    text = (sources / "uscirf-gulmira-imin.trig").read_text(encoding="utf-8")
+    (sources / "uscirf-gulmira-imin.trig").write_text(
+        text.replace('cg:birthDate "1978"^^xsd:gYear', 'cg:birthDate "born 1978"'), encoding="utf-8")
+    result = run("build", "--sources", str(sources), store=tmp_path / "store")
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "uscirf-gulmira-imin.trig" in result.stderr
+    assert "person/gulmira-imin" in result.stderr and "birthDate" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not (tmp_path / "store").exists()
+
+
+def test_validate_files_and_store(tmp_path: Path, store_dir: Path) -> None:
+    files = sorted(str(p) for p in sources_dir().glob("*.trig"))
+    assert run("validate", *files, store=store_dir).returncode == 0
+    whole = run("validate", store=store_dir)
+    assert whole.returncode == 0, whole.stderr
+    assert "2 sources conform" in whole.stderr
+
+
+def test_validate_a_bad_file_exits_non_zero_with_a_report(tmp_path: Path, store_dir: Path) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text((sources_dir() / "hrw-ikram-nurmehmet.trig").read_text(encoding="utf-8")
+                   .replace('cg:reportedAge 33', 'cg:reportedAge "thirty-three"'), encoding="utf-8")
+    result = run("validate", str(bad), store=store_dir)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "bad.trig" in result.stderr and "person/ikram-nurmehmet" in result.stderr and "reportedAge" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml", "table"])
+def test_query_output_formats(store_dir: Path, fmt: str) -> None:
+    text = "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }"
+    result = run("query", text, "--format", fmt, store=store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Gulmira Imin" in result.stdout
+    if fmt == "json":
+        assert json.loads(result.stdout)["results"]["bindings"][0]["name"]["value"] == "Gulmira Imin"
+    if fmt == "csv":
+        assert list(csv.reader(io.StringIO(result.stdout))) == [["name"], ["Gulmira Imin"]]
+
+
+def test_query_from_a_file_and_construct_as_turtle(tmp_path: Path, store_dir: Path) -> None:
+    query = tmp_path / "courts.rq"
+    query.write_text("CONSTRUCT { ?c a cg:Court } WHERE { ?c a cg:Court }", encoding="utf-8")
+    result = run("query", str(query), "--format", "turtle", store=store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "urumqi-intermediate-peoples-court" in result.stdout and "cg:Court" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "SELECT ?x WHERE { ?x a }"], "not valid SPARQL"),
+        (["query", "no-such-named-query"], "no query named"),
+        (["query", "missing.rq"], "no query file"),
+        (["query", "ASK {}", "--format", "html"], "unknown format"),
+        (["export", "--format", "yaml"], "unknown format"),
+        (["export", "--graph", "nope"], "no graph"),
+    ],
+)
+def test_user_mistakes_get_a_message_not_a_traceback(store_dir: Path, args: list[str], message: str) -> None:
+    result = run(*args, store=store_dir)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert_no_traceback(result)
+
+
+def test_a_missing_store_says_to_build(tmp_path: Path) -> None:
+    result = run("query", "ASK {}", store=tmp_path / "none")
+    assert result.returncode == 2 and "casegraph build" in result.stderr
+
+
+def test_export_to_a_file_and_one_source(tmp_path: Path, store_dir: Path) -> None:
+    output = tmp_path / "gulmira.nq"
+    result = run("export", "--format", "nquads", "--graph", "uscirf-gulmira-imin", "--output", str(output), store=store_dir)
+    assert result.returncode == 0, result.stderr
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert lines and all(line.endswith("<https://w3id.org/casegraph/source/uscirf-gulmira-imin> .") for line in lines)
+
+
+def test_an_invalid_base_setting_is_reported(store_dir: Path) -> None:
+    result = run("query", "ASK {}", store=store_dir, env={"CASEGRAPH_BASE": "not-an-iri"})
+    assert result.returncode != 0
+    assert "CASEGRAPH_BASE" in result.stderr
