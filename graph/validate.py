@@ -119,7 +119,9 @@ def _to_rdflib(quads: Iterable[ox.Quad], graph: ox.NamedNode, base: str) -> Grap
 
 
 def _violations(results: Graph, label: str, graph: str) -> list[Violation]:
-    return [_violation(results, result, label, graph) for result in results.subjects(SH.resultSeverity, SH.Violation)]
+    # Only the report's own results: the sh:detail results nested under an sh:node failure repeat them.
+    found = (r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result))
+    return [_violation(results, r, label, graph) for r in found if (r, SH.resultSeverity, SH.Violation) in results]
 
 
 def _violation(results: Graph, result: Node, label: str, graph: str) -> Violation:
