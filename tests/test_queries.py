@@ -1,0 +1,97 @@
+"""The competency questions: each named query's result equals the expected result stored beside it."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.query import Result
+
+from casegraph.build import load
+from casegraph.paths import sources_dir
+from casegraph.queries import NamedQuery, load_queries, named_query
+from casegraph.sources import read_source
+from casegraph.store import CaseStore
+from conftest import BASE
+
+EXPECTED = Path(__file__).parent / "expected"
+QUERIES = load_queries()
+
+
+def bindings(result: Result) -> Counter[tuple[tuple[str, object], ...]]:
+    """A SELECT result as an unordered multiset of rows."""
+    return Counter(tuple(sorted((str(k), v) for k, v in row.asdict().items())) for row in result)
+
+
+def as_rdflib(result: ox.QuerySolutions | ox.QueryBoolean) -> Result:
+    buffer = io.BytesIO()
+    result.serialize(buffer, ox.QueryResultsFormat.JSON)
+    return Result.parse(io.BytesIO(buffer.getvalue()), format="json")
+
+
+def expected_file(query: NamedQuery) -> Path:
+    return next(EXPECTED.glob(f"{query.name}.*"))
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_query_gives_its_expected_result(store: CaseStore, query: NamedQuery) -> None:
+    actual, expected = store.query(query.text), expected_file(query)
+    if isinstance(actual, ox.QueryTriples):
+        graph = Graph()
+        graph.parse(data=ox.serialize(actual, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        assert isomorphic(graph, Graph().parse(expected, format="turtle"))
+    elif isinstance(actual, ox.QueryBoolean):
+        assert bool(actual) == Result.parse(io.BytesIO(expected.read_bytes()), format="json").askAnswer
+    else:
+        got, want = as_rdflib(actual), Result.parse(io.BytesIO(expected.read_bytes()), format="json")
+        assert [str(v) for v in got.vars or []] == [str(v) for v in want.vars or []]
+        assert bindings(got) == bindings(want)
+
+
+def test_every_query_has_a_title_a_description_and_an_expected_result() -> None:
+    assert len(QUERIES) >= 15
+    for query in QUERIES:
+        assert query.title and query.description, query.name
+    assert sorted(p.stem for p in EXPECTED.iterdir()) == sorted(q.name for q in QUERIES)
+
+
+def test_all_three_query_forms_are_covered(store: CaseStore) -> None:
+    kinds = {type(store.query(q.text)) for q in QUERIES}
+    assert kinds == {ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples}
+
+
+def store_with(tmp_path: Path, extra: str) -> CaseStore:
+    """An in-memory store of the shipped sources plus one more source document."""
+    path = tmp_path / "extra.trig"
+    path.write_text(extra, encoding="utf-8")
+    store = CaseStore.in_memory(BASE)
+    load(store, [read_source(p, BASE) for p in [*sorted(sources_dir().glob("*.trig")), path]])
+    return store
+
+
+EXTRA = """@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<graph/sources> { <source/extra> a cg:SourceDocument ; dcterms:title "Extra"@en . }
+<source/extra> { BODY }
+"""
+
+
+def test_a_second_birth_year_shows_as_a_disagreement_with_both_sources(tmp_path: Path) -> None:
+    store = store_with(tmp_path, EXTRA.replace("BODY", '<person/gulmira-imin> cg:birthDate "1979"^^xsd:gYear ; cg:source <source/extra> .'))
+    rows = [r for r in store.query(named_query("source-disagreements").text) if r["property"].value == "birth date"]
+    assert [(r["value"].value, r["source"].value, r["otherValue"].value, r["otherSource"].value) for r in rows] == [
+        ("1979", BASE + "source/extra", "1978", BASE + "source/uscirf-gulmira-imin")
+    ]
+
+
+def test_a_stated_link_would_relate_gulmira_imin_and_tahir_imin(tmp_path: Path) -> None:
+    ask = named_query("gulmira-imin-and-tahir-imin-related").text
+    linked = store_with(tmp_path, EXTRA.replace("BODY", "<person/tahir-imin-business-partner-1> cg:spouse <person/gulmira-imin> ."))
+    assert bool(linked.query(ask)), "one shared relationship must count as a link"
