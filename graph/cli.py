@@ -181,8 +181,12 @@ def summary(store: StoreOption = None) -> None:
     settings = _settings(store)
     with _user_errors():
         case_store = CaseStore.open(settings.store, settings.base, read_only=True)
-        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads")
-        _print_table(case_store.query(named_query("sources").text), settings.base)  # type: ignore[arg-type]
+        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads\n")
+        _, sources = rows(case_store.query(named_query("sources").text), settings.base)  # type: ignore[arg-type]
+        for source, title, publisher, issued, kind, address, statements in sources:
+            out.print(f"{source} {publisher}, {issued or 'undated'}: \u201c{title}\u201d "
+                      f"({kind}; address {address}): {statements} statements", highlight=False)
+        out.print()
         _print_table(case_store.query(named_query("records-by-class").text), settings.base)  # type: ignore[arg-type]
 
 
