@@ -91,7 +91,7 @@ FACTS: list[tuple[str, str, str]] = [
     ("foreign-ties-campaign-ongoing", HRW, '<policy/foreign-ties-punishable> schema:description ?d FILTER(CONTAINS(?d, "ongoing"))'),
     ("tahir-imin-us-based-uyghur-activist-42", HRW, '<person/tahir-imin> cg:basedIn <place/united-states> ; cg:occupation "activist"@en ; cg:ethnicity cg:ethnicity-uyghur ; cg:reportedAge 42'),
     ("tahir-imin-said-so-in-2024", HRW, '?s cg:speaker <person/tahir-imin> ; cg:date "2024"^^xsd:gYear'),
-    ("six-business-partners", HRW, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { <person/tahir-imin> cg:businessPartner ?p . ?p a cg:UnidentifiedPerson } HAVING (?n = 6)"),
+    ("six-business-partners", HRW, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { <person/tahir-imin> cg:businessPartner ?p . ?p a cg:UnidentifiedPerson } HAVING (COUNT(DISTINCT ?p) = 6)"),
     ("partners-12-to-15-years-for-separatism-by-urumqi-court", HRW, '?v cg:concerns <person/tahir-imin-business-partner-3> ; cg:court <court/urumqi-intermediate-peoples-court> ; cg:accordingTo <person/tahir-imin> ; cg:charge/skos:prefLabel "separatism"@en ; cg:sentence ?s . ?s cg:minimumTerm "P12Y"^^xsd:yearMonthDuration ; cg:maximumTerm "P15Y"^^xsd:yearMonthDuration'),
     ("because-of-association-with-him", HRW, '?v cg:concerns <person/tahir-imin-business-partner-1> ; cg:statedReason "because of their association with Tahir Imin"@en'),
     ("wang-governments-should-confront", HRW, '?s cg:speaker <person/maya-wang> ; cg:concerns <person/tahir-imin-business-partner-6> ; schema:description ?d FILTER(CONTAINS(?d, "confront"))'),
