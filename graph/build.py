@@ -14,7 +14,7 @@ from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
 from casegraph.sources import SourceFile, read_source, source_files
 from casegraph.store import CaseStore
-from casegraph.validate import Report, _layout_violation, validate_source
+from casegraph.validate import Report, layout_violation, validate_source
 
 Step = Callable[[str], None]
 
@@ -29,16 +29,17 @@ class BuildResult:
 
 def read_and_validate(directory: Path, base: str, step: Step | None = None) -> tuple[list[SourceFile], Report]:
     """Read and validate every source file of a directory; the report holds every violation found."""
-    report, sources, seen = Report(), [], {}
+    report, sources, seen = Report(), [], dict[str, str]()
     for path in source_files(directory):
         try:
             source = read_source(path, base)
         except SourceFileError as error:
-            report.extend(Report([_layout_violation(error)], [str(path)]))
+            report.extend(Report([layout_violation(error)], [str(path)]))
             continue
         if source.graph.value in seen:
-            error = SourceFileError(str(path), f"declares {source.graph.value}, already declared by {seen[source.graph.value]}")
-            report.extend(Report([_layout_violation(error)], [str(path)]))
+            first = seen[source.graph.value]
+            duplicate = SourceFileError(str(path), f"declares {source.graph.value}, already declared by {first}")
+            report.extend(Report([layout_violation(duplicate)], [str(path)]))
             continue
         seen[source.graph.value] = str(path)
         report.extend(validate_source(source, str(path), base))

@@ -16,13 +16,14 @@ from rich.table import Table
 
 from casegraph.build import build as build_store
 from casegraph.errors import CasegraphError, InvalidData, UsageError
-from casegraph.export import FORMATS, export as export_store, export_format
+from casegraph.export import FORMATS, export_format
+from casegraph.export import export as export_store
 from casegraph.queries import named_query
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.settings import Settings, get_settings
 from casegraph.sources import source_files
 from casegraph.store import CaseStore
-from casegraph.validate import Report, validate_files, validate_source
+from casegraph.validate import Report, validate_files, validate_store
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 out = Console()
@@ -100,18 +101,10 @@ def _validate_files(files: list[Path], settings: Settings) -> Report:
 
 
 def _validate_store(settings: Settings) -> Report:
-    from casegraph.sources import SourceFile
-
     store = CaseStore.open(settings.store, settings.base, read_only=True)
-    report = Report()
     with _progress() as progress:
-        graphs = store.source_graphs()
-        task = progress.add_task("validating the store", total=len(graphs))
-        for graph in graphs:
-            quads = tuple(store.quads(graph)) + tuple(store.oxigraph.quads_for_pattern(graph, None, None, store.catalog))
-            report.extend(validate_source(SourceFile(settings.store, graph, quads), graph.value, settings.base))
-            progress.advance(task)
-    return report
+        task = progress.add_task("validating the store", total=len(store.source_graphs()))
+        return validate_store(store, lambda _: progress.advance(task))
 
 
 @app.command()
@@ -182,12 +175,12 @@ def summary(store: StoreOption = None) -> None:
     with _user_errors():
         case_store = CaseStore.open(settings.store, settings.base, read_only=True)
         out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads\n")
-        _, sources = rows(case_store.query(named_query("sources").text), settings.base)  # type: ignore[arg-type]
+        _, sources = rows(case_store.select(named_query("sources").text), settings.base)
         for source, title, publisher, issued, kind, address, statements in sources:
             out.print(f"{source} {publisher}, {issued or 'undated'}: \u201c{title}\u201d "
                       f"({kind}; address {address}): {statements} statements", highlight=False)
         out.print()
-        _print_table(case_store.query(named_query("records-by-class").text), settings.base)  # type: ignore[arg-type]
+        _print_table(case_store.select(named_query("records-by-class").text), settings.base)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ EXTERNAL_TERMS: dict[str, dict[str, str]] = {
 def derive_context(ontology: Graph) -> dict[str, Any]:
     """Build the context: prefixes, one term per ontology class and property, and the external terms."""
     terms: dict[str, Any] = {"id": "@id", "type": "@type", **PREFIXES}
-    for subject in sorted(set(ontology.subjects(RDF.type, None))):
+    for subject in sorted(set(ontology.subjects(RDF.type, None)), key=str):
         iri = str(subject)
         if iri.startswith(CG_IRI) and "-" not in iri:
             definition = _term(ontology, subject)

@@ -3,7 +3,7 @@
 from functools import cache
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD, DCTERMS, ClosedNamespace
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
 from casegraph.paths import ontology_files
 

@@ -50,6 +50,13 @@ class CaseStore:
         except SyntaxError as error:
             raise QueryError(f"the query is not valid SPARQL: {error}") from None
 
+    def select(self, text: str) -> ox.QuerySolutions:
+        """Run a SELECT query; QueryError if the text is another form of query."""
+        result = self.query(text)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
+
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
         prefix = source_prefix(self.base)
@@ -71,6 +78,10 @@ class CaseStore:
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         """All quads, or those of one graph."""
         return self.oxigraph.quads_for_pattern(None, None, None, graph)
+
+    def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """A source's facts and its description in the catalog: what validation of that source needs."""
+        return [*self.quads(graph), *self.oxigraph.quads_for_pattern(graph, None, None, self.catalog)]
 
     def __len__(self) -> int:
         return len(self.oxigraph)

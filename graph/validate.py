@@ -17,6 +17,7 @@ from casegraph.namespaces import SH, catalog_graph
 from casegraph.paths import ontology_files, shapes_files
 from casegraph.settings import DEFAULT_BASE
 from casegraph.sources import SourceFile, read_source
+from casegraph.store import CaseStore
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def validate_file(path: Path, base: str = DEFAULT_BASE) -> Report:
     try:
         source = read_source(path, base)
     except SourceFileError as error:
-        return Report([_layout_violation(error)], [str(path)])
+        return Report([layout_violation(error)], [str(path)])
     return validate_source(source, str(path), base)
 
 
@@ -108,6 +109,17 @@ def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) ->
     )
     violations = [] if conforms else _violations(results, label, source.graph.value)
     return Report(sorted(violations, key=_sort_key), [label])
+
+
+def validate_store(store: CaseStore, progress: Callable[[str], None] | None = None) -> Report:
+    """Validate every source graph held in a store."""
+    report = Report()
+    for graph in store.source_graphs():
+        source = SourceFile(Path(graph.value), graph, tuple(store.source_quads(graph)))
+        report.extend(validate_source(source, graph.value, store.base))
+        if progress:
+            progress(graph.value)
+    return report
 
 
 def _to_rdflib(quads: Iterable[ox.Quad], graph: ox.NamedNode, base: str) -> Graph:
@@ -146,7 +158,8 @@ def _show(term: Node) -> str:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
 
 
-def _layout_violation(error: SourceFileError) -> Violation:
+def layout_violation(error: SourceFileError) -> Violation:
+    """A source file's layout problem, reported like a shape violation."""
     return Violation(error.file, "", "", None, None, "SourceFileLayout", "", error.message)
 
 

@@ -34,6 +34,11 @@ PUBLISHER = """
 """
 
 
+def extra_source(body: str) -> str:
+    """A source file for <source/extra> whose graph holds its publisher and the given body."""
+    return PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + body + "}\n"
+
+
 def sources_with(tmp_path: Path, name: str, text: str) -> Path:
     """A copy of the shipped sources plus one more file."""
     directory = tmp_path / "sources"
@@ -71,11 +76,7 @@ def test_opening_a_missing_store_says_to_build(tmp_path: Path) -> None:
 
 
 def test_invalid_data_is_refused_with_file_node_path_and_constraint(tmp_path: Path) -> None:
-    text = PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + """
-  <person/nobody> a cg:Person ; cg:source <source/extra> .
-}
-"""
-    directory = sources_with(tmp_path, "extra.trig", text)
+    directory = sources_with(tmp_path, "extra.trig", extra_source("  <person/nobody> a cg:Person ; cg:source <source/extra> .\n"))
     with pytest.raises(InvalidData) as caught:
         build(directory, tmp_path / "store", BASE)
     (violation,) = caught.value.report.violations
@@ -91,7 +92,7 @@ def test_a_refused_build_leaves_the_previous_store_intact(tmp_path: Path) -> Non
     target = tmp_path / "store"
     build(sources_dir(), target, BASE)
     before = len(CaseStore.open(target, BASE, read_only=True))
-    bad = PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + "  <person/x> a cg:Person ; skos:prefLabel \"X\"@en .\n}\n"
+    bad = extra_source('  <person/x> a cg:Person ; skos:prefLabel "X"@en .\n')
     with pytest.raises(InvalidData):
         build(sources_with(tmp_path, "extra.trig", bad), target, BASE)
     assert len(CaseStore.open(target, BASE, read_only=True)) == before
@@ -103,12 +104,12 @@ def test_a_refused_build_leaves_the_previous_store_intact(tmp_path: Path) -> Non
         pytest.param(PREFIXES + "<person/a> a cg:Person .", "outside any named graph", id="default-graph"),
         pytest.param(PREFIXES + CATALOG + "<source/extra> { <person/a> a cg:Person ; cg:source <source/hrw-ikram-nurmehmet> . }",
                      "must cite that source", id="cites-another-source"),
-        pytest.param(PREFIXES + CATALOG + "<source/extra> {" + PUBLISHER + "}\n<source/other> { <a> <b> <c> . }",
-                     "exactly one source graph", id="two-source-graphs"),
-        pytest.param(PREFIXES + CATALOG + "<graph/sources> { <source/hrw-ikram-nurmehmet> dcterms:title \"x\"@en . }"
-                     "<source/extra> {" + PUBLISHER + "}", "may describe only its own source", id="rewrites-another-catalog-entry"),
+        pytest.param(extra_source("") + "<source/other> { <a> <b> <c> . }", "exactly one source graph", id="two-source-graphs"),
+        pytest.param(extra_source("") + '<graph/sources> { <source/hrw-ikram-nurmehmet> dcterms:title "x"@en . }',
+                     "may describe only its own source", id="rewrites-another-catalog-entry"),
         pytest.param(PREFIXES + "<source/extra> {" + PUBLISHER + "}", "must describe", id="no-catalog-entry"),
-        pytest.param(PREFIXES + CATALOG + "<elsewhere/extra> {" + PUBLISHER + "}", "must be named by an IRI under", id="graph-outside-sources"),
+        pytest.param(extra_source("").replace("<source/extra> {", "<elsewhere/extra> {"), "must be named by an IRI under",
+                     id="graph-outside-sources"),
         pytest.param(PREFIXES + "<source/extra> { <a> <b> ", "line 4", id="syntax-error-with-position"),
     ],
 )
@@ -138,3 +139,19 @@ def test_the_base_is_configurable(tmp_path: Path) -> None:
     assert any(True for _ in store.oxigraph.quads_for_pattern(subject, None, None))
     assert not any(q.subject.value.startswith("https://w3id.org/casegraph/person/") for q in store.quads()
                    if isinstance(q.subject, ox.NamedNode))
+
+
+def test_validating_a_store_finds_data_that_bypassed_the_build(tmp_path: Path) -> None:
+    from casegraph.build import load
+    from casegraph.sources import read_source
+    from casegraph.validate import validate_store
+
+    path = tmp_path / "extra.trig"
+    path.write_text(extra_source("  <person/x> a cg:Person ; cg:source <source/extra> .\n"), encoding="utf-8")
+    store = CaseStore.in_memory(BASE)
+    load(store, [read_source(p, BASE) for p in [*sorted(sources_dir().glob("*.trig")), path]])
+    report = validate_store(store)
+    assert report.checked == [BASE + "source/extra", BASE + "source/hrw-ikram-nurmehmet", BASE + "source/uscirf-gulmira-imin"]
+    assert [(v.graph, v.focus, v.constraint) for v in report.violations] == [
+        (BASE + "source/extra", BASE + "person/x", "MinCountConstraintComponent")
+    ]

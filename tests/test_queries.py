@@ -84,7 +84,8 @@ EXTRA = """@prefix cg: <https://w3id.org/casegraph/ontology#> .
 
 
 def test_a_second_birth_year_shows_as_a_disagreement_with_both_sources(tmp_path: Path) -> None:
-    store = store_with(tmp_path, EXTRA.replace("BODY", '<person/gulmira-imin> cg:birthDate "1979"^^xsd:gYear ; cg:source <source/extra> .'))
+    claim = '<person/gulmira-imin> cg:birthDate "1979"^^xsd:gYear ; cg:source <source/extra> .'
+    store = store_with(tmp_path, EXTRA.replace("BODY", claim))
     rows = [r for r in store.query(named_query("source-disagreements").text) if r["property"].value == "birth date"]
     assert [(r["value"].value, r["source"].value, r["otherValue"].value, r["otherSource"].value) for r in rows] == [
         ("1979", BASE + "source/extra", "1978", BASE + "source/uscirf-gulmira-imin")
@@ -93,5 +94,6 @@ def test_a_second_birth_year_shows_as_a_disagreement_with_both_sources(tmp_path:
 
 def test_a_stated_link_would_relate_gulmira_imin_and_tahir_imin(tmp_path: Path) -> None:
     ask = named_query("gulmira-imin-and-tahir-imin-related").text
-    linked = store_with(tmp_path, EXTRA.replace("BODY", "<person/tahir-imin-business-partner-1> cg:spouse <person/gulmira-imin> ."))
+    link = "<person/tahir-imin-business-partner-1> cg:spouse <person/gulmira-imin> ."
+    linked = store_with(tmp_path, EXTRA.replace("BODY", link))
     assert bool(linked.query(ask)), "one shared relationship must count as a link"
