@@ -17,17 +17,19 @@ install: $(STAMP)
 build: $(STAMP)
 	$(BIN)/casegraph build
 
-# Until the web service lands, the main job builds the store and prints what it holds.
+# The main job: build the store from the shipped sources and serve it at http://127.0.0.1:8000.
 serve: build
-	$(BIN)/casegraph summary
+	$(BIN)/casegraph serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# mypy cannot see through the editable install's import hook, so it reads graph/ as casegraph via a link.
+# mypy cannot see through the editable install's import hook, so it reads a casegraph/ tree of links
+# to graph/ and service/, laid out as the wheel lays them out.
 lint: $(STAMP)
-	$(BIN)/ruff check graph tests
-	d=$$(mktemp -d) && ln -s $(CURDIR)/graph $$d/casegraph && MYPYPATH=$$d $(BIN)/mypy -p casegraph; s=$$?; rm -rf $$d; exit $$s
+	$(BIN)/ruff check graph service tests
+	d=$$(mktemp -d) && mkdir $$d/casegraph && ln -s $(CURDIR)/graph/* $$d/casegraph/ && ln -s $(CURDIR)/service $$d/casegraph/service \
+	  && MYPYPATH=$$d $(BIN)/mypy -p casegraph; s=$$?; rm -rf $$d; exit $$s
 
 clean:
 	rm -rf var $(VENV)

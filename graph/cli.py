@@ -22,6 +22,7 @@ from casegraph.queries import named_query
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.settings import Settings, get_settings
 from casegraph.sources import source_files
+from casegraph.sparql import run as run_query
 from casegraph.store import CaseStore
 from casegraph.validate import Report, validate_files, validate_store
 
@@ -118,7 +119,7 @@ def query(
     with _user_errors():
         if fmt not in TABULAR_FORMATS + GRAPH_FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(TABULAR_FORMATS + GRAPH_FORMATS)}")
-        result = CaseStore.open(settings.store, settings.base, read_only=True).query(_query_text(sparql))
+        result = run_query(CaseStore.open(settings.store, settings.base, read_only=True), _query_text(sparql))
         if fmt == "table" and isinstance(result, ox.QuerySolutions):
             _print_table(result, settings.base)
         else:
@@ -181,6 +182,25 @@ def summary(store: StoreOption = None) -> None:
                       f"({kind}; address {address}): {statements} statements", highlight=False)
         out.print()
         _print_table(case_store.select(named_query("records-by-class").text), settings.base)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [default: CASEGRAPH_HOST or 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: CASEGRAPH_PORT or 8000].")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the SPARQL endpoint, building the store first if it is missing."""
+    # The web layer lives in service/; the CLI only starts it.
+    import uvicorn
+
+    from casegraph.service.app import create_app, open_store
+
+    settings = _settings(store)
+    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    with _user_errors():
+        open_store(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 
 
 def main() -> None:

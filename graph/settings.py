@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     base: str = Field(DEFAULT_BASE, description="Base IRI the relative IRIs of the data resolve against.")
     store: Path = Field(Path("var/store"), description="Directory of the persistent Oxigraph store.")
     sources: Path = Field(default_factory=sources_dir, description="Directory of the source documents (TriG).")
+    host: str = Field("127.0.0.1", description="Address the service listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the service listens on.")
+    max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
 
     @field_validator("base")
     @classmethod

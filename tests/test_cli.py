@@ -125,3 +125,8 @@ def test_an_invalid_base_setting_is_reported(store_dir: Path) -> None:
     result = run("query", "ASK {}", store=store_dir, env={"CASEGRAPH_BASE": "not-an-iri"})
     assert result.returncode != 0
     assert "CASEGRAPH_BASE" in result.stderr
+
+
+def test_the_cli_refuses_service_too(store_dir: Path) -> None:
+    result = run("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", store=store_dir)
+    assert result.returncode == 2 and "SERVICE is not allowed" in result.stderr

@@ -1,0 +1,1 @@
+"""The casegraph web service: a thin FastAPI layer over the casegraph library."""

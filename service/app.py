@@ -1,0 +1,42 @@
+"""The FastAPI application: open the store (building it if missing) and mount the routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from casegraph import __version__
+from casegraph.build import build
+from casegraph.service import errors, sparql
+from casegraph.settings import Settings, get_settings
+from casegraph.store import CaseStore
+
+
+def open_store(settings: Settings) -> CaseStore:
+    """Open the store read-only, building it from the sources first if there is none."""
+    if not (settings.store / "CURRENT").is_file():
+        build(settings.sources, settings.store, settings.base)
+    return CaseStore.open(settings.store, settings.base, read_only=True)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The casegraph web application for these settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = open_store(settings)
+        yield
+
+    app = FastAPI(
+        title="casegraph",
+        version=__version__,
+        description="A knowledge graph of people persecuted by the Chinese state, every fact with its source.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    app.include_router(sparql.router)
+    return app

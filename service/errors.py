@@ -1,0 +1,47 @@
+"""The one place casegraph's errors become HTTP responses: a status, a clear message, nothing internal."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, UsageError
+
+log = logging.getLogger("casegraph.service")
+
+STATUS: dict[type[CasegraphError], int] = {QueryError: 400, UsageError: 400, NotFound: 404, InvalidData: 422}
+
+
+class NotAcceptable(CasegraphError):
+    """No representation the client accepts can be produced."""
+
+
+class PayloadTooLarge(CasegraphError):
+    """The request body is over the configured limit."""
+
+
+class UnsupportedMediaType(CasegraphError):
+    """The request body's content type is not one this route reads."""
+
+
+STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415})
+
+
+def status_of(error: CasegraphError) -> int:
+    """The HTTP status for an error, by its class."""
+    return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+
+
+def install(app: FastAPI) -> None:
+    """Map casegraph's errors, and anything unexpected, to responses without internal detail."""
+
+    @app.exception_handler(CasegraphError)
+    async def casegraph_error(request: Request, error: CasegraphError) -> PlainTextResponse:
+        return PlainTextResponse(f"{error}\n", status_code=status_of(error))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

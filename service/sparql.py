@@ -1,0 +1,97 @@
+"""The SPARQL 1.1 Protocol at /sparql: query by GET, by POST form and by POST application/sparql-query."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from casegraph import sparql
+from casegraph.errors import UsageError
+from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from casegraph.service.negotiation import choose
+
+router = APIRouter(tags=["SPARQL"])
+
+QueryParam = Annotated[str | None, Query(description="The SPARQL 1.1 query.")]
+GraphsParam = Annotated[list[str] | None, Query(description="Graph IRIs of the store.")]
+
+
+@router.get("/sparql", summary="Run a SPARQL query, or describe the service")
+def get_sparql(
+    request: Request, store: StoreDep, query: QueryParam = None,
+    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
+) -> Response:
+    """SPARQL 1.1 Protocol query by GET; without a query, the SPARQL 1.1 Service Description."""
+    if "update" in request.query_params:
+        raise UsageError("updates are not accepted: this endpoint is read-only")
+    if query is None:
+        return _service_description(request)
+    dataset = sparql.Dataset(default_graph_uri or [], named_graph_uri or [])
+    return _answer(request, store, query, dataset)
+
+
+@router.post("/sparql", summary="Run a SPARQL query sent in the body")
+async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """SPARQL 1.1 Protocol query by POST, form-encoded or as application/sparql-query."""
+    body = await _body(request, settings.max_request_bytes)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    params = {k: v for k, v in parse_qs(request.url.query).items()}
+    if content_type == "application/x-www-form-urlencoded":
+        params.update(parse_qs(body.decode("utf-8", "replace")))
+        query = _single(params, "query")
+    elif content_type == "application/sparql-query":
+        query = body.decode("utf-8", "replace")
+    elif content_type == "application/sparql-update":
+        raise UsageError("updates are not accepted: this endpoint is read-only")
+    else:
+        raise UnsupportedMediaType(
+            f"send the query as application/sparql-query or application/x-www-form-urlencoded, not {content_type or 'no type'}")
+    if "update" in params:
+        raise UsageError("updates are not accepted: this endpoint is read-only")
+    if not query:
+        raise UsageError("the request has no query")
+    dataset = sparql.Dataset(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    return await run_in_threadpool(_answer, request, store, query, dataset)
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is over {limit} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the request body is over {limit} bytes")
+    return body
+
+
+def _single(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name, [])
+    if len(values) > 1:
+        raise UsageError(f"give one {name} parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
+    result = sparql.run(store, query, dataset)
+    offered = sparql.offered(result)
+    media_type = choose(request.headers.get("accept"), offered)
+    if media_type is None:
+        del result  # pyoxigraph results must be dropped on the thread that made them, not by a traceback later
+        raise NotAcceptable(f"this result can be sent as {', '.join(offered)}")
+    return Response(sparql.serialize(result, media_type), media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _service_description(request: Request) -> Response:
+    media_type = choose(request.headers.get("accept"), list(sparql.GRAPH_FORMATS))
+    if media_type is None:
+        raise NotAcceptable(f"the service description can be sent as {', '.join(sparql.GRAPH_FORMATS)}")
+    endpoint = str(request.url.replace(query=""))
+    return Response(sparql.describe_service(endpoint, media_type), media_type=media_type, headers={"Vary": "Accept"})

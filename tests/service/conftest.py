@@ -1,0 +1,41 @@
+"""A real uvicorn server on a free local port, serving the store built for the test session."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from casegraph.service.app import create_app
+from casegraph.settings import Settings
+from conftest import BASE
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def server(store_dir: Path) -> Iterator[str]:
+    """The base URL of a running casegraph service."""
+    settings = Settings(base=BASE, store=store_dir, port=free_port(), max_request_bytes=10_000)
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{settings.port}"
+    running.should_exit = True
+    thread.join(timeout=10)
