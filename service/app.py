@@ -35,6 +35,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="A knowledge graph of people persecuted by the Chinese state, every fact with its source.",
         lifespan=lifespan,
+        # FastAPI's documentation pages load Swagger UI and ReDoc from a CDN; nothing here may reach the network.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     errors.install(app)

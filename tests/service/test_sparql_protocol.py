@@ -251,3 +251,9 @@ def test_the_openapi_document_describes_the_endpoint(server: str) -> None:
 def test_results_round_trip_as_json(server: str) -> None:
     response = httpx.get(f"{server}/sparql", params={"query": PARTNERS}, headers={"Accept": "application/json"})
     assert len(json.load(io.BytesIO(response.content))["results"]["bindings"]) == 6
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_no_page_loads_anything_from_another_host(server: str, path: str) -> None:
+    response = httpx.get(f"{server}{path}")
+    assert response.status_code == 404 or "cdn" not in response.text.lower()
