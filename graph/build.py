@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.errors import InvalidData, SourceFileError
+from casegraph.errors import InvalidData, NotFound, SourceFileError
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
 from casegraph.sources import SourceFile, read_source, source_files
@@ -19,12 +22,33 @@ from casegraph.validate import Report, layout_violation, validate_source
 Step = Callable[[str], None]
 
 
+BUILD_FILE = "casegraph-build.json"
+
+
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build loaded."""
+    """What a build loaded, and the identity of its content."""
 
     sources: list[str]
     triples: int
+    digest: str = ""
+    built: str = ""
+
+
+def read_build(store_dir: Path) -> BuildResult:
+    """The record a build left in the store directory; NotFound if there is none."""
+    path = store_dir / BUILD_FILE
+    if not path.is_file():
+        raise NotFound(f"{store_dir} has no build record: rebuild it with `casegraph build`")
+    return BuildResult(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def _digest(sources: list[SourceFile], base: str) -> str:
+    """A digest of everything the store is built from, so equal inputs give equal stores and ETags."""
+    digest = hashlib.sha256(base.encode())
+    for path in [*ontology_files(), *(s.path for s in sources)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def read_and_validate(directory: Path, base: str, step: Step | None = None) -> tuple[list[SourceFile], Report]:
@@ -74,10 +98,12 @@ def build(sources_dir: Path, store_dir: Path, base: str, step: Step | None = Non
     store = CaseStore(ox.Store(str(fresh)), base)
     load(store, sources)
     store.oxigraph.flush()
-    triples = len(store)
+    result = BuildResult([s.graph.value for s in sources], len(store), _digest(sources, base),
+                         datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
+    (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     _swap(fresh, store_dir)
-    return BuildResult([s.graph.value for s in sources], triples)
+    return result
 
 
 def _swap(fresh: Path, target: Path) -> None:

@@ -8,15 +8,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from casegraph import __version__
-from casegraph.build import build
-from casegraph.service import errors, sparql
+from casegraph.build import BUILD_FILE, build, read_build
+from casegraph.service import dumps, errors, sparql
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 
 
 def open_store(settings: Settings) -> CaseStore:
-    """Open the store read-only, building it from the sources first if there is none."""
-    if not (settings.store / "CURRENT").is_file():
+    """Open the store read-only, building it from the sources first if there is none (or no build record)."""
+    if not (settings.store / BUILD_FILE).is_file():
         build(settings.sources, settings.store, settings.base)
     return CaseStore.open(settings.store, settings.base, read_only=True)
 
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings)
+        app.state.build = read_build(settings.store)
         yield
 
     app = FastAPI(
@@ -42,4 +43,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(dumps.router)
     return app

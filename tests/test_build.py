@@ -155,3 +155,12 @@ def test_validating_a_store_finds_data_that_bypassed_the_build(tmp_path: Path) -
     assert [(v.graph, v.focus, v.constraint) for v in report.violations] == [
         (BASE + "source/extra", BASE + "person/x", "MinCountConstraintComponent")
     ]
+
+
+def test_a_build_records_a_digest_of_its_inputs(tmp_path: Path) -> None:
+    from casegraph.build import read_build
+
+    first = build(sources_dir(), tmp_path / "a", BASE)
+    assert read_build(tmp_path / "a") == first and len(first.digest) == 64
+    assert build(sources_dir(), tmp_path / "b", BASE).digest == first.digest, "same inputs, same digest"
+    assert build(sources_dir(), tmp_path / "c", "http://localhost:8000/").digest != first.digest

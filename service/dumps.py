@@ -1,0 +1,82 @@
+"""Dumps at /dumps and the dataset description at /.well-known/void, with HTTP caching."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from casegraph import void
+from casegraph.dumps import dump_bytes, dumps, find_dump
+from casegraph.service.dependencies import StoreDep
+from casegraph.service.errors import NotAcceptable
+from casegraph.service.negotiation import choose
+from casegraph.sparql import GRAPH_FORMATS
+from casegraph.store import CaseStore
+
+router = APIRouter(tags=["Dumps"])
+
+
+@router.get("/dumps", summary="List the downloadable dumps")
+def list_dumps(request: Request, store: StoreDep) -> list[dict[str, Any]]:
+    """Every dump: the whole dataset and each source graph, in each format, plain and gzipped."""
+    base = str(request.url_for("get_dump", filename="x"))[:-1]
+    return [{"file": d.filename, "url": base + d.filename, "media_type": d.media_type,
+             "source": d.source, "gzip": d.gzipped} for d in dumps(store)]
+
+
+@router.get("/dumps/{filename}", summary="Download one dump")
+def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
+    """One dump file, with ETag and Last-Modified; a matching conditional request gets 304."""
+    dump = find_dump(store, filename)
+    headers = _validators(request, dump.filename)
+    if _not_modified(request, headers):
+        return Response(status_code=304, headers=headers)
+    body = _cached_dump(request.app.state.build.digest, filename, store)
+    headers["Content-Disposition"] = f'attachment; filename="{dump.filename}"'
+    return Response(body, media_type=dump.media_type, headers=headers)
+
+
+@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+def get_void(request: Request, store: StoreDep) -> Response:
+    """What the dataset holds, its licence, endpoint, dumps and sources, in an RDF format chosen by Accept."""
+    media_type = choose(request.headers.get("accept"), list(GRAPH_FORMATS))
+    if media_type is None:
+        raise NotAcceptable(f"the description can be sent as {', '.join(GRAPH_FORMATS)}")
+    headers = _validators(request, "void" + media_type)
+    headers["Vary"] = "Accept"
+    if _not_modified(request, headers):
+        return Response(status_code=304, headers=headers)
+    site = str(request.url_for("list_dumps"))[: -len("dumps")]
+    return Response(void.document(store, site, GRAPH_FORMATS[media_type]), media_type=media_type, headers=headers)
+
+
+@lru_cache(maxsize=64)
+def _cached_dump(digest: str, filename: str, store: CaseStore) -> bytes:
+    # Keyed by the build's digest, so a rebuilt store never serves a stale dump.
+    return dump_bytes(store, find_dump(store, filename))
+
+
+def _validators(request: Request, name: str) -> dict[str, str]:
+    build = request.app.state.build
+    tag = hashlib.sha256(f"{build.digest}/{name}".encode()).hexdigest()[:32]
+    return {"ETag": f'"{tag}"',
+            "Last-Modified": format_datetime(datetime.fromisoformat(build.built), usegmt=True)}
+
+
+def _not_modified(request: Request, headers: dict[str, str]) -> bool:
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        return headers["ETag"] in [tag.strip() for tag in if_none_match.split(",")] or if_none_match.strip() == "*"
+    if_modified_since = request.headers.get("if-modified-since")
+    if if_modified_since:
+        try:
+            return parsedate_to_datetime(if_modified_since) >= datetime.fromisoformat(request.app.state.build.built)
+        except (TypeError, ValueError):
+            return False
+    return False

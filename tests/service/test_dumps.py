@@ -1,0 +1,77 @@
+"""Dumps and the dataset description: re-parse to the store, cache properly, describe what is there."""
+
+from __future__ import annotations
+
+import gzip
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from casegraph.store import CaseStore
+from conftest import BASE
+
+PLAIN = ["ttl", "nt", "nq", "trig", "jsonld"]
+FORMAT = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
+          "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def terms(quads: list[ox.Quad], with_graph: bool) -> set[tuple[str, ...]]:
+    return {(str(q.subject), str(q.predicate), str(q.object)) + ((str(q.graph_name),) if with_graph else ()) for q in quads}
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+@pytest.mark.parametrize("name", ["casegraph", "uscirf-gulmira-imin"])
+@pytest.mark.parametrize("ext", PLAIN)
+def test_dumps_reparse_to_the_store(server: str, store: CaseStore, ext: str, name: str, gz: bool) -> None:
+    response = httpx.get(f"{server}/dumps/{name}.{ext}{'.gz' if gz else ''}")
+    assert response.status_code == 200
+    body = gzip.decompress(response.content) if gz else response.content
+    assert response.headers["content-length"] == str(len(response.content))
+    quad_format = ext in ("nq", "trig", "jsonld")
+    graph = None if name == "casegraph" else store.graph(name)
+    assert terms(list(ox.parse(body, format=FORMAT[ext])), quad_format) == terms(list(store.quads(graph)), quad_format)
+
+
+def test_the_dump_list_names_every_source(server: str) -> None:
+    files = {d["file"] for d in httpx.get(f"{server}/dumps").json()}
+    assert {"casegraph.nq", "casegraph.ttl.gz", "hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.jsonld.gz"} <= files
+    assert len(files) == 3 * len(PLAIN) * 2
+
+
+def test_conditional_requests_get_304(server: str) -> None:
+    first = httpx.get(f"{server}/dumps/casegraph.nq")
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert httpx.get(f"{server}/dumps/casegraph.nq", headers={"If-None-Match": etag}).status_code == 304
+    assert httpx.get(f"{server}/dumps/casegraph.nq", headers={"If-Modified-Since": modified}).status_code == 304
+    assert httpx.get(f"{server}/dumps/casegraph.nq", headers={"If-None-Match": '"other"'}).status_code == 200
+    other = httpx.get(f"{server}/dumps/casegraph.ttl")
+    assert other.headers["etag"] != etag, "each file has its own ETag"
+
+
+def test_an_unknown_dump_is_404_with_the_naming_rule(server: str) -> None:
+    response = httpx.get(f"{server}/dumps/casegraph.xlsx")
+    assert response.status_code == 404 and "casegraph or a source name" in response.text
+
+
+def test_void_describes_dataset_dumps_endpoint_and_sources(server: str, store: CaseStore) -> None:
+    response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    void, dataset = "http://rdfs.org/ns/void#", URIRef(f"{server}/.well-known/void#casegraph")
+    assert (dataset, URIRef(void + "sparqlEndpoint"), URIRef(f"{server}/sparql")) in graph
+    assert (dataset, URIRef(void + "dataDump"), URIRef(f"{server}/dumps/casegraph.nq")) in graph
+    assert (dataset, URIRef(void + "triples"), Literal(len(store))) in graph
+    assert (dataset, URIRef("http://purl.org/dc/terms/license"), URIRef("https://creativecommons.org/licenses/by/4.0/")) in graph
+    hrw = URIRef(f"{BASE}source/hrw-ikram-nurmehmet")
+    assert (dataset, URIRef(void + "subset"), hrw) in graph
+    assert (hrw, URIRef(void + "triples"), Literal(store.count(store.graph("hrw-ikram-nurmehmet")))) in graph
+    title = Literal("China: Free Unjustly Convicted Uyghur Filmmaker", lang="en")
+    assert (hrw, URIRef("http://purl.org/dc/terms/title"), title) in graph
+
+
+def test_void_in_json_ld(server: str) -> None:
+    response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=response.text, format="json-ld")) > 20
