@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO
 
@@ -45,38 +46,31 @@ def export_format(name: str) -> ExportFormat:
     return FORMATS[name]
 
 
-def export(store: CaseStore, fmt: ExportFormat, output: IO[bytes], graph: ox.NamedNode | None = None) -> None:
-    """Write the store to a binary stream.
-
-    Quad formats write every graph with its name; triple formats write the merge of all graphs.
-    With a graph, only that graph is written (under its name in quad formats).
-    """
+def write(quads: Iterable[ox.Quad], fmt: ExportFormat, output: IO[bytes]) -> None:
+    """Write quads in a format: quad formats keep graph names, triple formats write their merge."""
     if fmt.name == "jsonld":
-        _export_jsonld(store, output, graph)
-    elif graph is not None:
-        ox.serialize(_graph_items(store, graph, fmt.quads), output, fmt.rdf_format, prefixes=_prefixes(fmt))
+        _write_jsonld(quads, output)
     elif fmt.quads:
-        store.dump(output, fmt.rdf_format)
+        ox.serialize(quads, output, fmt.rdf_format, prefixes=_prefixes(fmt))
     else:
-        ox.serialize(_merged(store), output, fmt.rdf_format, prefixes=_prefixes(fmt))
+        ox.serialize(list(dict.fromkeys(q.triple for q in quads)), output, fmt.rdf_format, prefixes=_prefixes(fmt))
 
 
-def _graph_items(store: CaseStore, graph: ox.NamedNode, quads: bool) -> list[ox.Quad] | list[ox.Triple]:
-    found = list(store.quads(graph))
-    return found if quads else [q.triple for q in found]
-
-
-def _merged(store: CaseStore) -> list[ox.Triple]:
-    return list(dict.fromkeys(q.triple for q in store.quads()))
+def export(store: CaseStore, fmt: ExportFormat, output: IO[bytes], graph: ox.NamedNode | None = None) -> None:
+    """Write the whole store, or one of its graphs, to a binary stream."""
+    if graph is None and fmt.quads and fmt.name != "jsonld":
+        store.dump(output, fmt.rdf_format)  # the engine's own dump: the fast path for the whole dataset
+    else:
+        write(store.quads(graph), fmt, output)
 
 
 def _prefixes(fmt: ExportFormat) -> dict[str, str] | None:
     return None if fmt.rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else PREFIXES
 
 
-def _export_jsonld(store: CaseStore, output: IO[bytes], graph: ox.NamedNode | None) -> None:
+def _write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes]) -> None:
     # Compacted with the shipped context, embedded inline: readable keys and no remote context to fetch.
     data = Dataset()
-    data.parse(data=ox.serialize(store.quads(graph), format=ox.RdfFormat.N_QUADS), format="nquads")
+    data.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
     text = data.serialize(format="json-ld", context=shipped_context()["@context"], auto_compact=True)
     output.write(text.encode("utf-8"))

@@ -57,6 +57,14 @@ class CaseStore:
             raise QueryError("expected a SELECT query")
         return result
 
+    def select_bound(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> ox.QuerySolutions:
+        """Run a SELECT query with variables bound to terms (never pasted into the query text)."""
+        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+        result = self.query(text, substitutions=substitutions)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
+
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
         prefix = source_prefix(self.base)

@@ -1,0 +1,135 @@
+"""Entities as people read them: every statement about one IRI, grouped by property, each with its sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from casegraph.errors import NotFound
+from casegraph.namespaces import PREFIXES, SH
+from casegraph.paths import queries_dir
+from casegraph.store import CaseStore
+from casegraph.validate import shapes_graph
+
+SKOS = PREFIXES["skos"]
+NAME_PROPERTIES = {SKOS + "prefLabel", SKOS + "altLabel"}
+KINDS = ("person", "organisation", "place", "facility", "court", "law", "event", "case", "role", "charge",
+         "sentence", "allegation", "campaign", "policy", "publication", "source")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a property, with its label and the sources that state it."""
+
+    term: ox.NamedNode | ox.BlankNode | ox.Literal
+    label: str | None
+    sources: tuple[tuple[str, str], ...]  # (graph IRI, source label)
+
+    @property
+    def is_link(self) -> bool:
+        """Whether the value is an IRI one can follow."""
+        return isinstance(self.term, ox.NamedNode)
+
+
+@dataclass
+class Property:
+    """A property of the entity and its values; disagreement when sources give different values."""
+
+    iri: str
+    label: str
+    incoming: bool
+    values: list[Value] = field(default_factory=list)
+
+    @property
+    def disputed(self) -> bool:
+        """Sources give different values for a property the shapes allow only one of (per language)."""
+        if self.incoming or self.iri not in single_valued():
+            return False
+        # Each source holds at most one value per language, so two values in a language are two sources disagreeing.
+        languages = [v.term.language or "" if isinstance(v.term, ox.Literal) else "" for v in self.values]
+        return len(languages) != len(set(languages))
+
+
+@dataclass
+class Entity:
+    """Everything the store states about one IRI."""
+
+    iri: str
+    names: list[tuple[str, str]]  # (text, language)
+    properties: list[Property]
+    sources: list[tuple[str, str]]
+
+    @property
+    def title(self) -> str:
+        """A name to show: the first English preferred label, or the IRI."""
+        return next((text for text, lang in self.names if lang == "en"), self.names[0][0] if self.names else self.iri)
+
+
+@cache
+def single_valued() -> frozenset[str]:
+    """Properties the shapes allow one value of (sh:maxCount 1), or one per language (sh:uniqueLang)."""
+    shapes = shapes_graph()
+    limited = set(shapes.subjects(SH.maxCount, Literal(1))) | set(shapes.subjects(SH.uniqueLang, Literal(True)))
+    return frozenset(str(path) for shape in limited for path in shapes.objects(shape, SH.path) if isinstance(path, URIRef))
+
+
+@cache
+def _statements_query() -> str:
+    return (queries_dir() / "pages" / "entity-statements.rq").read_text(encoding="utf-8")
+
+
+def entity_iri(base: str, kind: str, slug: str) -> str:
+    """The IRI a path /{kind}/{slug} names; NotFound for kinds casegraph does not mint."""
+    if kind not in KINDS:
+        raise NotFound(f"casegraph mints no IRIs under /{kind}/; kinds: {', '.join(KINDS)}")
+    return f"{base}{kind}/{slug}"
+
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class _Seen:
+    """A value met while reading the rows: its label, and the sources stating it so far."""
+
+    label: str | None
+    sources: dict[str, str] = field(default_factory=dict)
+
+
+def describe(store: CaseStore, iri: str) -> Entity:
+    """The statements about an entity, grouped by property; NotFound if the store says nothing about it."""
+    properties: dict[tuple[str, bool], Property] = {}
+    seen: dict[tuple[str, bool, Term], _Seen] = {}
+    names: dict[tuple[str, str], None] = {}
+    sources: dict[str, str] = {}
+    for row in store.select_bound(_statements_query(), {"entity": ox.NamedNode(iri)}):
+        prop, term, graph = row["property"].value, row["value"], row["graph"].value
+        incoming = row["direction"].value == "in"
+        source_label = row["sourceLabel"].value if row["sourceLabel"] else graph
+        sources.setdefault(graph, source_label)
+        if not incoming and prop in NAME_PROPERTIES and isinstance(term, ox.Literal):
+            names[(term.value, term.language or "")] = None
+        label = row["propertyLabel"].value if row["propertyLabel"] else prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        properties.setdefault((prop, incoming), Property(prop, label, incoming))
+        value_label = row["valueLabel"].value if row["valueLabel"] else None
+        seen.setdefault((prop, incoming, term), _Seen(value_label)).sources[graph] = source_label
+    if not properties:
+        raise NotFound(f"nothing is known about {iri}")
+    for (prop, incoming, term), value in seen.items():
+        properties[(prop, incoming)].values.append(Value(term, value.label, tuple(sorted(value.sources.items()))))
+    ordered = sorted(properties.values(), key=lambda p: (p.incoming, p.label))
+    for group in ordered:
+        group.values.sort(key=lambda v: (v.label or v.term.value).lower())
+    return Entity(iri, list(names), ordered, sorted(sources.items()))
+
+
+def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
+    """The quads with the entity as subject or object, for the machine-readable formats."""
+    node = ox.NamedNode(iri)
+    found = [*store.oxigraph.quads_for_pattern(node, None, None), *store.oxigraph.quads_for_pattern(None, None, node)]
+    if not found:
+        raise NotFound(f"nothing is known about {iri}")
+    return found

@@ -1,0 +1,64 @@
+"""Linked data: every IRI casegraph mints resolves here, as HTML for people and RDF for machines."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from casegraph.entities import describe, entity_iri, statements
+from casegraph.export import FORMATS, ExportFormat, write
+from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.errors import NotAcceptable
+from casegraph.service.negotiation import choose
+
+router = APIRouter(tags=["Linked data"])
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+RDF = [FORMATS[name] for name in ("turtle", "jsonld", "ntriples", "trig", "nquads", "rdfxml")]
+BY_EXTENSION = {f.extension: f for f in RDF}
+HTML = "text/html"
+
+
+@router.get("/{kind}/{name}", summary="An entity: HTML for browsers, RDF by Accept or by extension")
+def get_entity(kind: str, name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """Resolve a minted IRI; `.html`, `.ttl`, `.jsonld`, `.nt`, `.trig`, `.nq` or `.rdf` choose the format."""
+    slug, _, extension = name.rpartition(".") if "." in name else (name, "", "")
+    iri = entity_iri(settings.base, kind, slug)
+    if extension:
+        media_type = HTML if extension == "html" else _by_extension(extension).media_type
+    else:
+        media_type = choose(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML]) or ""
+        if not media_type:
+            raise NotAcceptable(f"{iri} can be sent as {', '.join([HTML] + [f.media_type for f in RDF])}")
+    headers = {"Vary": "Accept", "Link": f'<{settings.base}{kind}/{slug}>; rel="canonical"'}
+    if media_type == HTML:
+        return _page(request, store, iri, f"/{kind}/{slug}", settings.base, headers)
+    fmt = next(f for f in RDF if f.media_type == media_type)
+    buffer = io.BytesIO()
+    write(statements(store, iri), fmt, buffer)
+    return Response(buffer.getvalue(), media_type=media_type, headers=headers)
+
+
+def _by_extension(extension: str) -> ExportFormat:
+    if extension not in BY_EXTENSION:
+        raise NotAcceptable(f"no format with the extension .{extension}; use .html or .{', .'.join(BY_EXTENSION)}")
+    return BY_EXTENSION[extension]
+
+
+def _page(request: Request, store: StoreDep, iri: str, path: str, base: str, headers: dict[str, str]) -> Response:
+    entity = describe(store, iri)
+
+    def link(target: str) -> str:
+        # IRIs under the base resolve on this service; others (vocabularies, sources' own sites) stay as they are.
+        return "/" + target[len(base):] if target.startswith(base) else target
+
+    context = {
+        "entity": entity, "path": path, "formats": RDF, "link": link,
+        "outgoing": [p for p in entity.properties if not p.incoming],
+        "incoming": [p for p in entity.properties if p.incoming],
+    }
+    return templates.TemplateResponse(request, "entity.html", context, headers=headers)
