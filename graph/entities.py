@@ -16,6 +16,15 @@ from casegraph.validate import shapes_graph
 
 SKOS = PREFIXES["skos"]
 NAME_PROPERTIES = {SKOS + "prefLabel", SKOS + "altLabel"}
+# How the terms of other vocabularies read on a page; the ontology labels its own terms.
+DISPLAY = {
+    SKOS + "prefLabel": "name", SKOS + "altLabel": "other name",
+    PREFIXES["rdf"] + "type": "kind", PREFIXES["schema"] + "description": "description",
+    PREFIXES["schema"] + "url": "address", PREFIXES["dcterms"] + "title": "title",
+    PREFIXES["dcterms"] + "publisher": "publisher", PREFIXES["dcterms"] + "issued": "published",
+    PREFIXES["dcterms"] + "isPartOf": "part of", PREFIXES["dcterms"] + "language": "language",
+}
+GRAPH_NAMES = {"graph/sources": "catalog of sources"}
 KINDS = ("person", "organisation", "place", "facility", "court", "law", "event", "case", "role", "charge",
          "sentence", "allegation", "campaign", "policy", "publication", "source")
 
@@ -108,11 +117,12 @@ def describe(store: CaseStore, iri: str) -> Entity:
     for row in store.select_bound(_statements_query(), {"entity": ox.NamedNode(iri)}):
         prop, term, graph = row["property"].value, row["value"], row["graph"].value
         incoming = row["direction"].value == "in"
-        source_label = row["sourceLabel"].value if row["sourceLabel"] else graph
+        source_label = row["sourceLabel"].value if row["sourceLabel"] else GRAPH_NAMES.get(graph[len(store.base):], graph)
         sources.setdefault(graph, source_label)
         if not incoming and prop in NAME_PROPERTIES and isinstance(term, ox.Literal):
             names[(term.value, term.language or "")] = None
-        label = row["propertyLabel"].value if row["propertyLabel"] else prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        fallback = DISPLAY.get(prop, prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        label = row["propertyLabel"].value if row["propertyLabel"] else fallback
         properties.setdefault((prop, incoming), Property(prop, label, incoming))
         value_label = row["valueLabel"].value if row["valueLabel"] else None
         seen.setdefault((prop, incoming, term), _Seen(value_label)).sources[graph] = source_label

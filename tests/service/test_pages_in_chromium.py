@@ -1,0 +1,44 @@
+"""The entity pages in a real headless Chromium: rendered content and a screenshot."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("CI needs Debian's chromium for the browser tests; .ci/run installs it")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+# Flags for a closed network: no background connections, no first-run or sync traffic.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(*args: str) -> subprocess.CompletedProcess[str]:
+    with tempfile.TemporaryDirectory() as profile:
+        command = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
+
+
+def test_the_rendered_page_shows_the_person_and_the_sources(server: str) -> None:
+    dom = chromium("--dump-dom", f"{server}/person/ikram-nurmehmet").stdout
+    assert "<h1>Ikram Nurmehmet</h1>" in dom
+    assert "Human Rights Watch, 17 October 2024" in dom
+    assert "Urumqi No. 1 Detention Center" in dom
+
+
+def test_a_screenshot_of_a_page_with_a_disagreement(server: str, tmp_path: Path) -> None:
+    shot = tmp_path / "xinjiang.png"
+    chromium("--window-size=1000,1400", f"--screenshot={shot}", f"{server}/place/xinjiang")
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1000, 1400)
+    assert len(data) > 30_000, "a blank page compresses to a few kilobytes; this one has text on it"
