@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
-from casegraph.service import dumps, entities, errors, sparql
+from casegraph.service import dumps, entities, errors, ontology, sparql
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
+    app.include_router(ontology.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.
     app.include_router(entities.router)
