@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pyoxigraph as ox
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
