@@ -176,10 +176,10 @@ def summary(store: StoreOption = None) -> None:
     with _user_errors():
         case_store = CaseStore.open(settings.store, settings.base, read_only=True)
         out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads\n")
-        _, sources = rows(case_store.select(named_query("sources").text), settings.base)
-        for source, title, publisher, issued, kind, address, statements in sources:
-            out.print(f"{source} {publisher}, {issued or 'undated'}: \u201c{title}\u201d "
-                      f"({kind}; address {address}): {statements} statements", highlight=False)
+        variables, sources = rows(case_store.select(named_query("sources").text), settings.base)
+        for row in (dict(zip(variables, values, strict=True)) for values in sources):
+            out.print(f"{row['source']} {row['publisher']}, {row['issued'] or 'undated'}: \u201c{row['title']}\u201d "
+                      f"({row['kind']}; address {row['addressStatus']}): {row['statements']} statements", highlight=False)
         out.print()
         _print_table(case_store.select(named_query("records-by-class").text), settings.base)
 
