@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     sources: Path = Field(default_factory=sources_dir, description="Directory of the source documents (TriG).")
     host: str = Field("127.0.0.1", description="Address the service listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on.")
+    query_timeout: float = Field(10.0, gt=0, description="Seconds a query may run before it is stopped.")
+    query_workers: int = Field(2, ge=1, description="Processes answering queries at once.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
 
     @field_validator("base")

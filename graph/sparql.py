@@ -64,8 +64,18 @@ def _from_clauses(text: str) -> list[str]:
     return [m.group(1) for m in _FROM.finditer(code)]
 
 
-def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryResult:
-    """Check and run a query over the store's union of graphs, or over the dataset the request names."""
+@dataclass(frozen=True)
+class Plan:
+    """A checked query and the dataset to run it over, as plain data a worker process can receive."""
+
+    text: str
+    union: bool
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+def plan(store: CaseStore, text: str, dataset: Dataset | None = None) -> Plan:
+    """Check a query against the store and settle its dataset; UsageError for what may not run."""
     check_query(text)
     known = {g.value for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
     clauses = _from_clauses(text)
@@ -77,12 +87,23 @@ def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryRes
         if iri not in known:
             raise UsageError(f"{iri} is not a graph of this store")
     # A query's own FROM clauses define its dataset; the union default graph would silently override them.
-    options: dict[str, object] = {"use_default_graph_as_union": not clauses}
-    if dataset.default_graphs:
-        options.update(use_default_graph_as_union=False, default_graph=[ox.NamedNode(i) for i in dataset.default_graphs])
-    if dataset.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(i) for i in dataset.named_graphs]
-    return store.query(text, **options)
+    union = not clauses and not dataset.default_graphs
+    return Plan(text, union, tuple(dataset.default_graphs), tuple(dataset.named_graphs))
+
+
+def execute(store: CaseStore, planned: Plan) -> QueryResult:
+    """Run a planned query."""
+    options: dict[str, object] = {"use_default_graph_as_union": planned.union}
+    if planned.default_graphs:
+        options["default_graph"] = [ox.NamedNode(i) for i in planned.default_graphs]
+    if planned.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(i) for i in planned.named_graphs]
+    return store.query(planned.text, **options)
+
+
+def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryResult:
+    """Check and run a query over the store's union of graphs, or over the dataset the request names."""
+    return execute(store, plan(store, text, dataset))
 
 
 def _resolve(iri: str, base: str) -> str:
@@ -93,19 +114,22 @@ def _resolve(iri: str, base: str) -> str:
     return PREFIXES.get(prefix, "") + local if prefix in PREFIXES else iri
 
 
-def serialize(result: QueryResult, media_type: str) -> bytes:
+AnyResult = QueryResult | list[ox.Triple]
+
+
+def serialize(result: AnyResult, media_type: str) -> bytes:
     """Write a result in one of the media types offered for its kind."""
     buffer = io.BytesIO()
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | list):
         ox.serialize(result, buffer, GRAPH_FORMATS[media_type], prefixes=PREFIXES)
     else:
         result.serialize(buffer, RESULT_FORMATS[media_type])
     return buffer.getvalue()
 
 
-def offered(result: QueryResult) -> list[str]:
+def offered(result: AnyResult) -> list[str]:
     """The media types a result can be written in, the default first."""
-    return list(GRAPH_FORMATS if isinstance(result, ox.QueryTriples) else RESULT_FORMATS)
+    return list(GRAPH_FORMATS if isinstance(result, ox.QueryTriples | list) else RESULT_FORMATS)
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -14,6 +14,7 @@ from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.service import dumps, entities, errors, ontology, sparql
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
+from casegraph.workers import QueryWorkers
 
 
 def open_store(settings: Settings) -> CaseStore:
@@ -31,7 +32,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings)
         app.state.build = read_build(settings.store)
+        app.state.workers = QueryWorkers(settings.store, settings.base, settings.query_workers, settings.query_timeout)
         yield
+        app.state.workers.close()
 
     app = FastAPI(
         title="casegraph",

@@ -80,7 +80,7 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
 
 
 def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
-    result = sparql.run(store, query, dataset)
+    result = request.app.state.workers.run(sparql.plan(store, query, dataset))
     offered = sparql.offered(result)
     media_type = choose(request.headers.get("accept"), offered)
     if media_type is None:

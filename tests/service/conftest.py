@@ -15,6 +15,8 @@ from casegraph.service.app import create_app
 from casegraph.settings import Settings
 from conftest import BASE
 
+TIMEOUT = 2.0  # seconds; short, so that the runaway-query tests are quick
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -24,9 +26,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
+def query_timeout() -> float:
+    """The per-query time limit of the test server."""
+    return TIMEOUT
+
+
+@pytest.fixture(scope="session")
 def server(store_dir: Path) -> Iterator[str]:
     """The base URL of a running casegraph service."""
-    settings = Settings(base=BASE, store=store_dir, port=free_port(), max_request_bytes=10_000)
+    settings = Settings(base=BASE, store=store_dir, port=free_port(), max_request_bytes=10_000,
+                        query_timeout=TIMEOUT, query_workers=2)
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
