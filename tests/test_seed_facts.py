@@ -89,7 +89,8 @@ FACTS: list[tuple[str, str, str]] = [
     # --- allegations; lawyer; appeal
     ("uscirf:alleges-torture-in-detention", USCIRF, "?a a cg:Allegation ; cg:allegationKind cg:allegation-torture ; cg:allegedBy <person/gulmira-imin> ; cg:during ?e . ?e a cg:Detention ; cg:concerns <person/gulmira-imin>"),
     ("uscirf:alleges-forced-to-sign-documents", USCIRF, '?a a cg:Allegation ; cg:allegationKind cg:allegation-coerced-statement ; cg:allegedBy <person/gulmira-imin> ; cg:during ?e ; skos:prefLabel ?l FILTER(CONTAINS(?l, "sign documents")) ?e a cg:Detention'),
-    ("uscirf:reportedly-no-lawyer-until-trial", USCIRF, '?a a cg:Allegation ; cg:concerns <person/gulmira-imin> ; cg:allegationKind cg:allegation-denial-of-counsel ; cg:attribution "reportedly"@en ; cg:during ?t . ?t a cg:Trial ; cg:concerns <person/gulmira-imin>'),
+    ("uscirf:reportedly-no-lawyer-until-trial", USCIRF, '?a a cg:Allegation ; cg:concerns <person/gulmira-imin> ; cg:allegationKind cg:allegation-denial-of-counsel ; cg:attribution "reportedly"@en ; cg:during ?d ; schema:description ?text . ?d a cg:Detention ; cg:concerns <person/gulmira-imin> FILTER(CONTAINS(?text, "until the trial"))'),
+    ("uscirf:her-lawyer", USCIRF, '?l a cg:UnidentifiedPerson ; cg:occupation "lawyer"@en ; skos:prefLabel ?n FILTER(CONTAINS(?n, "Gulmira Imin"))'),
     ("uscirf:appeal-rejected-after-verdict", USCIRF, "?a a cg:Appeal ; cg:concerns <person/gulmira-imin> ; cg:outcome cg:outcome-rejected ; cg:follows ?v . ?v a cg:Verdict ; cg:concerns <person/gulmira-imin>"),
     # --- currently in the Xinjiang Women's Prison (Xinjiang No. 2 Prison) in Urumqi; visits
     ("uscirf:currently-held-in-xinjiang-womens-prison", USCIRF, "?c a cg:Custody ; cg:concerns <person/gulmira-imin> ; cg:facility <facility/xinjiang-womens-prison> ; cg:current true"),
@@ -142,7 +143,10 @@ FACTS: list[tuple[str, str, str]] = [
     ("hrw:held-by-the-authorities", HRW, "?e a cg:Detention ; cg:concerns <person/ikram-nurmehmet> ; cg:agent <organisation/chinese-government>"),
     ("hrw:dark-room-20-days", HRW, '?a a cg:Allegation ; cg:concerns <person/ikram-nurmehmet> ; cg:allegationKind cg:allegation-incommunicado ; cg:allegedBy <person/ikram-nurmehmet> ; cg:during ?e ; skos:prefLabel ?l FILTER(CONTAINS(?l, "dark room") && CONTAINS(?l, "20 days")) ?e a cg:Detention'),
     ("hrw:tortured-until-false-confession", HRW, "?a a cg:Allegation ; cg:allegationKind cg:allegation-torture, cg:allegation-forced-confession ; cg:allegedBy <person/ikram-nurmehmet> ; cg:during ?e . ?e a cg:Detention ; cg:concerns <person/ikram-nurmehmet>"),
-    ("hrw:confession-and-residency-permit-sole-basis", HRW, '?v a cg:Verdict ; cg:concerns <person/ikram-nurmehmet> ; cg:evidence "possession of a Turkish residency permit"@en, ?c FILTER(CONTAINS(?c, "confession") && CONTAINS(?c, "sole basis"))'),
+    ("hrw:confession-and-residency-permit-sole-basis", HRW, '?v a cg:Verdict ; cg:concerns <person/ikram-nurmehmet> ; cg:evidence "possession of a Turkish residency permit"@en, ?c ; schema:description ?d FILTER(CONTAINS(?c, "by his account") && CONTAINS(?d, "sole basis"))'),
+    ("hrw:allegations-made-at-trial", HRW, '?a cg:allegedBy <person/ikram-nurmehmet> ; schema:description "Nurmehmet said this during his trial."@en'),
+    ("hrw:study-per-knowledgeable-sources", HRW, '?e a cg:Study ; cg:concerns <person/ikram-nurmehmet> ; cg:attribution ?a FILTER(CONTAINS(?a, "knowledgeable sources"))'),
+    ("hrw:foreign-ties-policy-uses-the-list", HRW, "<policy/foreign-ties-punishable> cg:usesList <policy/26-sensitive-countries>"),
     # --- "Although his parents and wife attended the trial, ... did not inform his family ... on August 23."
     ("hrw:ikram-has-unidentified-wife", HRW, "<person/ikram-nurmehmet> cg:spouse ?w . ?w a cg:UnidentifiedPerson ; cg:gender cg:gender-female"),
     ("hrw:ikram-has-two-unidentified-parents", HRW, "<person/ikram-nurmehmet> cg:parent ?a, ?b . ?a a cg:UnidentifiedPerson . ?b a cg:UnidentifiedPerson FILTER(?a != ?b)"),
@@ -192,6 +196,9 @@ FACTS: list[tuple[str, str, str]] = [
 
 # What neither document says: must match nowhere in the store (any graph).
 ABSENT: list[tuple[str, str]] = [
+    ("no:urumqi-in-hrw-graph-from-names-only", "GRAPH <source/hrw-ikram-nurmehmet> { <place/urumqi> ?p ?o }"),
+    ("no:sensitive-country-list-said-to-be-part-of-campaign", "<policy/26-sensitive-countries> cg:partOfCampaign ?c"),
+    ("no:remorse-video-said-to-depict-her", "?b cg:records ?s ; cg:depicts ?p . ?s a cg:PublicStatement"),
     # --- a shared surname is not a relation: Gulmira Imin and Tahir Imin, by any property, either way, directly or through one node
     ("no:gulmira-imin-tahir-imin-direct-link", "GRAPH ?g { { <person/gulmira-imin> ?p <person/tahir-imin> } UNION { <person/tahir-imin> ?p <person/gulmira-imin> } }"),
     ("no:gulmira-imin-tahir-imin-link-through-a-node", "GRAPH ?g { { <person/gulmira-imin> ?p ?x . ?x ?q <person/tahir-imin> } UNION { <person/tahir-imin> ?p ?x . ?x ?q <person/gulmira-imin> } UNION { ?x ?p <person/gulmira-imin> . ?x ?q <person/tahir-imin> } }"),
