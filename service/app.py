@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
-from casegraph.service import dumps, entities, errors, ontology, sparql
+from casegraph.search import SearchIndex
+from casegraph.service import dumps, entities, errors, home, ontology, sparql
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = open_store(settings)
         app.state.build = read_build(settings.store)
+        app.state.search = SearchIndex(app.state.store)
         app.state.workers = QueryWorkers(settings.store, settings.base, settings.query_workers, settings.query_timeout)
         yield
         app.state.workers.close()
@@ -48,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(home.router)
     app.include_router(dumps.router)
     app.include_router(ontology.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -42,3 +42,8 @@ def test_a_screenshot_of_a_page_with_a_disagreement(server: str, tmp_path: Path)
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (1000, 1400)
     assert len(data) > 30_000, "a blank page compresses to a few kilobytes; this one has text on it"
+
+
+def test_searching_from_the_browser_finds_her(server: str) -> None:
+    dom = chromium("--dump-dom", f"{server}/search?q=G%C3%BClmira").stdout
+    assert 'href="/person/gulmira-imin"' in dom and "Gulmira Imin" in dom

@@ -1,0 +1,67 @@
+"""Text search over every name and label: case-, accent- and script-insensitive as far as Unicode allows."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from casegraph.paths import queries_dir
+from casegraph.store import CaseStore
+
+
+def fold(text: str) -> str:
+    """Text reduced for matching: compatibility forms unified, accents removed, case folded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A record whose name matches, with the name that matched."""
+
+    iri: str
+    name: str
+    matched: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    iri: str
+    label: str
+    folded: str
+    preferred: bool
+    kind: str
+
+
+class SearchIndex:
+    """An in-memory index of every label in the store, built once per store."""
+
+    def __init__(self, store: CaseStore) -> None:
+        rows = store.select(_labels_query())
+        self._entries = [
+            _Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
+                   r["kind"].value if r["kind"] else "")
+            for r in rows
+        ]
+        self._names = {e.iri: e.label for e in self._entries if e.preferred}
+
+    def search(self, text: str, limit: int = 50) -> list[Hit]:
+        """Records with a label containing the text; exact and prefix matches first."""
+        needle = fold(text.strip())
+        if not needle:
+            return []
+        best: dict[str, tuple[int, _Entry]] = {}
+        for entry in self._entries:
+            if needle in entry.folded:
+                rank = 0 if entry.folded == needle else 1 if entry.folded.startswith(needle) else 2
+                if entry.iri not in best or rank < best[entry.iri][0]:
+                    best[entry.iri] = (rank, entry)
+        ordered = sorted(best.values(), key=lambda pair: (pair[0], self._names.get(pair[1].iri, pair[1].label).casefold()))
+        return [Hit(e.iri, self._names.get(e.iri, e.label), e.label, e.kind) for _, e in ordered[:limit]]
+
+
+@cache
+def _labels_query() -> str:
+    return (queries_dir() / "pages" / "labels.rq").read_text(encoding="utf-8")

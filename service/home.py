@@ -1,0 +1,49 @@
+"""The home page and text search."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from casegraph.queries import named_query
+from casegraph.results import rows
+from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.entities import templates
+from casegraph.service.negotiation import choose
+
+router = APIRouter(tags=["Pages"])
+
+
+def _local(iri: str, base: str) -> str:
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+@router.get("/", summary="Home page: what the dataset holds, its sources, and a search box")
+def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+    """The home page."""
+    variables, values = rows(store.select(named_query("sources").text), settings.base)
+    sources = [dict(zip(variables, row, strict=True)) for row in values]
+    for source in sources:
+        source["link"] = "/" + source["source"].strip("<>")
+    _, counts = rows(store.select(named_query("records-by-class").text), settings.base)
+    context = {"sources": sources, "counts": [(label, records) for _, label, records in counts]}
+    return templates.TemplateResponse(request, "home.html", context)
+
+
+@router.get("/search", summary="Find records by any of their names: case-, accent- and script-insensitive")
+def search(
+    request: Request, settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="Text to find in names and labels.")],
+    format: Annotated[str | None, Query(pattern="^(html|json)$", description="html or json; default by Accept.")] = None,
+) -> Response:
+    """Search results as HTML or JSON."""
+    hits = [{"iri": h.iri, "name": h.name, "matched": h.matched, "kind": h.kind, "link": _local(h.iri, settings.base)}
+            for h in request.app.state.search.search(q)]
+    wanted = format or ("json" if choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"
+                        else "html")
+    if wanted == "json":
+        body: dict[str, Any] = {"query": q, "results": hits}
+        return JSONResponse(body)
+    return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits})

@@ -1,0 +1,46 @@
+"""Home page and text search: any case, any accents, JSON or HTML."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from casegraph.search import fold
+from conftest import BASE
+
+
+@pytest.mark.parametrize("text", ["gulmira", "Gülmira", "GULMIRA", "gulmira imin", "Gu\u0308lmira"])
+def test_gulmira_imin_is_found_however_she_is_typed(server: str, text: str) -> None:
+    results = httpx.get(f"{server}/search", params={"q": text, "format": "json"}).json()["results"]
+    assert results[0]["iri"] == f"{BASE}person/gulmira-imin" and results[0]["link"] == "/person/gulmira-imin"
+
+
+def test_alternative_names_are_searched(server: str) -> None:
+    results = httpx.get(f"{server}/search", params={"q": "xinjiang no. 2"}, headers={"Accept": "application/json"}).json()
+    assert [(r["name"], r["matched"]) for r in results["results"]] == [("Xinjiang Women's Prison", "Xinjiang No. 2 Prison")]
+
+
+def test_search_results_page_links_to_entities(server: str) -> None:
+    response = httpx.get(f"{server}/search", params={"q": "tahir"}, headers={"Accept": "text/html"})
+    assert response.status_code == 200 and 'href="/person/tahir-imin"' in response.text
+
+
+def test_nothing_found_is_an_empty_list(server: str) -> None:
+    assert httpx.get(f"{server}/search", params={"q": "no such name", "format": "json"}).json()["results"] == []
+
+
+def test_an_empty_query_is_a_clear_client_error(server: str) -> None:
+    response = httpx.get(f"{server}/search", params={"q": ""})
+    assert response.status_code == 422 and "Traceback" not in response.text
+
+
+def test_folding_ignores_case_accents_and_compatibility_forms() -> None:
+    assert fold("Gülmira") == fold("GULMIRA") == fold("gu\u0308lmira") == "gulmira"
+    assert fold("ＡＫＢＡＲ") == "akbar", "full-width Latin, as in the Chinese-language lists, folds too"
+    assert fold("古丽米拉") == "古丽米拉", "scripts without case or accents are left as they are"
+
+
+def test_the_home_page_shows_sources_counts_and_a_search_box(server: str) -> None:
+    html = httpx.get(f"{server}/").text
+    assert '<form class="search" action="/search"' in html
+    assert 'href="/source/hrw-ikram-nurmehmet"' in html and "unidentified person" in html
