@@ -72,9 +72,24 @@ class Plan:
     union: bool
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
 
 
-def plan(store: CaseStore, text: str, dataset: Dataset | None = None) -> Plan:
+def bind(name: str, value: str) -> tuple[str, str, bool]:
+    """A variable binding from a request parameter: an absolute http(s) IRI, or else a plain string."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise UsageError(f"{name!r} is not a SPARQL variable name")
+    if value.startswith(("http://", "https://")):
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise UsageError(f"{value!r} is not a valid IRI") from None
+        return (name, value, True)
+    return (name, value, False)
+
+
+def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
+         bindings: tuple[tuple[str, str, bool], ...] = ()) -> Plan:
     """Check a query against the store and settle its dataset; UsageError for what may not run."""
     check_query(text)
     known = {g.value for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
@@ -88,7 +103,7 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None) -> Plan:
             raise UsageError(f"{iri} is not a graph of this store")
     # A query's own FROM clauses define its dataset; the union default graph would silently override them.
     union = not clauses and not dataset.default_graphs
-    return Plan(text, union, tuple(dataset.default_graphs), tuple(dataset.named_graphs))
+    return Plan(text, union, tuple(dataset.default_graphs), tuple(dataset.named_graphs), bindings)
 
 
 def execute(store: CaseStore, planned: Plan) -> QueryResult:
@@ -98,7 +113,17 @@ def execute(store: CaseStore, planned: Plan) -> QueryResult:
         options["default_graph"] = [ox.NamedNode(i) for i in planned.default_graphs]
     if planned.named_graphs:
         options["named_graphs"] = [ox.NamedNode(i) for i in planned.named_graphs]
-    return store.query(planned.text, **options)
+    if planned.bindings:
+        # Substitution binds values as terms (SEP-0007); nothing from a request is pasted into query text.
+        options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)
+                                    for name, value, iri in planned.bindings}
+    try:
+        return store.query(planned.text, **options)
+    except RuntimeError as error:
+        if "does not contains variable" in str(error):
+            raise UsageError("a parameter names a variable this query does not return; "
+                             "parameters bind returned variables") from None
+        raise
 
 
 def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryResult:

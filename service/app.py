@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.search import SearchIndex
-from casegraph.service import dumps, entities, errors, home, ontology, sparql
+from casegraph.service import dumps, entities, errors, home, named, ontology, sparql
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(home.router)
     app.include_router(dumps.router)
+    app.include_router(named.router)
     app.include_router(ontology.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.
