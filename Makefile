@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: install serve build test lint clean context
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml service/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --prefix service --no-audit --no-fund --silent
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(named.router)
     app.include_router(ontology.router)
+    if home.VENDOR.is_dir():  # third-party assets, installed from the npm registry by `make install`
+        app.mount("/static/vendor/codemirror", StaticFiles(directory=home.VENDOR), name="vendor")
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.
     app.include_router(entities.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -14,6 +15,7 @@ from casegraph.service.entities import templates
 from casegraph.service.negotiation import choose
 
 router = APIRouter(tags=["Pages"])
+VENDOR = Path(__file__).parent / "node_modules" / "codemirror"
 
 
 def _local(iri: str, base: str) -> str:
@@ -30,6 +32,13 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     _, counts = rows(store.select(named_query("records-by-class").text), settings.base)
     context = {"sources": sources, "counts": [(label, records) for _, label, records in counts]}
     return templates.TemplateResponse(request, "home.html", context)
+
+
+@router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")
+def query_page(request: Request, settings: SettingsDep) -> Response:
+    """The query page; the editor is CodeMirror from npm when installed, a plain text area otherwise."""
+    context = {"base": settings.base, "editor": VENDOR.is_dir()}
+    return templates.TemplateResponse(request, "query.html", context)
 
 
 @router.get("/search", summary="Find records by any of their names: case-, accent- and script-insensitive")

@@ -7,6 +7,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+from urllib.parse import urlencode
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,12 @@ def test_a_screenshot_of_a_page_with_a_disagreement(server: str, tmp_path: Path)
 def test_searching_from_the_browser_finds_her(server: str) -> None:
     dom = chromium("--dump-dom", f"{server}/search?q=G%C3%BClmira").stdout
     assert 'href="/person/gulmira-imin"' in dom and "Gulmira Imin" in dom
+
+
+def test_the_query_page_runs_a_query_in_the_editor_and_shows_a_table(server: str) -> None:
+    query = "SELECT ?name WHERE { ?p a cg:Person ; skos:prefLabel ?name }"
+    url = f"{server}/query?" + urlencode({"query": query, "run": "1"})
+    dom = chromium("--virtual-time-budget=8000", "--dump-dom", url).stdout
+    assert 'class="CodeMirror' in dom, "the editor installed from npm is running"
+    assert '<table class="results">' in dom and "<td>Gulmira Imin</td>" in dom and "4 rows" in dom
+    assert "Tahir Imin's associates</button>" in dom, "the named queries are one-click examples"
