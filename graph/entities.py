@@ -114,7 +114,7 @@ def describe(store: CaseStore, iri: str) -> Entity:
     seen: dict[tuple[str, bool, Term], _Seen] = {}
     names: dict[tuple[str, str], None] = {}
     sources: dict[str, str] = {}
-    for row in store.select_bound(_statements_query(), {"entity": ox.NamedNode(iri)}):
+    for row in store.select(_statements_query(), {"entity": ox.NamedNode(iri)}):
         prop, term, graph = row["property"].value, row["value"], row["graph"].value
         incoming = row["direction"].value == "in"
         source_label = row["sourceLabel"].value if row["sourceLabel"] else GRAPH_NAMES.get(graph[len(store.base):], graph)

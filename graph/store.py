@@ -50,17 +50,10 @@ class CaseStore:
         except SyntaxError as error:
             raise QueryError(f"the query is not valid SPARQL: {error}") from None
 
-    def select(self, text: str) -> ox.QuerySolutions:
-        """Run a SELECT query; QueryError if the text is another form of query."""
-        result = self.query(text)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        return result
-
-    def select_bound(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> ox.QuerySolutions:
-        """Run a SELECT query with variables bound to terms (never pasted into the query text)."""
-        substitutions = {ox.Variable(name): term for name, term in bindings.items()}
-        result = self.query(text, substitutions=substitutions)
+    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
+        """Run a SELECT query, variables bound to terms (never pasted into the text); QueryError for other forms."""
+        substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
+        result = self.query(text, substitutions=substitutions) if substitutions else self.query(text)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         return result

@@ -10,8 +10,7 @@ from fastapi.responses import Response
 from casegraph import sparql
 from casegraph.queries import load_queries, named_query
 from casegraph.service.dependencies import StoreDep
-from casegraph.service.errors import NotAcceptable
-from casegraph.service.negotiation import choose
+from casegraph.service.sparql import respond
 
 router = APIRouter(tags=["Named queries"])
 RESERVED = {"format"}
@@ -29,10 +28,4 @@ def run_query(name: str, request: Request, store: StoreDep) -> Response:
     """The result of a named query, by Accept like /sparql; `?person=https://…` binds ?person to that IRI."""
     query = named_query(name)
     bindings = tuple(sparql.bind(k, v) for k, v in request.query_params.items() if k not in RESERVED)
-    result = request.app.state.workers.run(sparql.plan(store, query.text, None, bindings))
-    offered = sparql.offered(result)
-    media_type = choose(request.headers.get("accept"), offered)
-    if media_type is None:
-        del result  # dropped on the thread that made it
-        raise NotAcceptable(f"this result can be sent as {', '.join(offered)}")
-    return Response(sparql.serialize(result, media_type), media_type=media_type, headers={"Vary": "Accept"})
+    return respond(request, sparql.plan(store, query.text, None, bindings))

@@ -80,7 +80,12 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
 
 
 def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
-    result = request.app.state.workers.run(sparql.plan(store, query, dataset))
+    return respond(request, sparql.plan(store, query, dataset))
+
+
+def respond(request: Request, planned: sparql.Plan) -> Response:
+    """Run a planned query in the worker pool and send its result in the format the client prefers."""
+    result = request.app.state.workers.run(planned)
     offered = sparql.offered(result)
     media_type = choose(request.headers.get("accept"), offered)
     if media_type is None:
