@@ -10,7 +10,8 @@ $(STAMP): pyproject.toml service/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
-	npm ci --prefix service --no-audit --no-fund --silent
+	@if command -v npm >/dev/null; then npm ci --prefix service --no-audit --no-fund --silent; \
+	 else echo "npm not found: the query page will use a plain text area instead of the CodeMirror editor"; fi
 	touch $(STAMP)
 
 install: $(STAMP)
