@@ -14,8 +14,7 @@ from fastapi.responses import Response
 from casegraph import void
 from casegraph.dumps import dump_bytes, dumps, find_dump
 from casegraph.service.dependencies import StoreDep
-from casegraph.service.errors import NotAcceptable
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import negotiate
 from casegraph.sparql import GRAPH_FORMATS
 from casegraph.store import CaseStore
 
@@ -45,9 +44,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 def get_void(request: Request, store: StoreDep) -> Response:
     """What the dataset holds, its licence, endpoint, dumps and sources, in an RDF format chosen by Accept."""
-    media_type = choose(request.headers.get("accept"), list(GRAPH_FORMATS))
-    if media_type is None:
-        raise NotAcceptable(f"the description can be sent as {', '.join(GRAPH_FORMATS)}")
+    media_type = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS), "the description")
     headers = _validators(request, "void" + media_type)
     headers["Vary"] = "Accept"
     if _not_modified(request, headers):

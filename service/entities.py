@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
 
 from casegraph.entities import describe, entity_iri, statements
-from casegraph.export import FORMATS, ExportFormat, write
+from casegraph.export import ExportFormat, write
 from casegraph.service.dependencies import SettingsDep, StoreDep
 from casegraph.service.errors import NotAcceptable
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import negotiate
+from casegraph.service.rendering import HTML, RDF, local_link, templates
 
 router = APIRouter(tags=["Linked data"])
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-
-RDF = [FORMATS[name] for name in ("turtle", "jsonld", "ntriples", "trig", "nquads", "rdfxml")]
 BY_EXTENSION = {f.extension: f for f in RDF}
-HTML = "text/html"
 
 
 @router.get("/{kind}/{name}", summary="An entity: HTML for browsers, RDF by Accept or by extension")
@@ -31,9 +26,7 @@ def get_entity(kind: str, name: str, request: Request, store: StoreDep, settings
     if extension:
         media_type = HTML if extension == "html" else _by_extension(extension).media_type
     else:
-        media_type = choose(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML]) or ""
-        if not media_type:
-            raise NotAcceptable(f"{iri} can be sent as {', '.join([HTML] + [f.media_type for f in RDF])}")
+        media_type = negotiate(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML], iri)
     headers = {"Vary": "Accept", "Link": f'<{settings.base}{kind}/{slug}>; rel="canonical"'}
     if media_type == HTML:
         return _page(request, store, iri, f"/{kind}/{slug}", settings.base, headers)
@@ -51,13 +44,8 @@ def _by_extension(extension: str) -> ExportFormat:
 
 def _page(request: Request, store: StoreDep, iri: str, path: str, base: str, headers: dict[str, str]) -> Response:
     entity = describe(store, iri)
-
-    def link(target: str) -> str:
-        # IRIs under the base resolve on this service; others (vocabularies, sources' own sites) stay as they are.
-        return "/" + target[len(base):] if target.startswith(base) else target
-
     context = {
-        "entity": entity, "path": path, "formats": RDF, "link": link,
+        "entity": entity, "path": path, "formats": RDF, "link": lambda target: local_link(target, base),
         "outgoing": [p for p in entity.properties if not p.incoming],
         "incoming": [p for p in entity.properties if p.incoming],
     }

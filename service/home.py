@@ -11,15 +11,11 @@ from fastapi.responses import JSONResponse, Response
 from casegraph.queries import named_query
 from casegraph.results import rows
 from casegraph.service.dependencies import SettingsDep, StoreDep
-from casegraph.service.entities import templates
 from casegraph.service.negotiation import choose
+from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
 VENDOR = Path(__file__).parent / "node_modules" / "codemirror"
-
-
-def _local(iri: str, base: str) -> str:
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
 @router.get("/", summary="Home page: what the dataset holds, its sources, and a search box")
@@ -48,7 +44,7 @@ def search(
     format: Annotated[str | None, Query(pattern="^(html|json)$", description="html or json; default by Accept.")] = None,
 ) -> Response:
     """Search results as HTML or JSON."""
-    hits = [{"iri": h.iri, "name": h.name, "matched": h.matched, "kind": h.kind, "link": _local(h.iri, settings.base)}
+    hits = [{"iri": h.iri, "name": h.name, "matched": h.matched, "kind": h.kind, "link": local_link(h.iri, settings.base)}
             for h in request.app.state.search.search(q)]
     wanted = format or ("json" if choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"
                         else "html")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casegraph.service.errors import NotAcceptable
+
 
 @dataclass(frozen=True)
 class MediaRange:
@@ -57,3 +59,11 @@ def choose(header: str | None, offered: list[str]) -> str | None:
         if quality > 0 and (best is None or quality > best[0]):
             best, chosen = (quality, position), media_type
     return chosen
+
+
+def negotiate(header: str | None, offered: list[str], what: str) -> str:
+    """The offered media type the client prefers; NotAcceptable (406) naming what can be sent otherwise."""
+    media_type = choose(header, offered)
+    if media_type is None:
+        raise NotAcceptable(f"{what} can be sent as {', '.join(offered)}")
+    return media_type

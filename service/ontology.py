@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from casegraph.export import write
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.service.dependencies import StoreDep
-from casegraph.service.entities import HTML, RDF, templates
 from casegraph.service.errors import NotAcceptable
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import negotiate
+from casegraph.service.rendering import HTML, RDF, templates
 from casegraph.vocabulary import vocabulary
 
 router = APIRouter(tags=["Linked data"])
@@ -24,10 +24,7 @@ TRIPLE_FORMATS = [f for f in RDF if not f.quads or f.name == "jsonld"]
 def get_ontology(request: Request, store: StoreDep) -> Response:
     """The casegraph ontology at its own IRI."""
     offered = [HTML] + [f.media_type for f in TRIPLE_FORMATS]
-    media_type = choose(request.headers.get("accept"), offered)
-    if media_type is None:
-        raise NotAcceptable(f"the ontology can be sent as {', '.join(offered)}")
-    return _ontology(request, store, media_type)
+    return _ontology(request, store, negotiate(request.headers.get("accept"), offered, "the ontology"))
 
 
 @router.get("/ontology.{extension}", summary="The ontology in the format its extension names")

@@ -13,7 +13,7 @@ from casegraph import sparql
 from casegraph.errors import UsageError
 from casegraph.service.dependencies import SettingsDep, StoreDep
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import negotiate
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -87,16 +87,15 @@ def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers."""
     result = request.app.state.workers.run(planned)
     offered = sparql.offered(result)
-    media_type = choose(request.headers.get("accept"), offered)
-    if media_type is None:
+    try:
+        media_type = negotiate(request.headers.get("accept"), offered, "this result")
+    except NotAcceptable:
         del result  # pyoxigraph results must be dropped on the thread that made them, not by a traceback later
-        raise NotAcceptable(f"this result can be sent as {', '.join(offered)}")
+        raise
     return Response(sparql.serialize(result, media_type), media_type=media_type, headers={"Vary": "Accept"})
 
 
 def _service_description(request: Request) -> Response:
-    media_type = choose(request.headers.get("accept"), list(sparql.GRAPH_FORMATS))
-    if media_type is None:
-        raise NotAcceptable(f"the service description can be sent as {', '.join(sparql.GRAPH_FORMATS)}")
+    media_type = negotiate(request.headers.get("accept"), list(sparql.GRAPH_FORMATS), "the service description")
     endpoint = str(request.url.replace(query=""))
     return Response(sparql.describe_service(endpoint, media_type), media_type=media_type, headers={"Vary": "Accept"})
