@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on.")
     query_timeout: float = Field(10.0, gt=0, description="Seconds a query may run before it is stopped.")
     query_workers: int = Field(2, ge=1, description="Processes answering queries at once.")
+    max_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query over HTTP may return.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
 
     @field_validator("base")

@@ -3,10 +3,12 @@
 pyoxigraph cannot cancel a running query, and a thread cannot be killed; a process can. Each
 worker opens the store read-only and answers one planned query at a time in a canonical format
 (SPARQL JSON for results, N-Triples for graphs); a worker that overruns is killed and replaced.
+Results are read row by row and refused past the cap, so a huge answer is never built in memory.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import queue
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ import pyoxigraph as ox
 
 from casegraph.errors import CasegraphError, QueryError
 from casegraph.sparql import Plan, execute
-from casegraph.store import CaseStore
+from casegraph.store import CaseStore, QueryResult
 
 GraphResult = list[ox.Triple]
 
@@ -31,13 +33,51 @@ class Busy(CasegraphError):
     """Every worker stayed busy for the whole time limit."""
 
 
+class TooManyResults(CasegraphError):
+    """A query would answer with more rows (or triples) than the cap."""
+
+
+def _term(term: object) -> dict[str, object]:
+    """A term in the SPARQL 1.1 Query Results JSON format (with RDF 1.2 triple terms)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term(term.subject), "predicate": _term(term.predicate),
+                                            "object": _term(term.object)}}
+    raise ValueError(f"unexpected term {term!r}")
+
+
+def _capped(result: QueryResult, max_rows: int) -> tuple[str, bytes]:
+    """A result in a canonical format, reading at most one row past the cap: (kind, payload)."""
+    if isinstance(result, ox.QueryBoolean):
+        return "results", result.serialize(format=ox.QueryResultsFormat.JSON)
+    rows: list[object] = []
+    for row in result:
+        if len(rows) == max_rows:
+            noun = "triples" if isinstance(result, ox.QueryTriples) else "rows"
+            raise TooManyResults(f"the query answers with more than {max_rows} {noun}, the most one request may return; "
+                                 "add a LIMIT (and OFFSET to page), or download the whole graph from /dumps")
+        rows.append(row)
+    if isinstance(result, ox.QueryTriples):
+        return "graph", ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES)
+    names = [v.value for v in result.variables]
+    bindings = [{name: _term(row[name]) for name in names if row[name] is not None} for row in rows]
+    return "results", json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
     connection: Connection
 
 
-def _serve(connection: Connection, store_dir: str, base: str) -> None:
+def _serve(connection: Connection, store_dir: str, base: str, max_rows: int) -> None:
     """A worker's loop: receive a plan, answer with (status, kind, payload)."""
     store = CaseStore.open(Path(store_dir), base, read_only=True)
     while True:
@@ -46,11 +86,10 @@ def _serve(connection: Connection, store_dir: str, base: str) -> None:
         except EOFError:
             return
         try:
-            result = execute(store, planned)
-            if isinstance(result, ox.QueryTriples):
-                connection.send(("ok", "graph", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)))
-            else:
-                connection.send(("ok", "results", result.serialize(format=ox.QueryResultsFormat.JSON)))
+            kind, payload = _capped(execute(store, planned), max_rows)
+            connection.send(("ok", kind, payload))
+        except TooManyResults as error:
+            connection.send(("error", "size", str(error)))
         except CasegraphError as error:
             connection.send(("error", "query", str(error)))
         except (OSError, RuntimeError, ValueError) as error:
@@ -58,18 +97,18 @@ def _serve(connection: Connection, store_dir: str, base: str) -> None:
 
 
 class QueryWorkers:
-    """A fixed pool of query processes with a time limit per query."""
+    """A fixed pool of query processes with a time limit and a cap on rows per query."""
 
-    def __init__(self, store_dir: Path, base: str, size: int, timeout: float) -> None:
+    def __init__(self, store_dir: Path, base: str, size: int, timeout: float, max_rows: int) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of an open database
-        self._store_dir, self._base, self.timeout = str(store_dir), base, timeout
+        self._store_dir, self._base, self.timeout, self.max_rows = str(store_dir), base, timeout, max_rows
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._store_dir, self._base), daemon=True)
+        process = self._context.Process(target=_serve, args=(child, self._store_dir, self._base, self.max_rows), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
@@ -91,6 +130,8 @@ class QueryWorkers:
             raise QueryError("the query could not be completed") from None
         finally:
             self._idle.put(worker)
+        if status != "ok" and kind == "size":
+            raise TooManyResults(payload)
         if status != "ok":
             raise QueryError(payload if kind == "query" else "the query failed while running")
         if kind == "graph":

@@ -34,7 +34,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = open_store(settings)
         app.state.build = read_build(settings.store)
         app.state.search = SearchIndex(app.state.store)
-        app.state.workers = QueryWorkers(settings.store, settings.base, settings.query_workers, settings.query_timeout)
+        app.state.workers = QueryWorkers(settings.store, settings.base, settings.query_workers,
+                                          settings.query_timeout, settings.max_rows)
         yield
         app.state.workers.close()
 

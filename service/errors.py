@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, UsageError
-from casegraph.workers import Busy, QueryTimeout
+from casegraph.workers import Busy, QueryTimeout, TooManyResults
 
 log = logging.getLogger("casegraph.service")
 
@@ -27,7 +27,8 @@ class UnsupportedMediaType(CasegraphError):
     """The request body's content type is not one this route reads."""
 
 
-STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503})
+STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
+               TooManyResults: 422})
 
 
 def status_of(error: CasegraphError) -> int:

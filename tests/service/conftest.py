@@ -16,6 +16,7 @@ from casegraph.settings import Settings
 from conftest import BASE
 
 TIMEOUT = 2.0  # seconds; short, so that the runaway-query tests are quick
+MAX_ROWS = 1000  # below the seed store's size, so that the cap can be reached
 
 
 def free_port() -> int:
@@ -32,10 +33,16 @@ def query_timeout() -> float:
 
 
 @pytest.fixture(scope="session")
+def max_rows() -> int:
+    """The most rows one query may return from the test server."""
+    return MAX_ROWS
+
+
+@pytest.fixture(scope="session")
 def server(store_dir: Path) -> Iterator[str]:
     """The base URL of a running casegraph service."""
     settings = Settings(base=BASE, store=store_dir, port=free_port(), max_request_bytes=10_000,
-                        query_timeout=TIMEOUT, query_workers=2)
+                        query_timeout=TIMEOUT, query_workers=2, max_rows=MAX_ROWS)
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
 import httpx
+import pyoxigraph as ox
+import pytest
+
+from casegraph.store import CaseStore
 
 # Four-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 QUICK = "ASK { ?s ?p ?o }"
+PREFIX = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+          "PREFIX cg: <https://w3id.org/casegraph/ontology#> ")
 
 
 def test_a_runaway_query_is_stopped_with_503(server: str, query_timeout: float) -> None:
@@ -51,3 +58,50 @@ def test_stopped_workers_are_replaced_so_runaways_cannot_exhaust_the_pool(server
     for thread in threads:
         thread.join()
     assert [a.status_code for a in answers] == [200, 200]
+
+
+def test_a_result_over_the_row_cap_is_refused_with_422(server: str, max_rows: int, store: CaseStore) -> None:
+    assert len(list(store.quads())) > max_rows
+    answer = httpx.get(f"{server}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=60)
+    assert answer.status_code == 422
+    assert f"more than {max_rows} rows" in answer.text and "LIMIT" in answer.text
+
+
+def test_a_graph_over_the_cap_is_refused_too(server: str, max_rows: int) -> None:
+    answer = httpx.get(f"{server}/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, timeout=60)
+    assert answer.status_code == 422
+    assert f"more than {max_rows} triples" in answer.text
+
+
+def test_a_result_of_exactly_the_cap_is_answered_in_full(server: str, max_rows: int) -> None:
+    query = f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {max_rows}"
+    answer = httpx.get(f"{server}/sparql", params={"query": query},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert answer.status_code == 200
+    assert len(answer.json()["results"]["bindings"]) == max_rows
+
+
+@pytest.mark.parametrize("query", [
+    # language-tagged and typed literals, IRIs, unbound variables
+    "SELECT ?s ?label ?born WHERE { ?s rdfs:label ?label OPTIONAL { ?s cg:birthDate ?born } } ORDER BY ?s ?label",
+    # blank nodes made by the query, and a triple term
+    "SELECT ?b ?t WHERE { BIND(BNODE('x') AS ?b) BIND(<<( cg:a cg:b 'c'@en )>> AS ?t) }",
+    "SELECT * WHERE { } ",
+    "ASK { ?s a cg:Person }",
+])
+def test_results_pass_through_the_workers_unchanged(server: str, store: CaseStore, query: str) -> None:
+    answer = httpx.get(f"{server}/sparql", params={"query": PREFIX + query},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert answer.status_code == 200, answer.text
+    direct = store.query(PREFIX + query, use_default_graph_as_union=True)
+    expected = json.loads(direct.serialize(format=ox.QueryResultsFormat.JSON))
+    got = answer.json()
+    assert got.get("boolean") == expected.get("boolean")
+    if "results" in expected:
+        assert got["head"] == expected["head"]
+        assert _without_bnode_labels(got["results"]["bindings"]) == _without_bnode_labels(expected["results"]["bindings"])
+        assert expected["results"]["bindings"], "the query must have answers for the comparison to mean anything"
+
+
+def _without_bnode_labels(bindings: list[dict[str, dict[str, str]]]) -> list[dict[str, dict[str, str]]]:
+    return [{k: {**v, "value": "_"} if v["type"] == "bnode" else v for k, v in row.items()} for row in bindings]
