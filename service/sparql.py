@@ -32,6 +32,7 @@ def get_sparql(
         raise UsageError("updates are not accepted: this endpoint is read-only")
     if query is None:
         return _service_description(request)
+    _single({"query": request.query_params.getlist("query")}, "query")
     dataset = sparql.Dataset(default_graph_uri or [], named_graph_uri or [])
     return _answer(request, store, query, dataset)
 
@@ -40,13 +41,13 @@ def get_sparql(
 async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """SPARQL 1.1 Protocol query by POST, form-encoded or as application/sparql-query."""
     body = await _body(request, settings.max_request_bytes)
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type, charset = _content_type(request.headers.get("content-type", ""))
     params = {k: v for k, v in parse_qs(request.url.query).items()}
     if content_type == "application/x-www-form-urlencoded":
-        params.update(parse_qs(body.decode("utf-8", "replace")))
+        params.update(parse_qs(_utf8(body, charset)))
         query = _single(params, "query")
     elif content_type == "application/sparql-query":
-        query = body.decode("utf-8", "replace")
+        query = _utf8(body, charset)
     elif content_type == "application/sparql-update":
         raise UsageError("updates are not accepted: this endpoint is read-only")
     else:
@@ -70,6 +71,27 @@ async def _body(request: Request, limit: int) -> bytes:
         if len(body) > limit:
             raise PayloadTooLarge(f"the request body is over {limit} bytes")
     return body
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    """The media type of a Content-Type header and its charset ("utf-8" when none is given)."""
+    media_type, _, parameters = header.partition(";")
+    charset = "utf-8"
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower(), charset
+
+
+def _utf8(body: bytes, charset: str) -> str:
+    """The body as text; the protocol sends queries in UTF-8 only."""
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"send the query in UTF-8, not {charset}")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"the request body is not valid UTF-8 (byte {error.start})") from None
 
 
 def _single(params: dict[str, list[str]], name: str) -> str | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,12 @@ def max_rows() -> int:
     return MAX_ROWS
 
 
-@pytest.fixture(scope="session")
-def server(store_dir: Path) -> Iterator[str]:
-    """The base URL of a running casegraph service."""
-    settings = Settings(base=BASE, store=store_dir, port=free_port(), max_request_bytes=10_000,
-                        query_timeout=TIMEOUT, query_workers=2, max_rows=MAX_ROWS)
+@contextmanager
+def serving(store_dir: Path, **overrides: object) -> Iterator[str]:
+    """Run casegraph over a store in a real uvicorn server on a free port; yield its base URL."""
+    options: dict[str, object] = {"base": BASE, "store": store_dir, "port": free_port(), "max_request_bytes": 10_000,
+                                  "query_timeout": TIMEOUT, "query_workers": 2, "max_rows": MAX_ROWS, **overrides}
+    settings = Settings(**options)  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
@@ -52,6 +54,21 @@ def server(store_dir: Path) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{settings.port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{settings.port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def serve() -> Callable[..., AbstractContextManager[str]]:
+    """Start another server over a store of a test's own: `with serve(store_dir, **settings) as url`."""
+    return serving
+
+
+@pytest.fixture(scope="session")
+def server(store_dir: Path) -> Iterator[str]:
+    """The base URL of a running casegraph service."""
+    with serving(store_dir) as url:
+        yield url

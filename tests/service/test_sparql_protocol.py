@@ -152,6 +152,23 @@ def test_an_unknown_content_type_gets_415(server: str) -> None:
     assert response.status_code == 415
 
 
+def test_a_query_in_another_charset_gets_415_saying_utf8(server: str) -> None:
+    response = httpx.post(f"{server}/sparql", content="ASK {}".encode("utf-16"),
+                          headers={"Content-Type": "application/sparql-query; charset=UTF-16"})
+    assert response.status_code == 415 and "UTF-8" in response.text
+
+
+def test_a_body_that_is_not_utf8_gets_400(server: str) -> None:
+    response = httpx.post(f"{server}/sparql", content=b"ASK { ?s ?p '\xff' }",
+                          headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400 and "not valid UTF-8" in response.text
+
+
+def test_two_queries_in_one_request_get_400(server: str) -> None:
+    response = httpx.get(f"{server}/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")])
+    assert response.status_code == 400 and "one query" in response.text
+
+
 def test_an_oversized_body_gets_413(server: str) -> None:
     padding = "#" + "x" * 20_000 + "\n"
     response = httpx.post(f"{server}/sparql", content=padding + NAME, headers={"Content-Type": "application/sparql-query"})
