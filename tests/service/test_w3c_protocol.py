@@ -92,8 +92,8 @@ CASES = [
     Case("bad_update_non_utf8", "POST", [], f"{UPDATE}; charset=UTF-16", "CLEAR NAMED".encode("utf-16")),
     Case("bad_update_syntax", "POST", [], FORM, b"update=CLEAR%20XYZ"),
     Case("bad_update_dataset_conflict", "POST", [("using-named-graph-uri", "http://example/people")], UPDATE,
-         b"WITH <http://example/addresses> DELETE { ?p <http://xmlns.com/foaf/0.1/givenName> 'Bill' } "
-         b"INSERT { ?p <http://xmlns.com/foaf/0.1/givenName> 'William' } WHERE { ?p <http://xmlns.com/foaf/0.1/givenName> 'Bill' }"),
+         b"PREFIX foaf: <http://xmlns.com/foaf/0.1/> WITH <http://example/addresses> "
+         b"DELETE { ?p foaf:givenName 'Bill' } INSERT { ?p foaf:givenName 'William' } WHERE { ?p foaf:givenName 'Bill' }"),
 ]
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
