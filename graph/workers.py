@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import queue
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -23,6 +25,9 @@ from casegraph.sparql import Plan, execute
 from casegraph.store import CaseStore, QueryResult
 
 GraphResult = list[ox.Triple]
+
+
+T = TypeVar("T")
 
 
 class QueryTimeout(CasegraphError):
@@ -56,19 +61,25 @@ def _term(term: object) -> dict[str, object]:
 def _capped(result: QueryResult, max_rows: int) -> tuple[str, bytes]:
     """A result in a canonical format, reading at most one row past the cap: (kind, payload)."""
     if isinstance(result, ox.QueryBoolean):
-        return "results", result.serialize(format=ox.QueryResultsFormat.JSON)
-    rows: list[object] = []
-    for row in result:
-        if len(rows) == max_rows:
-            noun = "triples" if isinstance(result, ox.QueryTriples) else "rows"
+        return "results", result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+    if isinstance(result, ox.QueryTriples):
+        triples = _first(result, max_rows, "triples")
+        return "graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    names = [v.value for v in result.variables]
+    bindings = [{name: _term(row[name]) for name in names if row[name] is not None}
+                for row in _first(result, max_rows, "rows")]
+    return "results", json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
+
+
+def _first(items: Iterator[T], max_rows: int, noun: str) -> list[T]:
+    """All the items, or TooManyResults as soon as there is one more than the cap."""
+    kept: list[T] = []
+    for item in items:
+        if len(kept) == max_rows:
             raise TooManyResults(f"the query answers with more than {max_rows} {noun}, the most one request may return; "
                                  "add a LIMIT (and OFFSET to page), or download the whole graph from /dumps")
-        rows.append(row)
-    if isinstance(result, ox.QueryTriples):
-        return "graph", ox.serialize(rows, format=ox.RdfFormat.N_TRIPLES)
-    names = [v.value for v in result.variables]
-    bindings = [{name: _term(row[name]) for name in names if row[name] is not None} for row in rows]
-    return "results", json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
+        kept.append(item)
+    return kept
 
 
 @dataclass
