@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.search import SearchIndex
-from casegraph.service import dumps, entities, errors, home, named, ontology, sparql
+from casegraph.service import docs, dumps, entities, errors, home, named, ontology, sparql, vendor
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="A knowledge graph of people persecuted by the Chinese state, every fact with its source.",
         lifespan=lifespan,
-        # FastAPI's documentation pages load Swagger UI and ReDoc from a CDN; nothing here may reach the network.
+        # FastAPI's own documentation pages load Swagger UI and ReDoc from a CDN; service/docs.py serves it locally.
         docs_url=None,
         redoc_url=None,
     )
@@ -55,8 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(named.router)
     app.include_router(ontology.router)
-    if home.VENDOR.is_dir():  # third-party assets, installed from the npm registry by `make install`
-        app.mount("/static/vendor/codemirror", StaticFiles(directory=home.VENDOR), name="vendor")
+    app.include_router(docs.router)
+    vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.
     app.include_router(entities.router)

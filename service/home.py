@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -10,12 +9,12 @@ from fastapi.responses import JSONResponse, Response
 
 from casegraph.queries import named_query
 from casegraph.results import rows
+from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, StoreDep
 from casegraph.service.negotiation import choose
 from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
-VENDOR = Path(__file__).parent / "node_modules" / "codemirror"
 
 
 @router.get("/", summary="Home page: what the dataset holds, its sources, and a search box")
@@ -33,7 +32,7 @@ def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
 @router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")
 def query_page(request: Request, settings: SettingsDep) -> Response:
     """The query page; the editor is CodeMirror from npm when installed, a plain text area otherwise."""
-    context = {"base": settings.base, "editor": VENDOR.is_dir()}
+    context = {"base": settings.base, "editor": vendor.installed("codemirror")}
     return templates.TemplateResponse(request, "query.html", context)
 
 
