@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
-from casegraph.search import fold
+from casegraph.namespaces import cg
+from casegraph.search import SearchIndex, fold
+from casegraph.store import CaseStore
 from conftest import BASE
+
+CG = cg()
 
 
 @pytest.mark.parametrize("text", ["gulmira", "Gülmira", "GULMIRA", "gulmira imin", "Gu\u0308lmira"])
@@ -44,3 +49,20 @@ def test_the_home_page_shows_sources_counts_and_a_search_box(server: str) -> Non
     html = httpx.get(f"{server}/").text
     assert '<form class="search" action="/search"' in html
     assert 'href="/source/hrw-ikram-nurmehmet"' in html and "unidentified person" in html
+
+
+@pytest.mark.parametrize("text, found", [("测试", "测试记录"), ("سىناق", "سىناق خاتىرىسى"), ("ТЕСТ", "Тестовая запись")])
+def test_names_in_other_scripts_are_found(text: str, found: str) -> None:
+    # A record of the test's own (not a fact about anyone), named in Chinese, Uyghur Arabic script and Cyrillic.
+    store = CaseStore.in_memory(BASE)
+    record, graph = ox.NamedNode(f"{BASE}person/test-record"), ox.NamedNode(f"{BASE}source/test")
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    store.add([
+        ox.Quad(record, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(CG.Person), graph),
+        ox.Quad(record, ox.NamedNode(CG.source), graph, graph),
+        ox.Quad(record, ox.NamedNode(skos + "prefLabel"), ox.Literal("测试记录", language="zh"), graph),
+        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("سىناق خاتىرىسى", language="ug"), graph),
+        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("Тестовая запись", language="ru"), graph),
+    ])
+    hits = SearchIndex(store).search(text)
+    assert [(hit.iri, hit.name, hit.matched) for hit in hits] == [(record.value, "测试记录", found)]
