@@ -129,13 +129,20 @@ def query(
 
 def _query_text(argument: str) -> str:
     path = Path(argument)
-    if path.suffix == ".rq" or path.is_file():
-        if not path.is_file():
+    if path.suffix == ".rq" or _is_file(path):
+        if not _is_file(path):
             raise UsageError(f"no query file {argument}")
         return path.read_text(encoding="utf-8")
     if argument.replace("-", "").isalnum():
         return named_query(argument).text
     return argument
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a query given inline can be longer than a file name may be
+        return False
 
 
 def _print_table(result: ox.QuerySolutions, base: str) -> None:

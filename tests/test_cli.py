@@ -82,6 +82,13 @@ def test_query_output_formats(store_dir: Path, fmt: str) -> None:
         assert list(csv.reader(io.StringIO(result.stdout))) == [["name"], ["Gulmira Imin"]]
 
 
+def test_a_long_inline_query_is_a_query_not_a_file_name(store_dir: Path) -> None:
+    text = "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }" + " " * 300 + "# longer than a file name"
+    result = run("query", text, "--format", "csv", store=store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Gulmira Imin" in result.stdout
+
+
 def test_query_from_a_file_and_construct_as_turtle(tmp_path: Path, store_dir: Path) -> None:
     query = tmp_path / "courts.rq"
     query.write_text("CONSTRUCT { ?c a cg:Court } WHERE { ?c a cg:Court }", encoding="utf-8")
