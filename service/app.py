@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.search import SearchIndex
-from casegraph.service import docs, dumps, entities, errors, home, named, ontology, sparql, vendor
+from casegraph.service import docs, dumps, entities, errors, home, named, network, ontology, sparql, stats, vendor
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
@@ -56,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(named.router)
     app.include_router(ontology.router)
     app.include_router(docs.router)
+    app.include_router(network.router)
+    app.include_router(stats.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.
