@@ -1,4 +1,4 @@
-"""The casegraph command: build, validate, query, export and summarise the knowledge graph."""
+"""The casegraph command: build, validate, query, export and summarise the knowledge graph, and explore its networks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import pyoxigraph as ox
 import typer
@@ -14,12 +14,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from casegraph import netformats, network
 from casegraph.build import build as build_store
 from casegraph.errors import CasegraphError, InvalidData, UsageError
 from casegraph.export import FORMATS, export_format
 from casegraph.export import export as export_store
+from casegraph.network import Network, build_views
 from casegraph.queries import named_query
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
+from casegraph.search import SearchIndex
 from casegraph.settings import Settings, get_settings
 from casegraph.sources import source_files
 from casegraph.sparql import run as run_query
@@ -208,6 +211,96 @@ def serve(
     with _user_errors():
         open_store(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+
+
+graph_app = typer.Typer(help="Relationship networks: ego networks, explained paths and measures.", no_args_is_help=True)
+app.add_typer(graph_app, name="graph")
+ViewOption = Annotated[str, typer.Option(help="people, cases, shared or all.")]
+KindsOption = Annotated[str | None, typer.Option(help="Comma-separated edge kinds to follow, e.g. businessPartner,court.")]
+NetFormatOption = Annotated[str, typer.Option("--format", "-f", help="json, cytoscape, graphml, gexf or png.")]
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")]
+
+
+def _networks(settings: Settings) -> tuple[dict[str, Network], SearchIndex]:
+    case_store = CaseStore.open(settings.store, settings.base, read_only=True)
+    return build_views(case_store), SearchIndex(case_store)
+
+
+def _write_network(graph: Network, fmt: str, output: Path | None) -> None:
+    data = netformats.write(graph, fmt)
+    if output is None:
+        if fmt == "png":
+            raise UsageError("a PNG goes to a file: add --output FILE.png")
+        sys.stdout.buffer.write(data + b"\n")
+        sys.stdout.flush()
+        return
+    output.write_bytes(data)
+    err.print(f"[green]✓[/] wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} links)")
+
+
+@graph_app.command("ego")
+def graph_ego(
+    node: Annotated[str, typer.Argument(help="An IRI, a path such as person/tahir-imin, or a name that finds one node.")],
+    depth: Annotated[int, typer.Option(help="How many links out.")] = 1,
+    kinds: KindsOption = None, view: ViewOption = "all", fmt: NetFormatOption = "json",
+    output: OutputOption = None, store: StoreOption = None,
+) -> None:
+    """The ego network of a node: everything within DEPTH links."""
+    settings = _settings(store)
+    with _user_errors():
+        views, search = _networks(settings)
+        graph = network.view(views, view)
+        iri = network.resolve(graph, search, node, settings.base)
+        kept = [k.strip() for k in kinds.split(",")] if kinds else None
+        _write_network(network.ego(graph, [iri], depth, kept), fmt, output)
+
+
+@graph_app.command("path")
+def graph_path(
+    source: Annotated[str, typer.Argument(help="Where the paths start: an IRI, a path or a name.")],
+    target: Annotated[str, typer.Argument(help="Where the paths end: an IRI, a path or a name.")],
+    max_length: Annotated[int, typer.Option(help="Longest path to list, in links.")] = 4,
+    kinds: KindsOption = None, view: ViewOption = "all",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, cytoscape, graphml, gexf or png.")] = "text",
+    output: OutputOption = None, store: StoreOption = None,
+) -> None:
+    """How two nodes are connected: the shortest paths and every path up to MAX_LENGTH, each link with its source."""
+    settings = _settings(store)
+    with _user_errors():
+        views, search = _networks(settings)
+        graph = network.view(views, view)
+        ends = [network.resolve(graph, search, text, settings.base) for text in (source, target)]
+        found = network.paths(graph, *ends, max_length, [k.strip() for k in kinds.split(",")] if kinds else None)
+        if fmt == "json":
+            out.print_json(data=found)
+        elif fmt == "text":
+            _print_paths(found, settings.base)
+        else:
+            _write_network(network.path_network(graph, found), fmt, output)
+
+
+def _print_paths(found: dict[str, Any], base: str) -> None:
+    if not found["connected"]:
+        out.print("not connected: no path links them in this view", highlight=False, markup=False, soft_wrap=True)
+        return
+    for number, path in enumerate(found["paths"], 1):
+        out.print(f"path {number} ({len(path)} links)", highlight=False, markup=False, soft_wrap=True)
+        for hop in path:
+            out.print(f"  {hop['from_label']} — {hop['to_label']}", highlight=False, markup=False, soft_wrap=True)
+            for link in hop["links"]:
+                sources = ", ".join(s.removeprefix(base) for s in link["sources"])
+                via = f" through {link['via_label']}" if link["via_label"] else ""
+                out.print(f"      {link['label']}{via} [{sources}]", highlight=False, markup=False, soft_wrap=True)
+
+
+@graph_app.command("stats")
+def graph_stats(view: ViewOption = "all", top: Annotated[int, typer.Option(help="How many of the most central nodes.")] = 10,
+                store: StoreOption = None) -> None:
+    """Measures of a view: size, components, degree, betweenness and eigenvector centrality, communities."""
+    settings = _settings(store)
+    with _user_errors():
+        views, _ = _networks(settings)
+        out.print_json(data=network.measures(network.view(views, view), top))
 
 
 def main() -> None:
