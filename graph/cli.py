@@ -269,8 +269,8 @@ def graph_path(
     with _user_errors():
         views, search = _networks(settings)
         graph = network.view(views, view)
-        ends = [network.resolve(graph, search, text, settings.base) for text in (source, target)]
-        found = network.paths(graph, *ends, max_length, [k.strip() for k in kinds.split(",")] if kinds else None)
+        start, end = (network.resolve(graph, search, text, settings.base) for text in (source, target))
+        found = network.paths(graph, start, end, max_length, [k.strip() for k in kinds.split(",")] if kinds else None)
         if fmt == "json":
             out.print_json(data=found)
         elif fmt == "text":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import textwrap
 import json
+import textwrap
 from typing import Any
 
 import networkx as nx
@@ -38,7 +38,8 @@ def cytoscape(graph: Network) -> dict[str, Any]:
 
 def _flat(graph: Network) -> Network:
     """A copy whose attributes are all strings, as GraphML and GEXF require; lists become space-separated."""
-    flat = Network(**{k: str(v) for k, v in graph.graph.items()})
+    flat: Network = nx.MultiGraph()
+    flat.graph.update({k: str(v) for k, v in graph.graph.items()})
     for node, attrs in graph.nodes(data=True):
         flat.add_node(node, **{k: _text(v) for k, v in attrs.items()})
     for a, b, key, attrs in graph.edges(keys=True, data=True):
@@ -82,8 +83,8 @@ def _draw(graph: Network, output: io.BytesIO) -> None:
     nx.draw_networkx(graph, layout, ax=axes, node_color=colours, cmap="tab10", vmin=0, vmax=max(len(kinds), 10),
                      labels={n: _short(graph.nodes[n]["label"]) for n in graph}, font_size=7, node_size=220)
     edge_labels: dict[tuple[str, str], set[str]] = {}
-    for a, b, kind in graph.edges(data="kind"):
-        edge_labels.setdefault((a, b), set()).add(str(kind))
+    for a, b, data in graph.edges(data=True):
+        edge_labels.setdefault((a, b), set()).add(str(data["kind"]))
     nx.draw_networkx_edge_labels(graph, layout, edge_labels={ends: ", ".join(sorted(k)) for ends, k in edge_labels.items()},
                                  ax=axes, font_size=6)
     axes.set_axis_off()

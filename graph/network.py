@@ -12,7 +12,7 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
@@ -21,7 +21,7 @@ from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
 
-Network = nx.MultiGraph
+Network: TypeAlias = "nx.MultiGraph[str]"
 Nodes = dict[str, dict[str, str]]
 MAX_DEPTH = 3
 MAX_LENGTH = 6
@@ -56,8 +56,7 @@ def build_views(store: CaseStore) -> dict[str, Network]:
     nodes = _nodes(store)
     people = _edges(store, "people", nodes)
     cases = _edges(store, "cases", nodes)
-    everything = nx.compose(people, cases)
-    everything.graph["view"] = "all"
+    everything: Network = nx.MultiGraph(nx.compose(people, cases), view="all")
     return {"people": people, "cases": cases, "shared": _project(cases, nodes), "all": everything}
 
 
@@ -83,7 +82,7 @@ def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
     for row in store.select(_query(view)):
         via = row["via"].value if row["via"] else ""
         stated[(row["from"].value, row["to"].value, row["kind"].value, via)].add(row["source"].value)
-    graph = Network(view=view)
+    graph: Network = nx.MultiGraph(view=view)
     for (start, end, kind, via), sources in sorted(stated.items()):
         name = _node(kind, nodes)["label"]
         through = nodes.get(via, {}).get("kind", "")
@@ -107,7 +106,7 @@ def _project(cases: Network, nodes: Nodes) -> Network:
         for hub in (data["object"], data["via"]):
             if nodes.get(hub, {}).get("class") in SHARED:
                 members[hub][data["subject"]].update(data["sources"])
-    graph = Network(view="shared")
+    graph: Network = nx.MultiGraph(view="shared")
     for hub, people in sorted(members.items()):
         label = SHARED[nodes[hub]["class"]]
         for a, b in itertools.combinations(sorted(people), 2):
@@ -134,8 +133,8 @@ def only(graph: Network, kinds: list[str] | None) -> Network:
     unknown = set(kinds) - set(kinds_of(graph))
     if unknown:
         raise UsageError(f"no edges of kind {', '.join(sorted(unknown))} in this view; it has {', '.join(kinds_of(graph))}")
-    kept = [(a, b, k) for a, b, k, kind in graph.edges(keys=True, data="kind") if kind in kinds]
-    return graph.edge_subgraph(kept)
+    kept = [(a, b, k) for a, b, k, data in graph.edges(keys=True, data=True) if data["kind"] in kinds]
+    return graph.edge_subgraph(kept)  # type: ignore[arg-type]  # a multigraph takes (u, v, key) triples
 
 
 def ego(graph: Network, nodes: list[str], depth: int = 1, kinds: list[str] | None = None) -> Network:
@@ -149,7 +148,7 @@ def ego(graph: Network, nodes: list[str], depth: int = 1, kinds: list[str] | Non
     for node in nodes:
         if node in filtered:
             reached.update(nx.single_source_shortest_path_length(filtered, node, cutoff=depth))
-    result = Network(filtered.subgraph(reached & set(filtered)), **graph.graph)
+    result: Network = nx.MultiGraph(filtered.subgraph(reached & set(filtered)), **graph.graph)
     for node in nodes:  # a node with no edges of the kinds asked for is still shown, alone
         result.add_node(node, **graph.nodes[node])
     return result
@@ -162,7 +161,7 @@ def paths(graph: Network, source: str, target: str, max_length: int = 4,
         raise UsageError(f"max_length must be between 1 and {MAX_LENGTH}, not {max_length}")
     _require(graph, source)
     _require(graph, target)
-    filtered = nx.Graph(only(graph, kinds))
+    filtered: nx.Graph[str] = nx.Graph(only(graph, kinds))
     if source not in filtered or target not in filtered or not nx.has_path(filtered, source, target):
         return {"source": source, "target": target, "connected": False, "shortest": [], "paths": []}
     shortest = list(itertools.islice(nx.all_shortest_paths(filtered, source, target), MAX_PATHS))
@@ -183,7 +182,9 @@ def path_network(graph: Network, found: dict[str, Any]) -> Network:
     """The part of a network that the found paths go through."""
     edges = {(hop["from"], hop["to"]) for path in found["paths"] + found["shortest"] for hop in path}
     kept = [(a, b, k) for a, b, k in graph.edges(keys=True) if (a, b) in edges or (b, a) in edges]
-    return graph.edge_subgraph(kept).copy() if kept else graph.subgraph([found["source"], found["target"]]).copy()
+    if not kept:
+        return graph.subgraph([found["source"], found["target"]]).copy()
+    return graph.edge_subgraph(kept).copy()  # type: ignore[arg-type]  # a multigraph takes (u, v, key) triples
 
 
 def _require(graph: Network, node: str) -> None:
@@ -193,13 +194,13 @@ def _require(graph: Network, node: str) -> None:
 
 def measures(graph: Network, top: int = 10) -> dict[str, Any]:
     """Size, components, the most central nodes by degree, betweenness and eigenvector, and communities."""
-    simple = nx.Graph(graph)
+    simple: nx.Graph[str] = nx.Graph(graph)
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
     return {
         "view": graph.graph.get("view", ""),
         "nodes": graph.number_of_nodes(),
         "edges": graph.number_of_edges(),
-        "kinds": {kind: sum(1 for *_, k in graph.edges(data="kind") if k == kind) for kind in kinds_of(graph)},
+        "kinds": {kind: sum(1 for _, _, data in graph.edges(data=True) if data["kind"] == kind) for kind in kinds_of(graph)},
         "components": [_members(graph, c) for c in components],
         "degree": _ranked(graph, nx.degree_centrality(simple), top),
         "betweenness": _ranked(graph, nx.betweenness_centrality(simple), top),
@@ -209,7 +210,7 @@ def measures(graph: Network, top: int = 10) -> dict[str, Any]:
     }
 
 
-def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+def _eigenvector(graph: nx.Graph[str]) -> dict[str, float]:
     """Eigenvector centrality per connected component, so that small components are not scored zero."""
     scores: dict[str, float] = {}
     for component in nx.connected_components(graph):

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
+from casegraph.network import build_views
 from casegraph.search import SearchIndex
 from casegraph.service import docs, dumps, entities, errors, home, named, network, ontology, sparql, stats, vendor
 from casegraph.settings import Settings, get_settings
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.store = open_store(settings)
         app.state.build = read_build(settings.store)
         app.state.search = SearchIndex(app.state.store)
+        app.state.views = build_views(app.state.store)
         app.state.workers = QueryWorkers(settings.store, settings.base, settings.query_workers,
                                           settings.query_timeout, settings.max_rows)
         yield

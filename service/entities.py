@@ -48,5 +48,6 @@ def _page(request: Request, store: StoreDep, iri: str, path: str, base: str, hea
         "entity": entity, "path": path, "formats": RDF, "link": lambda target: local_link(target, base),
         "outgoing": [p for p in entity.properties if not p.incoming],
         "incoming": [p for p in entity.properties if p.incoming],
+        "explore": iri in request.app.state.views["all"],
     }
     return templates.TemplateResponse(request, "entity.html", context, headers=headers)

@@ -1,7 +1,115 @@
-"""Relationship networks over HTTP (being built)."""
+"""Relationship networks over HTTP: views, ego networks, explained paths and measures, in several formats."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from casegraph import netformats, network
+from casegraph.service import vendor
+from casegraph.service.dependencies import SettingsDep
+from casegraph.service.errors import NotAcceptable
+from casegraph.service.negotiation import negotiate
+from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Networks"])
+
+FormatParam = Annotated[str | None, Query(description="json (node-link), cytoscape, graphml, gexf or png; default by Accept.")]
+ViewParam = Annotated[str, Query(description="people, cases, shared or all.")]
+KindsParam = Annotated[str | None, Query(description="Comma-separated edge kinds to follow, e.g. businessPartner,court.")]
+NETWORK_TYPES = [netformats.MEDIA_TYPES[f] for f in ("json", "cytoscape", "graphml", "gexf", "png")]
+
+
+def _views(request: Request) -> dict[str, network.Network]:
+    views: dict[str, network.Network] = request.app.state.views
+    return views
+
+
+def _kinds(kinds: str | None) -> list[str] | None:
+    return [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
+
+
+def _send(request: Request, graph: network.Network, fmt: str | None, name: str) -> Response:
+    """A network in the format asked for by ?format= or else by Accept; GraphML and GEXF as downloads."""
+    if fmt is None:
+        media_type = negotiate(request.headers.get("accept"), NETWORK_TYPES, "a network")
+        fmt = next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
+    elif fmt not in netformats.MEDIA_TYPES:
+        raise NotAcceptable(f"format must be one of {', '.join(netformats.MEDIA_TYPES)}, not {fmt!r}")
+    headers = {"Vary": "Accept"}
+    if fmt in ("graphml", "gexf", "png"):
+        headers["Content-Disposition"] = f'attachment; filename="{name}.{netformats.EXTENSIONS[fmt]}"'
+    return Response(netformats.write(graph, fmt), media_type=netformats.MEDIA_TYPES[fmt], headers=headers)
+
+
+def _node(request: Request, text: str, view: str, base: str) -> str:
+    return network.resolve(network.view(_views(request), view), request.app.state.search, text, base)
+
+
+@router.get("/graph/views", summary="The network views: what each holds, with its size and edge kinds")
+def list_views(request: Request) -> list[dict[str, Any]]:
+    """Every view with its description, size, edge kinds and address."""
+    return [{"name": name, "description": network.VIEWS[name], "nodes": graph.number_of_nodes(),
+             "edges": graph.number_of_edges(), "kinds": network.kinds_of(graph),
+             "url": str(request.url_for("get_view", name=name))} for name, graph in _views(request).items()]
+
+
+@router.get("/graph/views/{name}", summary="A whole network view")
+def get_view(request: Request, name: str, format: FormatParam = None) -> Response:
+    """One view in node-link JSON, Cytoscape.js JSON, GraphML, GEXF or PNG."""
+    return _send(request, network.view(_views(request), name), format, f"casegraph-{name}")
+
+
+@router.get("/graph/ego", summary="The ego network of a node: everything within a number of links")
+def get_ego(
+    request: Request, settings: SettingsDep,
+    node: Annotated[list[str], Query(description="An IRI, a path such as person/tahir-imin, or a name that finds one "
+                                                  "node; repeat it for the union of several ego networks.")],
+    depth: Annotated[int, Query(ge=0, le=network.MAX_DEPTH)] = 1,
+    kinds: KindsParam = None, view: ViewParam = "all", format: FormatParam = None,
+) -> Response:
+    """Everything within `depth` links of the node(s), over the edge kinds given (all by default)."""
+    iris = [_node(request, text, view, settings.base) for text in node]
+    graph = network.ego(network.view(_views(request), view), iris, depth, _kinds(kinds))
+    return _send(request, graph, format, f"ego-{iris[0].rsplit('/', 1)[-1]}")
+
+
+@router.get("/graph/path", summary="How two nodes are connected: shortest and all simple paths, each hop explained")
+def get_path(
+    request: Request, settings: SettingsDep,
+    source: Annotated[str, Query(description="Where the paths start: an IRI, a path or a name.")],
+    target: Annotated[str, Query(description="Where the paths end: an IRI, a path or a name.")],
+    max_length: Annotated[int, Query(ge=1, le=network.MAX_LENGTH)] = 4,
+    kinds: KindsParam = None, view: ViewParam = "all", format: FormatParam = None,
+) -> Response:
+    """The paths as JSON, each hop with its links and sources; in the other formats, the part of the network they cross."""
+    graph = network.view(_views(request), view)
+    found = network.paths(graph, _node(request, source, view, settings.base), _node(request, target, view, settings.base),
+                          max_length, _kinds(kinds))
+    if format is None:
+        media_type = negotiate(request.headers.get("accept"), NETWORK_TYPES[:-1], "paths")
+        format = next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
+    if format == "json":
+        return JSONResponse(found, headers={"Vary": "Accept"})
+    return _send(request, network.path_network(graph, found), format, "paths")
+
+
+@router.get("/graph/stats", summary="Measures of a view: components, centralities, communities")
+def get_stats(request: Request, view: ViewParam = "all",
+              top: Annotated[int, Query(ge=1, le=100)] = 10) -> dict[str, Any]:
+    """Size, edge kinds, connected components, the most central nodes and the communities of a view."""
+    return network.measures(network.view(_views(request), view), top)
+
+
+@router.get("/explore", summary="The network explorer: a node's connections, drawn, expandable and downloadable")
+def explore(request: Request, settings: SettingsDep,
+            node: Annotated[str, Query(description="The node to start from: an IRI, a path or a name.")] = "person/tahir-imin",
+            depth: Annotated[int, Query(ge=0, le=network.MAX_DEPTH)] = 1) -> Response:
+    """The explorer page, starting from a node."""
+    iri = _node(request, node, "all", settings.base)
+    graph = network.view(_views(request), "all")
+    context = {"node": iri, "label": graph.nodes[iri]["label"], "depth": depth, "kinds": network.kinds_of(graph),
+               "link": local_link(iri, settings.base), "drawing": vendor.installed("cytoscape")}
+    return templates.TemplateResponse(request, "explore.html", context)

@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 NODE_MODULES = Path(__file__).parent / "node_modules"
 # URL name under /static/vendor/ -> npm package (declared in service/package.json)
-PACKAGES = {"codemirror": "codemirror", "swagger-ui": "swagger-ui-dist"}
+PACKAGES = {"codemirror": "codemirror", "swagger-ui": "swagger-ui-dist", "cytoscape": "cytoscape"}
 
 
 def installed(name: str) -> bool:

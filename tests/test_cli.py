@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from casegraph.paths import sources_dir
@@ -137,3 +138,32 @@ def test_an_invalid_base_setting_is_reported(store_dir: Path) -> None:
 def test_the_cli_refuses_service_too(store_dir: Path) -> None:
     result = run("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", store=store_dir)
     assert result.returncode == 2 and "SERVICE is not allowed" in result.stderr
+
+
+def test_graph_path_explains_each_link_with_its_source(store_dir: Path) -> None:
+    result = run("graph", "path", "Gulmira Imin", "Tahir Imin", "--max-length", "3", store=store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "Gulmira Imin — Urumqi Intermediate People's Court" in result.stdout
+    assert "court (verdict) through Gulmira Imin sentenced to life in prison [source/uscirf-gulmira-imin]" in result.stdout
+    people = run("graph", "path", "Gulmira Imin", "Tahir Imin", "--view", "people", store=store_dir)
+    assert "not connected" in people.stdout
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "png"])
+def test_graph_ego_writes_files(store_dir: Path, tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / f"tahir.{fmt}"
+    result = run("graph", "ego", "person/tahir-imin", "--view", "people", "-f", fmt, "-o", str(output), store=store_dir)
+    assert result.returncode == 0, result.stderr
+    assert "7 nodes" in result.stderr
+    if fmt == "png":
+        assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    else:
+        read = nx.read_graphml(output) if fmt == "graphml" else nx.read_gexf(output)
+        assert read.number_of_nodes() == 7
+
+
+def test_graph_stats_and_an_ambiguous_name(store_dir: Path) -> None:
+    stats = run("graph", "stats", "--view", "people", store=store_dir)
+    assert json.loads(stats.stdout)["view"] == "people"
+    ambiguous = run("graph", "ego", "business partner", store=store_dir)
+    assert ambiguous.returncode == 2 and "give one by its IRI" in ambiguous.stderr and "Traceback" not in ambiguous.stderr

@@ -38,7 +38,7 @@ def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str,
     network = ego(views["people"], [TAHIR], depth=1)
     assert set(network) == {TAHIR} | partners
     kinds = {data["kind"] for *_, data in network.edges(data=True)}
-    assert kinds == {"businessPartner", "speaker", "accordingTo"}, "the tie, his statement about them, his account of their verdicts"
+    assert kinds == {"businessPartner", "speaker", "accordingTo"}, "the tie, what he said of them, his account of their verdicts"
 
 
 def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict[str, Network], store: CaseStore) -> None:
