@@ -13,7 +13,7 @@ from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.network import build_views
 from casegraph.search import SearchIndex
-from casegraph.service import docs, dumps, entities, errors, home, named, network, ontology, sparql, stats, vendor
+from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sparql, vendor
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ontology.router)
     app.include_router(docs.router)
     app.include_router(network.router)
-    app.include_router(stats.router)
+    app.include_router(charts.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.

@@ -271,7 +271,8 @@ def test_results_round_trip_as_json(server: str) -> None:
     assert len(json.load(io.BytesIO(response.content))["results"]["bindings"]) == 6
 
 
-@pytest.mark.parametrize("path", ["/", "/query", "/docs", "/person/gulmira-imin", "/ontology", "/search?q=imin"])
+@pytest.mark.parametrize("path", ["/", "/query", "/docs", "/person/gulmira-imin", "/ontology", "/search?q=imin", "/stats",
+                                  "/explore?node=person/tahir-imin"])
 def test_no_page_loads_anything_from_another_host(server: str, path: str) -> None:
     page = httpx.get(f"{server}{path}", headers={"Accept": "text/html"})
     assert page.status_code == 200
