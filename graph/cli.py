@@ -221,9 +221,10 @@ NetFormatOption = Annotated[str, typer.Option("--format", "-f", help="json, cyto
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")]
 
 
-def _networks(settings: Settings) -> tuple[dict[str, Network], SearchIndex]:
+def _network(settings: Settings, view: str) -> tuple[Network, SearchIndex]:
+    """One view of the store, and the search index that names its nodes."""
     case_store = CaseStore.open(settings.store, settings.base, read_only=True)
-    return build_views(case_store), SearchIndex(case_store)
+    return network.view(build_views(case_store), view), SearchIndex(case_store)
 
 
 def _write_network(graph: Network, fmt: str, output: Path | None) -> None:
@@ -248,11 +249,9 @@ def graph_ego(
     """The ego network of a node: everything within DEPTH links."""
     settings = _settings(store)
     with _user_errors():
-        views, search = _networks(settings)
-        graph = network.view(views, view)
+        graph, search = _network(settings, view)
         iri = network.resolve(graph, search, node, settings.base)
-        kept = [k.strip() for k in kinds.split(",")] if kinds else None
-        _write_network(network.ego(graph, [iri], depth, kept), fmt, output)
+        _write_network(network.ego(graph, [iri], depth, network.parse_kinds(kinds)), fmt, output)
 
 
 @graph_app.command("path")
@@ -267,10 +266,9 @@ def graph_path(
     """How two nodes are connected: the shortest paths and every path up to MAX_LENGTH, each link with its source."""
     settings = _settings(store)
     with _user_errors():
-        views, search = _networks(settings)
-        graph = network.view(views, view)
+        graph, search = _network(settings, view)
         start, end = (network.resolve(graph, search, text, settings.base) for text in (source, target))
-        found = network.paths(graph, start, end, max_length, [k.strip() for k in kinds.split(",")] if kinds else None)
+        found = network.paths(graph, start, end, max_length, network.parse_kinds(kinds))
         if fmt == "json":
             out.print_json(data=found)
         elif fmt == "text":
@@ -299,8 +297,7 @@ def graph_stats(view: ViewOption = "all", top: Annotated[int, typer.Option(help=
     """Measures of a view: size, components, degree, betweenness and eigenvector centrality, communities."""
     settings = _settings(store)
     with _user_errors():
-        views, _ = _networks(settings)
-        out.print_json(data=network.measures(network.view(views, view), top))
+        out.print_json(data=network.measures(_network(settings, view)[0], top))
 
 
 def main() -> None:

@@ -121,6 +121,12 @@ def view(views: dict[str, Network], name: str) -> Network:
     return views[name]
 
 
+def parse_kinds(text: str | None) -> list[str] | None:
+    """Edge kinds from a comma-separated list; None (every kind) for none."""
+    kinds = [k.strip() for k in (text or "").split(",") if k.strip()]
+    return kinds or None
+
+
 def kinds_of(graph: Network) -> list[str]:
     """The edge kinds present in a network."""
     return sorted({data["kind"] for _, _, data in graph.edges(data=True)})

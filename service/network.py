@@ -27,10 +27,6 @@ def _views(request: Request) -> dict[str, network.Network]:
     return views
 
 
-def _kinds(kinds: str | None) -> list[str] | None:
-    return [k.strip() for k in kinds.split(",") if k.strip()] if kinds else None
-
-
 def _send(request: Request, graph: network.Network, fmt: str | None, name: str) -> Response:
     """A network in the format asked for by ?format= or else by Accept; GraphML and GEXF as downloads."""
     if fmt is None:
@@ -72,7 +68,7 @@ def get_ego(
 ) -> Response:
     """Everything within `depth` links of the node(s), over the edge kinds given (all by default)."""
     iris = [_node(request, text, view, settings.base) for text in node]
-    graph = network.ego(network.view(_views(request), view), iris, depth, _kinds(kinds))
+    graph = network.ego(network.view(_views(request), view), iris, depth, network.parse_kinds(kinds))
     return _send(request, graph, format, f"ego-{iris[0].rsplit('/', 1)[-1]}")
 
 
@@ -87,7 +83,7 @@ def get_path(
     """The paths as JSON, each hop with its links and sources; in the other formats, the part of the network they cross."""
     graph = network.view(_views(request), view)
     found = network.paths(graph, _node(request, source, view, settings.base), _node(request, target, view, settings.base),
-                          max_length, _kinds(kinds))
+                          max_length, network.parse_kinds(kinds))
     if format is None:
         media_type = negotiate(request.headers.get("accept"), NETWORK_TYPES[:-1], "paths")
         format = next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
