@@ -1,22 +1,22 @@
 """Queries in worker processes, so that a query running past its time limit is really stopped.
 
 pyoxigraph cannot cancel a running query, and a thread cannot be killed; a process can. Each
-worker opens the store read-only and answers one planned query at a time in a canonical format
-(SPARQL JSON for results, N-Triples for graphs); a worker that overruns is killed and replaced.
-Results are read row by row and refused past the cap, so a huge answer is never built in memory.
+worker opens the store read-only and answers one planned query at a time in a lossless format
+(SPARQL TSV for solutions, JSON for booleans, N-Triples for graphs); a worker that overruns is killed
+and replaced. Oxigraph writes the answer in chunks, and the chunk that passes the row cap stops it,
+so a huge answer is never built in memory.
 """
 
 from __future__ import annotations
 
-import json
+import io
 import multiprocessing
 import queue
-from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -24,10 +24,10 @@ from casegraph.errors import CasegraphError, QueryError
 from casegraph.sparql import Plan, execute
 from casegraph.store import CaseStore, QueryResult
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 GraphResult = list[ox.Triple]
-
-
-T = TypeVar("T")
 
 
 class QueryTimeout(CasegraphError):
@@ -42,44 +42,38 @@ class TooManyResults(CasegraphError):
     """A query would answer with more rows (or triples) than the cap."""
 
 
-def _term(term: object) -> dict[str, object]:
-    """A term in the SPARQL 1.1 Query Results JSON format (with RDF 1.2 triple terms)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _term(term.subject), "predicate": _term(term.predicate),
-                                            "object": _term(term.object)}}
-    raise ValueError(f"unexpected term {term!r}")
+class _Capped(io.BytesIO):
+    """A byte sink for a line-per-row format that refuses the row past the cap.
+
+    TSV results and N-Triples both write one row (or triple) per line after at most one header
+    line, so counting newlines counts rows while Oxigraph streams the answer in its own writer.
+    """
+
+    def __init__(self, max_rows: int, header_lines: int, noun: str) -> None:
+        super().__init__()
+        self.lines = 0
+        self.limit, self.max_rows, self.noun = max_rows + header_lines, max_rows, noun
+
+    def write(self, chunk: ReadableBuffer, /) -> int:
+        """Keep the chunk, unless it passes the cap."""
+        self.lines += bytes(chunk).count(b"\n")
+        if self.lines > self.limit:
+            raise TooManyResults(f"the query answers with more than {self.max_rows} {self.noun}, the most one request may "
+                                 "return; add a LIMIT (and OFFSET to page), or download the whole graph from /dumps")
+        return super().write(chunk)
 
 
-def _capped(result: QueryResult, max_rows: int) -> tuple[str, bytes]:
-    """A result in a canonical format, reading at most one row past the cap: (kind, payload)."""
+def _canonical(result: QueryResult, max_rows: int) -> tuple[str, bytes]:
+    """A result as (kind, payload) in a lossless format, reading at most a buffer past the cap."""
     if isinstance(result, ox.QueryBoolean):
-        return "results", result.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        return "boolean", result.serialize(format=ox.QueryResultsFormat.JSON) or b""
     if isinstance(result, ox.QueryTriples):
-        triples = _first(result, max_rows, "triples")
-        return "graph", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    names = [v.value for v in result.variables]
-    bindings = [{name: _term(row[name]) for name in names if row[name] is not None}
-                for row in _first(result, max_rows, "rows")]
-    return "results", json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}).encode()
-
-
-def _first(items: Iterator[T], max_rows: int, noun: str) -> list[T]:
-    """All the items, or TooManyResults as soon as there is one more than the cap."""
-    kept: list[T] = []
-    for item in items:
-        if len(kept) == max_rows:
-            raise TooManyResults(f"the query answers with more than {max_rows} {noun}, the most one request may return; "
-                                 "add a LIMIT (and OFFSET to page), or download the whole graph from /dumps")
-        kept.append(item)
-    return kept
+        triples = _Capped(max_rows, 0, "triples")
+        ox.serialize(result, triples, format=ox.RdfFormat.N_TRIPLES)
+        return "graph", triples.getvalue()
+    rows = _Capped(max_rows, 1, "rows")
+    result.serialize(rows, format=ox.QueryResultsFormat.TSV)
+    return "results", rows.getvalue()
 
 
 @dataclass
@@ -97,7 +91,7 @@ def _serve(connection: Connection, store_dir: str, base: str, max_rows: int) -> 
         except EOFError:
             return
         try:
-            kind, payload = _capped(execute(store, planned), max_rows)
+            kind, payload = _canonical(execute(store, planned), max_rows)
             connection.send(("ok", kind, payload))
         except TooManyResults as error:
             connection.send(("error", "size", str(error)))
@@ -147,7 +141,8 @@ class QueryWorkers:
             raise QueryError(payload if kind == "query" else "the query failed while running")
         if kind == "graph":
             return list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
-        return ox.parse_query_results(payload, format=ox.QueryResultsFormat.JSON)
+        formats = {"boolean": ox.QueryResultsFormat.JSON, "results": ox.QueryResultsFormat.TSV}
+        return ox.parse_query_results(payload, format=formats[kind])
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.process.kill()
