@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from casegraph.errors import NotFound
-from casegraph.namespaces import PREFIXES, SH
+from casegraph.namespaces import PREFIXES, SH, local_name
 from casegraph.paths import queries_dir
 from casegraph.store import CaseStore
 from casegraph.validate import shapes_graph
@@ -121,7 +121,7 @@ def describe(store: CaseStore, iri: str) -> Entity:
         sources.setdefault(graph, source_label)
         if not incoming and prop in NAME_PROPERTIES and isinstance(term, ox.Literal):
             names[(term.value, term.language or "")] = None
-        fallback = DISPLAY.get(prop, prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+        fallback = DISPLAY.get(prop, local_name(prop))
         label = row["propertyLabel"].value if row["propertyLabel"] else fallback
         properties.setdefault((prop, incoming), Property(prop, label, incoming))
         value_label = row["valueLabel"].value if row["valueLabel"] else None

@@ -42,6 +42,11 @@ def cg() -> ClosedNamespace:
     return ClosedNamespace(URIRef(CG_IRI), list(_cg_terms()))
 
 
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its # or its last /."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def catalog_graph(base: str) -> str:
     """IRI of the graph that describes every source document."""
     return f"{base}graph/sources"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cache
 from typing import Any, TypeAlias
 
 import networkx as nx
 
 from casegraph.errors import NotFound, UsageError
+from casegraph.namespaces import local_name
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -37,15 +37,6 @@ VIEWS = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
-    """One hop of a path: from a node to the next, with every stated link between them."""
-
-    start: str
-    end: str
-    links: list[dict[str, Any]]
-
-
 @cache
 def _query(name: str) -> str:
     return (queries_dir() / "network" / f"{name}.rq").read_text(encoding="utf-8")
@@ -64,16 +55,12 @@ def _nodes(store: CaseStore) -> Nodes:
     """Name, kind and class of every named thing, by IRI."""
     return {row["node"].value: {"label": row["label"].value,
                                 "kind": row["kind"].value if row["kind"] else "",
-                                "class": row["type"].value.rsplit("#", 1)[-1] if row["type"] else ""}
+                                "class": local_name(row["type"].value) if row["type"] else ""}
             for row in store.select(_query("nodes"))}
 
 
-def _local(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _node(iri: str, nodes: Nodes) -> dict[str, str]:
-    return nodes.get(iri, {"label": _local(iri), "kind": "", "class": ""})
+    return nodes.get(iri, {"label": local_name(iri), "kind": "", "class": ""})
 
 
 def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
@@ -86,7 +73,7 @@ def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
     for (start, end, kind, via), sources in sorted(stated.items()):
         name = _node(kind, nodes)["label"]
         through = nodes.get(via, {}).get("kind", "")
-        _link(graph, nodes, start, end, kind=_local(kind), label=f"{name} ({through})" if through else name,
+        _link(graph, nodes, start, end, kind=local_name(kind), label=f"{name} ({through})" if through else name,
               via=via, sources=sources)
     return graph
 

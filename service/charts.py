@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 
 from casegraph.charts import charts
 from casegraph.service.dependencies import SettingsDep, StoreDep
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import html_or_json
 from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
@@ -23,9 +23,7 @@ def statistics(
 ) -> Response:
     """The charts as HTML (bar charts in SVG, with the numbers as tables) or as JSON."""
     drawn = charts(store)
-    wanted = format or ("json" if choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"
-                        else "html")
-    if wanted == "json":
+    if html_or_json(request.headers.get("accept"), format) == "json":
         return JSONResponse([asdict(chart) for chart in drawn])
     context = {"charts": drawn, "link": lambda iri: local_link(iri, settings.base)}
     return templates.TemplateResponse(request, "charts.html", context)

@@ -11,7 +11,7 @@ from casegraph.queries import named_query
 from casegraph.results import rows
 from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, StoreDep
-from casegraph.service.negotiation import choose
+from casegraph.service.negotiation import html_or_json
 from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
@@ -45,9 +45,7 @@ def search(
     """Search results as HTML or JSON."""
     hits = [{"iri": h.iri, "name": h.name, "matched": h.matched, "kind": h.kind, "link": local_link(h.iri, settings.base)}
             for h in request.app.state.search.search(q)]
-    wanted = format or ("json" if choose(request.headers.get("accept"), ["text/html", "application/json"]) == "application/json"
-                        else "html")
-    if wanted == "json":
+    if html_or_json(request.headers.get("accept"), format) == "json":
         body: dict[str, Any] = {"query": q, "results": hits}
         return JSONResponse(body)
     return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits})

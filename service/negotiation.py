@@ -61,6 +61,11 @@ def choose(header: str | None, offered: list[str]) -> str | None:
     return chosen
 
 
+def html_or_json(header: str | None, format: str | None) -> str:
+    """"json" or "html": the ?format= parameter if given, else the Accept header (HTML where both are equal)."""
+    return format or ("json" if choose(header, ["text/html", "application/json"]) == "application/json" else "html")
+
+
 def negotiate(header: str | None, offered: list[str], what: str) -> str:
     """The offered media type the client prefers; NotAcceptable (406) naming what can be sent otherwise."""
     media_type = choose(header, offered)

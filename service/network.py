@@ -27,12 +27,16 @@ def _views(request: Request) -> dict[str, network.Network]:
     return views
 
 
+def _accepted(request: Request, offered: list[str], what: str) -> str:
+    """The name of the format (json, graphml, …) whose media type the Accept header prefers."""
+    media_type = negotiate(request.headers.get("accept"), offered, what)
+    return next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
+
+
 def _send(request: Request, graph: network.Network, fmt: str | None, name: str) -> Response:
     """A network in the format asked for by ?format= or else by Accept; GraphML and GEXF as downloads."""
-    if fmt is None:
-        media_type = negotiate(request.headers.get("accept"), NETWORK_TYPES, "a network")
-        fmt = next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
-    elif fmt not in netformats.MEDIA_TYPES:
+    fmt = fmt or _accepted(request, NETWORK_TYPES, "a network")
+    if fmt not in netformats.MEDIA_TYPES:
         raise NotAcceptable(f"format must be one of {', '.join(netformats.MEDIA_TYPES)}, not {fmt!r}")
     headers = {"Vary": "Accept"}
     if fmt in ("graphml", "gexf", "png"):
@@ -84,12 +88,10 @@ def get_path(
     graph = network.view(_views(request), view)
     found = network.paths(graph, _node(request, source, view, settings.base), _node(request, target, view, settings.base),
                           max_length, network.parse_kinds(kinds))
-    if format is None:
-        media_type = negotiate(request.headers.get("accept"), NETWORK_TYPES[:-1], "paths")
-        format = next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
-    if format == "json":
+    fmt = format or _accepted(request, NETWORK_TYPES[:-1], "paths")
+    if fmt == "json":
         return JSONResponse(found, headers={"Vary": "Accept"})
-    return _send(request, network.path_network(graph, found), format, "paths")
+    return _send(request, network.path_network(graph, found), fmt, "paths")
 
 
 @router.get("/graph/stats", summary="Measures of a view: components, centralities, communities")

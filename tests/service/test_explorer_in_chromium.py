@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from casegraph.service.vendor import installed
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("CI needs Debian's chromium for the browser tests; .ci/run installs it")
-DRAWING = Path(__file__).parents[2] / "service" / "node_modules" / "cytoscape"
-if os.environ.get("CI") and not DRAWING.is_dir():
+DRAWING = installed("cytoscape")
+if os.environ.get("CI") and not DRAWING:
     raise RuntimeError("CI needs the explorer's drawing library: npm ci --prefix service (make install runs it)")
-pytestmark = pytest.mark.skipif(CHROMIUM is None or not DRAWING.is_dir(), reason="needs chromium and cytoscape from npm")
+pytestmark = pytest.mark.skipif(CHROMIUM is None or not DRAWING, reason="needs chromium and cytoscape from npm")
 
 PARTNER = "https://w3id.org/casegraph/person/tahir-imin-business-partner-1"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",

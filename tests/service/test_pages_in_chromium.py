@@ -13,16 +13,18 @@ from urllib.parse import urlencode
 
 import pytest
 
+from casegraph.service.vendor import installed
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("CI needs Debian's chromium for the browser tests; .ci/run installs it")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
 
-EDITOR = Path(__file__).parents[2] / "service" / "node_modules" / "codemirror"
-if CHROMIUM is not None and os.environ.get("CI") and not EDITOR.is_dir():
+EDITOR = installed("codemirror")
+if CHROMIUM is not None and os.environ.get("CI") and not EDITOR:
     raise RuntimeError("CI needs the query page's editor: npm ci --prefix service (make install runs it)")
 
-SWAGGER = EDITOR.parent / "swagger-ui-dist"
+SWAGGER = installed("swagger-ui")
 
 # Flags for a closed network: no background connections, no first-run or sync traffic.
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -65,7 +67,7 @@ def test_the_query_page_runs_a_query_in_the_editor_and_shows_a_table(server: str
     requested = page_requests(netlog, server)
     assert f"{server}/sparql" in {u.split("?")[0] for u in requested}, "the page asked the endpoint"
     assert [u for u in requested if not u.startswith(server + "/")] == [], "nothing from another host"
-    if EDITOR.is_dir():
+    if EDITOR:
         assert 'class="CodeMirror' in dom, "the editor installed from npm is running"
     else:
         assert '<textarea id="query"' in dom, "without npm, a plain text area"
@@ -76,7 +78,7 @@ def test_the_query_page_runs_a_query_in_the_editor_and_shows_a_table(server: str
 def test_the_api_documentation_renders_offline_with_every_route(server: str, tmp_path: Path) -> None:
     netlog = tmp_path / "net.json"
     dom = chromium("--virtual-time-budget=10000", f"--log-net-log={netlog}", "--dump-dom", f"{server}/docs").stdout
-    if not SWAGGER.is_dir():
+    if not SWAGGER:
         pytest.skip("swagger-ui-dist is not installed (npm ci --prefix service)")
     assert 'class="swagger-ui' in dom, "Swagger UI from npm is running"
     for route in ("/sparql", "/dumps/{filename}", "/queries/{name}", "/search", "/{kind}/{name}"):
