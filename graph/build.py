@@ -60,12 +60,12 @@ def read_and_validate(directory: Path, base: str, step: Step | None = None) -> t
         except SourceFileError as error:
             report.extend(Report([layout_violation(error)], [str(path)]))
             continue
-        if source.graph.value in seen:
-            first = seen[source.graph.value]
-            duplicate = SourceFileError(str(path), f"declares {source.graph.value}, already declared by {first}")
+        twice = [g.value for g in source.graphs if g.value in seen]
+        if twice:
+            duplicate = SourceFileError(str(path), f"declares {twice[0]}, already declared by {seen[twice[0]]}")
             report.extend(Report([layout_violation(duplicate)], [str(path)]))
             continue
-        seen[source.graph.value] = str(path)
+        seen.update({g.value: str(path) for g in source.graphs})
         report.extend(validate_source(source, str(path), base))
         sources.append(source)
         if step:
@@ -98,7 +98,7 @@ def build(sources_dir: Path, store_dir: Path, base: str, step: Step | None = Non
     store = CaseStore(ox.Store(str(fresh)), base)
     load(store, sources)
     store.oxigraph.flush()
-    result = BuildResult([s.graph.value for s in sources], len(store), _digest(sources, base),
+    result = BuildResult([g.value for s in sources for g in s.graphs], len(store), _digest(sources, base),
                          datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
     (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")

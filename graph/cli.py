@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -19,6 +21,9 @@ from casegraph.build import build as build_store
 from casegraph.errors import CasegraphError, InvalidData, UsageError
 from casegraph.export import FORMATS, export_format
 from casegraph.export import export as export_store
+from casegraph.importer import Outcome, run_import
+from casegraph.links import links_file, load_links
+from casegraph.mapping import load_mapping
 from casegraph.network import Network, build_views
 from casegraph.queries import named_query
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
@@ -82,6 +87,40 @@ def build(
         task = progress.add_task("validating and loading", total=len(source_files(directory)))
         result = build_store(directory, settings.store, settings.base, lambda _: progress.advance(task))
     err.print(f"[green]✓[/] built {settings.store}: {len(result.sources)} sources, {result.triples} quads")
+
+
+@app.command("import")
+def import_table(
+    table: Annotated[Path, typer.Argument(help="The CSV file, or JSON array of objects, to import.")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="The TOML mapping saying how rows become records.")],
+    output: Annotated[Path | None, typer.Option(help="Directory to write {name}.trig into [default: CASEGRAPH_SOURCES].")] = None,
+    links: Annotated[Path | None, typer.Option(help="Curated links of records already in the graph [default: the shipped ones].")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Map and check every row, but write nothing.")] = False,
+    report: Annotated[Path | None, typer.Option(help="Also write the per-row report to this file as JSON.")] = None,
+) -> None:
+    """Import a table through a mapping: one source document per row, checked with the shapes; bad rows are reported."""
+    settings = _settings()
+    with _user_errors(), _progress() as progress:
+        plan = load_mapping(mapping)
+        task = progress.add_task(f"importing {table.name}", total=None)
+        outcome = run_import(table, plan, settings.base, load_links(links or links_file(), settings.base),
+                             output or settings.sources, dry_run, lambda n: progress.advance(task, n))
+    _print_import(outcome, dry_run)
+    if report:
+        report.write_text(json.dumps([asdict(p) for p in outcome.imported.problems], ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _print_import(outcome: Outcome, dry_run: bool) -> None:
+    problems = outcome.imported.problems
+    if problems:
+        table = Table("row", "column", "value", "rule", "outcome", title="Rows with problems", title_justify="left")
+        for p in problems:
+            table.add_row(str(p.line), p.column, p.value, p.rule, p.outcome)
+        err.print(table)
+    imported = outcome.imported
+    done = "would write" if dry_run and outcome.changed else "wrote" if outcome.changed else "unchanged:"
+    err.print(f"[green]✓[/] {len(imported.graphs)} of {imported.rows} rows imported, {len(imported.refused)} left out; "
+              f"{done} {outcome.output}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -17,16 +17,11 @@ CG_SOURCE_DOCUMENT = ox.NamedNode(CG_IRI + "SourceDocument")
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A parsed source document: its graph name, its facts and its catalog description."""
+    """A parsed source file: the graphs of the documents it holds, their facts and their catalog entries."""
 
     path: Path
-    graph: ox.NamedNode
+    graphs: tuple[ox.NamedNode, ...]
     quads: tuple[ox.Quad, ...]
-
-    @property
-    def name(self) -> str:
-        """Short name of the source: the last segment of its IRI."""
-        return self.graph.value.rsplit("/", 1)[-1]
 
 
 def source_files(directory: Path) -> list[Path]:
@@ -39,10 +34,15 @@ def source_files(directory: Path) -> list[Path]:
 def read_source(path: Path, base: str) -> SourceFile:
     """Parse one source file and check its layout; raise SourceFileError naming what is wrong."""
     quads = _parse(path, base)
-    graph = _source_graph(path, quads, base)
-    _check_catalog(path, quads, graph, base)
-    _check_citations(path, quads, graph)
-    return SourceFile(path=path, graph=graph, quads=tuple(quads))
+    return check_layout(str(path), quads, base)
+
+
+def check_layout(label: str, quads: list[ox.Quad], base: str) -> SourceFile:
+    """Check that quads form source documents: named graphs under source/, each described in the catalog."""
+    graphs = _source_graphs(label, quads, base)
+    _check_catalog(label, quads, graphs, base)
+    _check_citations(label, quads, graphs)
+    return SourceFile(path=Path(label), graphs=graphs, quads=tuple(quads))
 
 
 def _parse(path: Path, base: str) -> list[ox.Quad]:
@@ -54,34 +54,37 @@ def _parse(path: Path, base: str) -> list[ox.Quad]:
         raise SourceFileError(str(path), f"cannot be read: {error.strerror or error}") from None
 
 
-def _source_graph(path: Path, quads: list[ox.Quad], base: str) -> ox.NamedNode:
+def _source_graphs(label: str, quads: list[ox.Quad], base: str) -> tuple[ox.NamedNode, ...]:
     catalog = ox.NamedNode(catalog_graph(base))
     names = {q.graph_name for q in quads} - {catalog}
     if any(isinstance(name, ox.DefaultGraph) for name in names):
-        raise SourceFileError(str(path), "has triples outside any named graph; put every fact in the source's graph")
-    if len(names) != 1:
-        found = ", ".join(sorted(str(n) for n in names)) or "none"
-        raise SourceFileError(str(path), f"must hold exactly one source graph besides {catalog}; found {found}")
-    (graph,) = names
-    if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(source_prefix(base)):
-        raise SourceFileError(str(path), f"its graph {graph} must be named by an IRI under {source_prefix(base)}")
-    return graph
+        raise SourceFileError(label, "has triples outside any named graph; put every fact in the source's graph")
+    if not names:
+        raise SourceFileError(label, f"must hold at least one source graph besides {catalog}; found none")
+    for graph in names:
+        if not isinstance(graph, ox.NamedNode) or not graph.value.startswith(source_prefix(base)):
+            raise SourceFileError(label, f"its graph {graph} must be named by an IRI under {source_prefix(base)}")
+    return tuple(sorted((n for n in names if isinstance(n, ox.NamedNode)), key=lambda n: n.value))
 
 
-def _check_catalog(path: Path, quads: list[ox.Quad], graph: ox.NamedNode, base: str) -> None:
+def _check_catalog(label: str, quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str) -> None:
     catalog = ox.NamedNode(catalog_graph(base))
     described = [q for q in quads if q.graph_name == catalog]
-    strangers = sorted({str(q.subject) for q in described if q.subject != graph})
+    own = set(graphs)
+    strangers = sorted({str(q.subject) for q in described if q.subject not in own})
     if strangers:
-        raise SourceFileError(str(path), f"may describe only its own source {graph} in {catalog}, not {', '.join(strangers)}")
-    if not any(q.predicate == RDF_TYPE and q.object == CG_SOURCE_DOCUMENT for q in described):
-        raise SourceFileError(str(path), f"must describe {graph} as a cg:SourceDocument in the graph {catalog}")
+        raise SourceFileError(label, f"may describe only its own sources in {catalog}, not {', '.join(strangers[:5])}")
+    typed = {q.subject for q in described if q.predicate == RDF_TYPE and q.object == CG_SOURCE_DOCUMENT}
+    for graph in graphs:
+        if graph not in typed:
+            raise SourceFileError(label, f"must describe {graph} as a cg:SourceDocument in the graph {catalog}")
 
 
-def _check_citations(path: Path, quads: list[ox.Quad], graph: ox.NamedNode) -> None:
+def _check_citations(label: str, quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...]) -> None:
+    own = set(graphs)
     for quad in quads:
-        if quad.graph_name == graph and quad.predicate == CG_SOURCE and quad.object != graph:
+        if quad.graph_name in own and quad.predicate == CG_SOURCE and quad.object != quad.graph_name:
             raise SourceFileError(
-                str(path), f"{quad.subject} cites {quad.object} with cg:source inside the graph of {graph}; "
+                label, f"{quad.subject} cites {quad.object} with cg:source inside the graph of {quad.graph_name}; "
                 "a record in a source's graph must cite that source"
             )

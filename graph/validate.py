@@ -102,12 +102,12 @@ def validate_files(
 
 
 def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) -> Report:
-    """Validate the facts of one source document, together with its catalog description."""
-    data = _to_rdflib(source.quads, source.graph, base)
+    """Validate the facts of a file's source documents, together with their catalog descriptions."""
+    data, graphs_of = _to_rdflib(source.quads, source.graphs, base)
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
     )
-    violations = [] if conforms else _violations(results, label, source.graph.value)
+    violations = [] if conforms else _violations(results, label, graphs_of)
     return Report(sorted(violations, key=_sort_key), [label])
 
 
@@ -115,37 +115,43 @@ def validate_store(store: CaseStore, progress: Callable[[str], None] | None = No
     """Validate every source graph held in a store."""
     report = Report()
     for graph in store.source_graphs():
-        source = SourceFile(Path(graph.value), graph, tuple(store.source_quads(graph)))
+        source = SourceFile(Path(graph.value), (graph,), tuple(store.source_quads(graph)))
         report.extend(validate_source(source, graph.value, store.base))
         if progress:
             progress(graph.value)
     return report
 
 
-def _to_rdflib(quads: Iterable[ox.Quad], graph: ox.NamedNode, base: str) -> Graph:
-    catalog = ox.NamedNode(catalog_graph(base))
-    triples = [q.triple for q in quads if q.graph_name == graph or (q.graph_name == catalog and q.subject == graph)]
+def _to_rdflib(quads: Iterable[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str) -> tuple[Graph, Callable[[str], str]]:
+    """The sources' facts and catalog entries as one rdflib graph, and which source graph states a focus node."""
+    catalog, own = ox.NamedNode(catalog_graph(base)), set(graphs)
+    kept = [q for q in quads if q.graph_name in own or (q.graph_name == catalog and q.subject in own)]
     data = Graph()
-    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return data
+    data.parse(data=ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    stating: dict[str, set[str]] = {}
+    for quad in kept:
+        where = quad.subject.value if quad.graph_name == catalog else quad.graph_name.value  # type: ignore[union-attr]
+        stating.setdefault(str(quad.subject.value), set()).add(where)  # type: ignore[union-attr]
+    return data, lambda focus: ", ".join(sorted(stating.get(focus, {graphs[0].value})))
 
 
-def _violations(results: Graph, label: str, graph: str) -> list[Violation]:
+def _violations(results: Graph, label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
     # Only the report's own results: the sh:detail results nested under an sh:node failure repeat them.
     found = (r for report in results.subjects(RDF.type, SH.ValidationReport) for r in results.objects(report, SH.result))
-    return [_violation(results, r, label, graph) for r in found if (r, SH.resultSeverity, SH.Violation) in results]
+    return [_violation(results, r, label, graphs_of) for r in found if (r, SH.resultSeverity, SH.Violation) in results]
 
 
-def _violation(results: Graph, result: Node, label: str, graph: str) -> Violation:
+def _violation(results: Graph, result: Node, label: str, graphs_of: Callable[[str], str]) -> Violation:
     def one(predicate: URIRef) -> str | None:
         value = results.value(result, predicate)
         return None if value is None else _show(value)
 
     component = one(SH.sourceConstraintComponent) or ""
+    focus = one(SH.focusNode) or ""
     return Violation(
         file=label,
-        graph=graph,
-        focus=one(SH.focusNode) or "",
+        graph=graphs_of(focus),
+        focus=focus,
         path=one(SH.resultPath),
         value=one(SH.value),
         constraint=component.rsplit("#", 1)[-1],
