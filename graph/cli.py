@@ -94,7 +94,7 @@ def import_table(
     table: Annotated[Path, typer.Argument(help="The CSV file, or JSON array of objects, to import.")],
     mapping: Annotated[Path, typer.Option("--mapping", help="The TOML mapping saying how rows become records.")],
     output: Annotated[Path | None, typer.Option(help="Directory to write {name}.trig into [default: CASEGRAPH_SOURCES].")] = None,
-    links: Annotated[Path | None, typer.Option(help="Curated links of records already in the graph [default: the shipped ones].")] = None,
+    links: Annotated[Path | None, typer.Option(help="Curated links to records already in the graph [default: shipped].")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Map and check every row, but write nothing.")] = False,
     report: Annotated[Path | None, typer.Option(help="Also write the per-row report to this file as JSON.")] = None,
 ) -> None:
@@ -107,7 +107,8 @@ def import_table(
                              output or settings.sources, dry_run, lambda n: progress.advance(task, n))
     _print_import(outcome, dry_run)
     if report:
-        report.write_text(json.dumps([asdict(p) for p in outcome.imported.problems], ensure_ascii=False, indent=1), encoding="utf-8")
+        problems = [asdict(p) for p in outcome.imported.problems]
+        report.write_text(json.dumps(problems, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _print_import(outcome: Outcome, dry_run: bool) -> None:
