@@ -26,6 +26,7 @@ from casegraph.links import links_file, load_links
 from casegraph.mapping import load_mapping
 from casegraph.network import Network, build_views
 from casegraph.queries import named_query
+from casegraph.reconcile import propose, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings, get_settings
@@ -122,6 +123,25 @@ def _print_import(outcome: Outcome, dry_run: bool) -> None:
     done = "would write" if dry_run and outcome.changed else "wrote" if outcome.changed else "unchanged:"
     err.print(f"[green]✓[/] {len(imported.graphs)} of {imported.rows} rows imported, {len(imported.refused)} left out; "
               f"{done} {outcome.output}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def reconcile(
+    store: StoreOption = None,
+    minimum: Annotated[float, typer.Option(help="Least total weight (bits of shared rare facts) to propose a pair.")] = 8.0,
+    limit: Annotated[int, typer.Option(help="Most candidates to list.")] = 100,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Propose person records that may be one person, with the evidence; merges nothing (confirm in links.toml)."""
+    settings = _settings(store)
+    with _user_errors():
+        if fmt not in ("text", "json"):
+            raise UsageError(f"--format must be text or json, not {fmt!r}")
+        found = propose(CaseStore.open(settings.store, settings.base, read_only=True), minimum, limit)
+    if fmt == "json":
+        out.print_json(data=to_json(found))
+    else:
+        out.print(to_text(found), highlight=False, soft_wrap=True, markup=False)
 
 
 @app.command()

@@ -1,7 +1,13 @@
-"""Shared fixtures: the store built from the shipped sources, through the real build."""
+"""Shared fixtures: stores built through the real build, from the two seed documents or from everything shipped.
+
+Most tests hold the seed documents' exact, hand-checked facts as expected results, so they run on a
+store of those two documents. The imported list is checked row by row against its CSV
+(test_import.py) and served in full by tests/service/test_shipped_graph.py.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,14 +19,42 @@ from casegraph.settings import DEFAULT_BASE
 from casegraph.store import CaseStore
 
 BASE = DEFAULT_BASE
+SEEDS = ("hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.trig")
+
+
+def seed_sources() -> list[Path]:
+    """The two hand-written seed documents among the shipped sources."""
+    return [sources_dir() / name for name in SEEDS]
+
+
+def copy_seeds(directory: Path) -> Path:
+    """A sources directory holding only the seed documents."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in seed_sources():
+        shutil.copy(path, directory / path.name)
+    return directory
 
 
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A persistent store built from graph/data/sources, as `casegraph build` builds it."""
+    """A persistent store built from the seed documents, as `casegraph build` builds it."""
     directory = tmp_path_factory.mktemp("store") / "store"
+    build(copy_seeds(directory.parent / "seeds"), directory, BASE)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def shipped_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A persistent store built from every shipped source, imported list included."""
+    directory = tmp_path_factory.mktemp("shipped") / "store"
     build(sources_dir(), directory, BASE)
     return directory
+
+
+@pytest.fixture(scope="session")
+def shipped_store(shipped_store_dir: Path) -> Iterator[CaseStore]:
+    """The store of every shipped source, opened read-only."""
+    yield CaseStore.open(shipped_store_dir, BASE, read_only=True)
 
 
 @pytest.fixture(scope="session")

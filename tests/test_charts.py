@@ -6,9 +6,8 @@ import pyoxigraph as ox
 from rdflib import Dataset, Namespace
 
 from casegraph.charts import Bar, charts
-from casegraph.paths import sources_dir
 from casegraph.store import CaseStore
-from conftest import BASE
+from conftest import BASE, seed_sources
 
 CG = Namespace("https://w3id.org/casegraph/ontology#")
 COURT = f"{BASE}court/urumqi-intermediate-peoples-court"
@@ -21,7 +20,7 @@ def _by_name(store: CaseStore) -> dict[str, list[Bar]]:
 def test_people_per_court_counts_each_person_the_sources_put_before_it(store: CaseStore) -> None:
     # Counted independently, with rdflib over the source files themselves.
     dataset = Dataset(default_union=True)
-    for path in sources_dir().glob("*.trig"):
+    for path in seed_sources():
         dataset.parse(path, format="trig", publicID=BASE)
     people = {p for e, c in dataset.subject_objects(CG.court) if str(c) == COURT for p in dataset.objects(e, CG.concerns)}
     assert _by_name(store)["people-per-court"] == [Bar("Urumqi Intermediate People's Court", len(people), COURT)]

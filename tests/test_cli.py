@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import networkx as nx
 import pytest
 
 from casegraph.paths import sources_dir
+from conftest import copy_seeds, seed_sources
 
 COMMAND = [sys.executable, "-m", "casegraph"]
 
@@ -32,7 +32,7 @@ def test_build_then_summary(tmp_path: Path) -> None:
     store = tmp_path / "store"
     built = run("build", store=store)
     assert built.returncode == 0, built.stderr
-    assert "2 sources" in built.stderr
+    assert "928 sources" in built.stderr, "the two seed documents and the 926 entries of the imported list"
     summary = run("summary", store=store)
     assert summary.returncode == 0, summary.stderr
     assert "Gulmira Imin" in summary.stdout and "Human Rights Watch" in summary.stdout
@@ -40,7 +40,7 @@ def test_build_then_summary(tmp_path: Path) -> None:
 
 def test_build_refuses_bad_data_and_names_file_node_and_rule(tmp_path: Path) -> None:
     sources = tmp_path / "sources"
-    shutil.copytree(sources_dir(), sources)
+    copy_seeds(sources)
     text = (sources / "uscirf-gulmira-imin.trig").read_text(encoding="utf-8")
     (sources / "uscirf-gulmira-imin.trig").write_text(
         text.replace('cg:birthDate "1978"^^xsd:gYear', 'cg:birthDate "born 1978"'), encoding="utf-8")
@@ -54,7 +54,7 @@ def test_build_refuses_bad_data_and_names_file_node_and_rule(tmp_path: Path) -> 
 
 
 def test_validate_files_and_store(tmp_path: Path, store_dir: Path) -> None:
-    files = sorted(str(p) for p in sources_dir().glob("*.trig"))
+    files = sorted(str(p) for p in seed_sources())
     assert run("validate", *files, store=store_dir).returncode == 0
     whole = run("validate", store=store_dir)
     assert whole.returncode == 0, whole.stderr

@@ -73,15 +73,15 @@ def test_the_shipped_graph_is_exactly_what_the_import_writes_and_reimport_change
     assert written.stat().st_mtime_ns == stamp
 
 
-def test_every_row_is_one_person_in_its_own_source_graph(store: CaseStore) -> None:
-    found = select(store, f"""SELECT ?g ?person WHERE {{ GRAPH ?g {{ ?person a cg:Person }}
+def test_every_row_is_one_person_in_its_own_source_graph(shipped_store: CaseStore) -> None:
+    found = select(shipped_store, f"""SELECT ?g ?person WHERE {{ GRAPH ?g {{ ?person a cg:Person }}
                                FILTER(STRSTARTS(STR(?g), "{BASE}source/ppc-")) }}""")
     assert len(found) == len(rows()) == 926
     assert {f["g"] for f in found} == {graph_of(r) for r in rows()}
 
 
-def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(store: CaseStore) -> None:
-    facts = select(store, """SELECT ?g ?birth ?death ?release ?penalty ?detention ?note WHERE {
+def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(shipped_store: CaseStore) -> None:
+    facts = select(shipped_store, """SELECT ?g ?birth ?death ?release ?penalty ?detention ?note WHERE {
         GRAPH ?g { ?person a cg:Person .
           OPTIONAL { ?person cg:birthDate ?birth } OPTIONAL { ?person cg:deathDate ?death }
           OPTIONAL { ?person cg:dateNote ?note }
@@ -105,33 +105,34 @@ def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(st
             assert fact["penalty"] == BASE + "ontology#penalty-fixed-term" and fact["release"] == sentence, row
 
 
-def test_each_date_is_typed_by_its_precision(store: CaseStore) -> None:
-    typed = select(store, """SELECT ?value (DATATYPE(?value) AS ?type) WHERE {
+def test_each_date_is_typed_by_its_precision(shipped_store: CaseStore) -> None:
+    typed = select(shipped_store, """SELECT ?value (DATATYPE(?value) AS ?type) WHERE {
         GRAPH ?g { ?s cg:birthDate|cg:deathDate|cg:expectedRelease ?value } }""")
     kinds = {len(t["value"]): t["type"] for t in typed}
     assert kinds == {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 
 
-def test_gulmira_imin_is_one_node_with_both_birth_years_and_their_sources(store: CaseStore) -> None:
-    claims = select(store, "SELECT ?g ?year WHERE { GRAPH ?g { <person/gulmira-imin> cg:birthDate ?year } }")
+def test_gulmira_imin_is_one_node_with_both_birth_years_and_their_sources(shipped_store: CaseStore) -> None:
+    claims = select(shipped_store, "SELECT ?g ?year WHERE { GRAPH ?g { <person/gulmira-imin> cg:birthDate ?year } }")
     assert {(c["g"].rsplit("/", 1)[-1], c["year"]) for c in claims} == {
         ("uscirf-gulmira-imin", "1978"), ("ppc-2014-02-cppc00015", "1979")}
-    assert not select(store, "SELECT ?p WHERE { <person/ppc-2014-02-cppc00015> ?p ?o }")
-    names = {n["name"] for n in select(store, "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }")}
+    assert not select(shipped_store, "SELECT ?p WHERE { <person/ppc-2014-02-cppc00015> ?p ?o }")
+    names = {n["name"] for n in select(shipped_store, "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }")}
     assert names == {"Gulmira Imin", "古丽米拉•艾明"}
 
 
-def test_names_in_brackets_become_latin_names_or_notes_never_lost(store: CaseStore) -> None:
-    found = select(store, """SELECT ?name ?alt ?note WHERE { ?p skos:prefLabel ?name .
+def test_names_in_brackets_become_latin_names_or_notes_never_lost(shipped_store: CaseStore) -> None:
+    found = select(shipped_store, """SELECT ?name ?alt ?note WHERE { ?p skos:prefLabel ?name .
         OPTIONAL { ?p skos:altLabel ?alt } OPTIONAL { ?p cg:nameNote ?note }
         FILTER(?name IN ("阿可拜尔•伊明"@zh, "王玉文"@zh)) }""")
     assert {(f["name"], f.get("alt"), f.get("note")) for f in found} == {
         ("阿可拜尔•伊明", "AkbarImin", None), ("王玉文", None, "（王藏）")}
 
 
-def test_a_row_with_two_addresses_cites_both(store: CaseStore) -> None:
+def test_a_row_with_two_addresses_cites_both(shipped_store: CaseStore) -> None:
     row = next(r for r in rows() if r["Name"] == "杨建英")
-    cited = select(store, f"SELECT ?url WHERE {{ GRAPH <graph/sources> {{ <{graph_of(row)}> dcterms:references ?url }} }}")
+    query = f"SELECT ?url WHERE {{ GRAPH <graph/sources> {{ <{graph_of(row)}> dcterms:references ?url }} }}"
+    cited = select(shipped_store, query)
     assert {c["url"] for c in cited} == set(row["Source"].split())
 
 

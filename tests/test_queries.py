@@ -13,11 +13,11 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result, ResultRow
 
 from casegraph.build import load
-from casegraph.paths import sources_dir
 from casegraph.queries import NamedQuery, load_queries, named_query
 from casegraph.settings import DEFAULT_BASE as BASE
 from casegraph.sources import read_source
 from casegraph.store import CaseStore
+from conftest import seed_sources
 
 CG = "https://w3id.org/casegraph/ontology#"
 
@@ -81,7 +81,7 @@ def store_with(tmp_path: Path, extra: str) -> CaseStore:
     path = tmp_path / "extra.trig"
     path.write_text(extra, encoding="utf-8")
     store = CaseStore.in_memory(BASE)
-    load(store, [read_source(p, BASE) for p in [*sorted(sources_dir().glob("*.trig")), path]])
+    load(store, [read_source(p, BASE) for p in [*seed_sources(), path]])
     return store
 
 
