@@ -1,6 +1,7 @@
 """The one place namespaces and prefixes are defined."""
 
 from functools import cache
+from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, ClosedNamespace
@@ -55,3 +56,8 @@ def catalog_graph(base: str) -> str:
 def source_prefix(base: str) -> str:
     """Namespace of source-document IRIs, which are also the names of their graphs."""
     return f"{base}source/"
+
+
+def iri_to_uri(iri: str) -> str:
+    """The URI form of an IRI (RFC 3987 section 3.1): non-ASCII characters percent-encoded as UTF-8, for HTTP headers."""
+    return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")

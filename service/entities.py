@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from casegraph.entities import describe, entity_iri, statements
 from casegraph.export import ExportFormat, write
+from casegraph.namespaces import iri_to_uri
 from casegraph.service.dependencies import SettingsDep, StoreDep
 from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
@@ -27,7 +28,7 @@ def get_entity(kind: str, name: str, request: Request, store: StoreDep, settings
         media_type = HTML if extension == "html" else _by_extension(extension).media_type
     else:
         media_type = negotiate(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML], iri)
-    headers = {"Vary": "Accept", "Link": f'<{settings.base}{kind}/{slug}>; rel="canonical"'}
+    headers = {"Vary": "Accept", "Link": f'<{iri_to_uri(iri)}>; rel="canonical"'}
     if media_type == HTML:
         return _page(request, store, iri, f"/{kind}/{slug}", settings.base, headers)
     fmt = next(f for f in RDF if f.media_type == media_type)
