@@ -75,7 +75,7 @@ _STAND_IN = "casegraph:/"
 def to_trig(quads: list[ox.Quad], base: str, header: str) -> bytes:
     """The quads as TriG in a stable order, the base's IRIs relative, so equal input gives equal bytes."""
     ordered = sorted({_rebased(q, base) for q in quads}, key=_order)
-    body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES, base_iri=_STAND_IN)
+    body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES, base_iri=_STAND_IN) or b""
     declared = f"@base <{_STAND_IN}> .\n".encode()
     # The file must resolve against the configured base when read, so the stand-in's @base goes.
     if body.startswith(declared):

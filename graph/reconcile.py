@@ -72,8 +72,8 @@ def propose(store: CaseStore, minimum: float = 8.0, limit: int = 100) -> list[Ca
     people = _people(store)
     keys = {iri: _keys(person) for iri, person in people.items()}
     holders: dict[str, set[str]] = defaultdict(set)
-    for iri, found in keys.items():
-        for key in found:
+    for iri, held in keys.items():
+        for key in held:
             holders[key].add(iri)
     weight = {key: math.log2(len(people) / len(iris)) for key, iris in holders.items()}
     pairs = {tuple(sorted(p)) for iris in holders.values() if len(iris) <= _BLOCK for p in combinations(iris, 2)}
@@ -86,10 +86,10 @@ def _people(store: CaseStore) -> dict[str, _Person]:
     people: dict[str, _Person] = {}
     query = (queries_dir() / "reconcile" / "people.rq").read_text(encoding="utf-8")
     for row in store.select(query):
-        iri = row["person"].value  # type: ignore[union-attr]
+        iri = row["person"].value
         person = people.setdefault(iri, _Person(iri))
-        value = row["value"].value  # type: ignore[union-attr]
-        person.facts[row["feature"].value][value].add(row["source"].value)  # type: ignore[union-attr]
+        value = row["value"].value
+        person.facts[row["feature"].value][value].add(row["source"].value)
     return people
 
 

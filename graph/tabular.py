@@ -215,8 +215,7 @@ class _RowMapper:
         for value in self._values(rule, cell):
             self.consumed.add(rule.column)
             for term in self._terms(rule, value, subject, graph):
-                is_object = isinstance(term, (ox.NamedNode, ox.Literal))
-                quads.append(ox.Quad(subject, ox.NamedNode(rule.property), term, into) if is_object else term)
+                quads.append(term if isinstance(term, ox.Quad) else ox.Quad(subject, ox.NamedNode(rule.property), term, into))
         return quads
 
     def _values(self, rule: Field, cell: str) -> list[str]:
