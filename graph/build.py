@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from casegraph.errors import InvalidData, NotFound, SourceFileError
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
-from casegraph.sources import SourceFile, read_source, source_files
+from casegraph.sources import SourceFile, public_quads, read_source, restricted, source_files
 from casegraph.store import CaseStore
 from casegraph.validate import Report, layout_violation, validate_source
 
@@ -80,26 +80,48 @@ def ontology_quads() -> list[ox.Quad]:
             for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
 
 
-def load(store: CaseStore, sources: list[SourceFile]) -> None:
-    """Load the ontology and the given sources into a store."""
+def load(store: CaseStore, sources: list[SourceFile], restricted: bool = False) -> None:
+    """Load the ontology and the given sources into a store; restricted sources only when asked."""
     store.add(ontology_quads())
     for source in sources:
-        store.add(source.quads)
+        store.add(source.quads if restricted else public_quads(source))
+
+
+def full_store_dir(store_dir: Path) -> Path:
+    """Where the store that also holds the restricted sources lives, beside the public one."""
+    return store_dir.with_name(store_dir.name + "-full")
 
 
 def build(sources_dir: Path, store_dir: Path, base: str, step: Step | None = None) -> BuildResult:
-    """Validate every source, then build the store afresh; on any violation nothing is written."""
+    """Validate every source, then build the store afresh; on any violation nothing is written.
+
+    Restricted sources never enter the public store: they go only into a second, full store beside
+    it, which only callers holding a reader token are served from. Kept apart on disk, no query of
+    the public store can reach them.
+    """
     sources, report = read_and_validate(sources_dir, base, step)
     if not report.conforms:
         raise InvalidData(report)
+    hidden = {g.value for s in sources for g in restricted(s)}
+    result = _build_one(store_dir, sources, base, False, hidden)
+    if hidden:
+        _build_one(full_store_dir(store_dir), sources, base, True, hidden)
+    else:
+        shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
+    return result
+
+
+def _build_one(store_dir: Path, sources: list[SourceFile], base: str, full: bool, hidden: set[str]) -> BuildResult:
     fresh = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.parent.mkdir(parents=True, exist_ok=True)
     store = CaseStore(ox.Store(str(fresh)), base)
-    load(store, sources)
+    load(store, sources, restricted=full)
     store.oxigraph.flush()
-    result = BuildResult([g.value for s in sources for g in s.graphs], len(store), _digest(sources, base),
-                         datetime.now(UTC).replace(microsecond=0).isoformat())
+    names = [g.value for s in sources for g in s.graphs if full or g.value not in hidden]
+    # The full store's digest differs from the public one's, so the two never share an ETag or a cache entry.
+    digest = _digest(sources, base) if not full else hashlib.sha256(b"full\0" + _digest(sources, base).encode()).hexdigest()
+    result = BuildResult(names, len(store), digest, datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
     (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
     _swap(fresh, store_dir)

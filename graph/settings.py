@@ -3,7 +3,7 @@
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casegraph.paths import sources_dir
@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     query_workers: int = Field(2, ge=1, description="Processes answering queries at once.")
     max_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query over HTTP may return.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
+    reader_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description='Bearer tokens that may read restricted sources, by holder: {"name": "token"} as JSON.')
 
     @field_validator("base")
     @classmethod

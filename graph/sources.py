@@ -13,6 +13,8 @@ from casegraph.namespaces import CG_IRI, catalog_graph, source_prefix
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CG_SOURCE = ox.NamedNode(CG_IRI + "source")
 CG_SOURCE_DOCUMENT = ox.NamedNode(CG_IRI + "SourceDocument")
+CG_RESTRICTED = ox.NamedNode(CG_IRI + "restricted")
+TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,19 @@ class SourceFile:
     path: Path
     graphs: tuple[ox.NamedNode, ...]
     quads: tuple[ox.Quad, ...]
+
+
+def restricted(source: SourceFile) -> set[ox.NamedNode]:
+    """The file's source graphs whose catalog entry marks them restricted (cg:restricted true)."""
+    own = set(source.graphs)
+    return {q.subject for q in source.quads
+            if q.predicate == CG_RESTRICTED and q.object == TRUE and isinstance(q.subject, ox.NamedNode) and q.subject in own}
+
+
+def public_quads(source: SourceFile) -> list[ox.Quad]:
+    """The file's quads without its restricted sources: neither their graphs nor their catalog entries."""
+    hidden = restricted(source)
+    return [q for q in source.quads if q.graph_name not in hidden and q.subject not in hidden]
 
 
 def source_files(directory: Path) -> list[Path]:

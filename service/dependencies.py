@@ -1,19 +1,35 @@
-"""Typed dependencies: the settings and the open store, overridable in tests."""
+"""Typed dependencies: the settings, and the edition of the graph a caller may read, overridable in tests."""
 
 from __future__ import annotations
 
+import hmac
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from casegraph.build import BuildResult
+from casegraph.errors import CasegraphError
+from casegraph.network import Network
+from casegraph.search import SearchIndex
 from casegraph.settings import Settings
 from casegraph.store import CaseStore
+from casegraph.workers import QueryWorkers
 
 
-def get_store(request: Request) -> CaseStore:
-    """The store the application opened at start-up."""
-    store: CaseStore = request.app.state.store
-    return store
+class Unauthorized(CasegraphError):
+    """The request carries credentials this service does not accept."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What one audience is served from: a store, its build record, search index, networks and query workers."""
+
+    store: CaseStore
+    build: BuildResult
+    search: SearchIndex
+    views: dict[str, Network]
+    workers: QueryWorkers
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -22,5 +38,31 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+def get_edition(request: Request) -> Edition:
+    """The public edition, or the full one (restricted sources included) for a valid reader token.
+
+    A wrong token is refused rather than served the public edition, so that a reader who mistyped
+    it is told instead of silently seeing less.
+    """
+    header = request.headers.get("authorization")
+    if header is None:
+        edition: Edition = request.app.state.public
+        return edition
+    scheme, _, token = header.partition(" ")
+    settings = get_app_settings(request)
+    known = (hmac.compare_digest(token.strip().encode(), secret.get_secret_value().encode())
+             for secret in settings.reader_tokens.values())
+    if scheme.lower() != "bearer" or not token.strip() or not any(known):
+        raise Unauthorized("the Authorization header must be `Bearer <reader token>` with a token this service knows")
+    full: Edition = request.app.state.full
+    return full
+
+
+def get_store(edition: Annotated[Edition, Depends(get_edition)]) -> CaseStore:
+    """The store of the caller's edition."""
+    return edition.store
+
+
+EditionDep = Annotated[Edition, Depends(get_edition)]
 StoreDep = Annotated[CaseStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from casegraph import void
 from casegraph.dumps import dump_bytes, dumps, find_dump
-from casegraph.service.dependencies import StoreDep
+from casegraph.service.dependencies import StoreDep, get_edition
 from casegraph.service.negotiation import negotiate
 from casegraph.sparql import GRAPH_FORMATS
 from casegraph.store import CaseStore
@@ -36,7 +36,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
     headers = _validators(request, dump.filename)
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    body = _cached_dump(request.app.state.build.digest, filename, store)
+    body = _cached_dump(get_edition(request).build.digest, filename, store)
     headers["Content-Disposition"] = f'attachment; filename="{dump.filename}"'
     return Response(body, media_type=dump.media_type, headers=headers)
 
@@ -60,7 +60,7 @@ def _cached_dump(digest: str, filename: str, store: CaseStore) -> bytes:
 
 
 def _validators(request: Request, name: str) -> dict[str, str]:
-    build = request.app.state.build
+    build = get_edition(request).build
     tag = hashlib.sha256(f"{build.digest}/{name}".encode()).hexdigest()[:32]
     return {"ETag": f'"{tag}"',
             "Last-Modified": format_datetime(datetime.fromisoformat(build.built), usegmt=True)}
@@ -73,7 +73,7 @@ def _not_modified(request: Request, headers: dict[str, str]) -> bool:
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since:
         try:
-            return parsedate_to_datetime(if_modified_since) >= datetime.fromisoformat(request.app.state.build.built)
+            return parsedate_to_datetime(if_modified_since) >= datetime.fromisoformat(get_edition(request).build.built)
         except (TypeError, ValueError):
             return False
     return False

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from casegraph.entities import describe, entity_iri, statements
 from casegraph.export import ExportFormat, write
 from casegraph.namespaces import iri_to_uri
-from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
 from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import HTML, RDF, local_link, templates
@@ -49,6 +49,6 @@ def _page(request: Request, store: StoreDep, iri: str, path: str, base: str, hea
         "entity": entity, "path": path, "formats": RDF, "link": lambda target: local_link(target, base),
         "outgoing": [p for p in entity.properties if not p.incoming],
         "incoming": [p for p in entity.properties if p.incoming],
-        "explore": iri in request.app.state.views["all"],
+        "explore": iri in get_edition(request).views["all"],
     }
     return templates.TemplateResponse(request, "entity.html", context, headers=headers)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, UsageError
+from casegraph.service.dependencies import Unauthorized
 from casegraph.workers import Busy, QueryTimeout, TooManyResults
 
 log = logging.getLogger("casegraph.service")
@@ -28,7 +29,7 @@ class UnsupportedMediaType(CasegraphError):
 
 
 STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
-               TooManyResults: 422})
+               TooManyResults: 422, Unauthorized: 401})
 
 
 def status_of(error: CasegraphError) -> int:
@@ -41,7 +42,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CasegraphError)
     async def casegraph_error(request: Request, error: CasegraphError) -> PlainTextResponse:
-        return PlainTextResponse(f"{error}\n", status_code=status_of(error))
+        challenge = {"WWW-Authenticate": 'Bearer realm="casegraph"'} if isinstance(error, Unauthorized) else None
+        return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=challenge)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:

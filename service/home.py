@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from casegraph.queries import named_query
 from casegraph.results import rows
 from casegraph.service import vendor
-from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
 from casegraph.service.negotiation import html_or_json
 from casegraph.service.rendering import local_link, templates
 
@@ -44,7 +44,7 @@ def search(
 ) -> Response:
     """Search results as HTML or JSON."""
     hits = [{"iri": h.iri, "name": h.name, "matched": h.matched, "kind": h.kind, "link": local_link(h.iri, settings.base)}
-            for h in request.app.state.search.search(q)]
+            for h in get_edition(request).search.search(q)]
     if html_or_json(request.headers.get("accept"), format) == "json":
         body: dict[str, Any] = {"query": q, "results": hits}
         return JSONResponse(body)

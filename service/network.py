@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from casegraph import netformats, network
 from casegraph.service import vendor
-from casegraph.service.dependencies import SettingsDep
+from casegraph.service.dependencies import SettingsDep, get_edition
 from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import local_link, templates
@@ -23,7 +23,7 @@ NETWORK_TYPES = [netformats.MEDIA_TYPES[f] for f in ("json", "cytoscape", "graph
 
 
 def _views(request: Request) -> dict[str, network.Network]:
-    views: dict[str, network.Network] = request.app.state.views
+    views: dict[str, network.Network] = get_edition(request).views
     return views
 
 
@@ -45,7 +45,7 @@ def _send(request: Request, graph: network.Network, fmt: str | None, name: str) 
 
 
 def _node(request: Request, text: str, view: str, base: str) -> str:
-    return network.resolve(network.view(_views(request), view), request.app.state.search, text, base)
+    return network.resolve(network.view(_views(request), view), get_edition(request).search, text, base)
 
 
 @router.get("/graph/views", summary="The network views: what each holds, with its size and edge kinds")

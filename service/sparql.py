@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from casegraph import sparql
 from casegraph.errors import UsageError
-from casegraph.service.dependencies import SettingsDep, StoreDep
+from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
 
@@ -107,7 +107,7 @@ def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Datas
 
 def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers."""
-    result = request.app.state.workers.run(planned)
+    result = get_edition(request).workers.run(planned)
     offered = sparql.offered(result)
     try:
         media_type = negotiate(request.headers.get("accept"), offered, "this result")
