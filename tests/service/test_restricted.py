@@ -22,7 +22,8 @@ RESTRICTED = f"""\
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
 <graph/sources> {{
-  <source/witness-statement> a cg:SourceDocument ; skos:prefLabel "{SECRET} statement"@en ; dcterms:title "{SECRET} statement"@en ;
+  <source/witness-statement> a cg:SourceDocument ; skos:prefLabel "{SECRET} statement"@en ;
+     dcterms:title "{SECRET} statement"@en ;
      dcterms:publisher <organisation/{SECRET.lower()}-group> ; cg:sourceKind cg:source-news-release ;
      cg:addressStatus cg:address-unconfirmed ; cg:restricted true .
 }}
@@ -104,8 +105,8 @@ def test_a_real_sparql_client_sees_it_only_with_the_token(site: str) -> None:
         assert [r["name"]["value"] for r in rows] == expected
 
 
-@pytest.mark.parametrize("path", [f"/{WITNESS}", f"/{WITNESS}.ttl", "/source/witness-statement", "/organisation/zetawitness-group",
-                                  "/dumps/witness-statement.nq"])
+@pytest.mark.parametrize("path", [f"/{WITNESS}", f"/{WITNESS}.ttl", "/source/witness-statement",
+                                  "/organisation/zetawitness-group", "/dumps/witness-statement.nq"])
 def test_its_pages_and_dumps_are_not_found(site: str, path: str) -> None:
     assert public(site, path).status_code == 404
     assert reader(site, path).status_code == 200
