@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,18 +43,28 @@ def read_build(store_dir: Path) -> BuildResult:
     return BuildResult(**json.loads(path.read_text(encoding="utf-8")))
 
 
-def _digest(sources: list[SourceFile], base: str) -> str:
+Directories = Path | Sequence[Path]
+
+
+def input_files(directories: Directories) -> list[Path]:
+    """The source files of one or more directories; a directory after the first may be missing (nothing written yet)."""
+    listed = [directories] if isinstance(directories, Path) else list(directories)
+    return [path for i, d in enumerate(listed) if i == 0 or d.is_dir() for path in source_files(d)]
+
+
+def input_digest(directories: Directories, base: str) -> str:
     """A digest of everything the store is built from, so equal inputs give equal stores and ETags."""
     digest = hashlib.sha256(base.encode())
-    for path in [*ontology_files(), *(s.path for s in sources)]:
+    for path in [*ontology_files(), *input_files(directories)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def read_and_validate(directory: Path, base: str, step: Step | None = None) -> tuple[list[SourceFile], Report]:
-    """Read and validate every source file of a directory; the report holds every violation found."""
+def read_and_validate(directories: Directories, base: str, step: Step | None = None,
+                      trusted: Collection[Path] = ()) -> tuple[list[SourceFile], Report]:
+    """Read and validate every source file; files in `trusted` were validated before and get only the layout checks."""
     report, sources, seen = Report(), [], dict[str, str]()
-    for path in source_files(directory):
+    for path in input_files(directories):
         try:
             source = read_source(path, base)
         except SourceFileError as error:
@@ -66,7 +76,8 @@ def read_and_validate(directory: Path, base: str, step: Step | None = None) -> t
             report.extend(Report([layout_violation(duplicate)], [str(path)]))
             continue
         seen.update({g.value: str(path) for g in source.graphs})
-        report.extend(validate_source(source, str(path), base))
+        if path not in trusted:
+            report.extend(validate_source(source, str(path), base))
         sources.append(source)
         if step:
             step(path.name)
@@ -92,26 +103,30 @@ def full_store_dir(store_dir: Path) -> Path:
     return store_dir.with_name(store_dir.name + "-full")
 
 
-def build(sources_dir: Path, store_dir: Path, base: str, step: Step | None = None) -> BuildResult:
+def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | None = None,
+          trusted: Collection[Path] = ()) -> BuildResult:
     """Validate every source, then build the store afresh; on any violation nothing is written.
 
     Restricted sources never enter the public store: they go only into a second, full store beside
     it, which only callers holding a reader token are served from. Kept apart on disk, no query of
     the public store can reach them.
     """
-    sources, report = read_and_validate(sources_dir, base, step)
+    sources, report = read_and_validate(sources_dir, base, step, trusted)
     if not report.conforms:
         raise InvalidData(report)
     hidden = {g.value for s in sources for g in restricted(s)}
-    result = _build_one(store_dir, sources, base, False, hidden)
+    digest = input_digest(sources_dir, base)
+    result = _build_one(store_dir, sources, base, digest, hidden, full=False)
     if hidden:
-        _build_one(full_store_dir(store_dir), sources, base, True, hidden)
+        # The full store's digest differs from the public one's, so the two never share an ETag or a cache entry.
+        full_digest = hashlib.sha256(b"full\0" + digest.encode()).hexdigest()
+        _build_one(full_store_dir(store_dir), sources, base, full_digest, hidden, full=True)
     else:
         shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
     return result
 
 
-def _build_one(store_dir: Path, sources: list[SourceFile], base: str, full: bool, hidden: set[str]) -> BuildResult:
+def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: str, hidden: set[str], full: bool) -> BuildResult:
     fresh = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.parent.mkdir(parents=True, exist_ok=True)
@@ -119,8 +134,6 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, full: bool
     load(store, sources, restricted=full)
     store.oxigraph.flush()
     names = [g.value for s in sources for g in s.graphs if full or g.value not in hidden]
-    # The full store's digest differs from the public one's, so the two never share an ETag or a cache entry.
-    digest = _digest(sources, base) if not full else hashlib.sha256(b"full\0" + _digest(sources, base).encode()).hexdigest()
     result = BuildResult(names, len(store), digest, datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
     (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")

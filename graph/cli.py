@@ -18,6 +18,7 @@ from rich.table import Table
 
 from casegraph import netformats, network
 from casegraph.build import build as build_store
+from casegraph.build import input_files
 from casegraph.errors import CasegraphError, InvalidData, UsageError
 from casegraph.export import FORMATS, export_format
 from casegraph.export import export as export_store
@@ -30,7 +31,6 @@ from casegraph.reconcile import propose, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings, get_settings
-from casegraph.sources import source_files
 from casegraph.sparql import run as run_query
 from casegraph.store import CaseStore
 from casegraph.validate import Report, validate_files, validate_store
@@ -78,15 +78,16 @@ def _print_report(report: Report) -> None:
 
 @app.command()
 def build(
-    sources: Annotated[Path | None, typer.Option(help="Directory of source files [default: the shipped sources].")] = None,
+    sources: Annotated[Path | None, typer.Option(help="Directory of source files [default: CASEGRAPH_SOURCES, then "
+                                                     "CASEGRAPH_WRITABLE_SOURCES].")] = None,
     store: StoreOption = None,
 ) -> None:
     """Validate every source document and build the store from them; refuse all of it on any violation."""
     settings = _settings(store)
-    directory = sources or settings.sources
+    directories = [sources] if sources else settings.source_dirs
     with _user_errors(), _progress() as progress:
-        task = progress.add_task("validating and loading", total=len(source_files(directory)))
-        result = build_store(directory, settings.store, settings.base, lambda _: progress.advance(task))
+        task = progress.add_task("validating and loading", total=len(input_files(directories)))
+        result = build_store(directories, settings.store, settings.base, lambda _: progress.advance(task))
     err.print(f"[green]✓[/] built {settings.store}: {len(result.sources)} sources, {result.triples} quads")
 
 

@@ -25,8 +25,17 @@ class Settings(BaseSettings):
     query_workers: int = Field(2, ge=1, description="Processes answering queries at once.")
     max_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query over HTTP may return.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
+    writable_sources: Path = Field(Path("var/sources"), description="Directory where sources written through the API are kept.")
+    audit_log: Path = Field(Path("var/audit.jsonl"), description="Append-only log of every write: who, when, what.")
+    writer_tokens: dict[str, SecretStr] = Field(
+        default_factory=dict, description='Bearer tokens that may write sources (and read restricted ones), by holder, as JSON.')
     reader_tokens: dict[str, SecretStr] = Field(
         default_factory=dict, description='Bearer tokens that may read restricted sources, by holder: {"name": "token"} as JSON.')
+
+    @property
+    def source_dirs(self) -> list[Path]:
+        """Where sources are read from: the curated ones, then those written through the API."""
+        return [self.sources, self.writable_sources]
 
     @field_validator("base")
     @classmethod
