@@ -1,0 +1,163 @@
+"""Writing source documents: parse a posted document safely, check it, and keep it durably with an audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from casegraph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
+from casegraph.importer import to_trig
+from casegraph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
+from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout
+from casegraph.validate import Report, Violation, layout_violation, validate_source
+
+DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+class UnsupportedFormat(CasegraphError):
+    """The document is in a format the write API does not read."""
+
+
+class Conflict(CasegraphError):
+    """The write clashes with what exists: a source already there, or one kept in the repository."""
+
+
+def parse_document(body: bytes, media_type: str, base: str) -> list[ox.Quad]:
+    """Parse a posted document; refuse DTDs (entity expansion) and remote JSON-LD contexts before parsing."""
+    if media_type not in DOCUMENT_FORMATS:
+        known = ", ".join(DOCUMENT_FORMATS)
+        raise UnsupportedFormat(f"a source document must be sent as one of {known}, not {media_type or 'nothing'}")
+    fmt = DOCUMENT_FORMATS[media_type]
+    if fmt == ox.RdfFormat.RDF_XML and _DTD.search(body):
+        raise UsageError("RDF/XML with a DOCTYPE or ENTITY declaration is refused: entities could expand without bound")
+    if fmt == ox.RdfFormat.JSON_LD:
+        _refuse_remote_contexts(body)
+    try:
+        return list(ox.parse(body, format=fmt, base_iri=base))
+    except (SyntaxError, ValueError) as error:
+        raise UsageError(f"the document is not valid {media_type}: {error}") from None
+
+
+def _refuse_remote_contexts(body: bytes) -> None:
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UsageError(f"the document is not valid JSON: {error}") from None
+    if _remote_context(document):
+        raise UsageError("remote JSON-LD contexts are never fetched: put the context inline in the document")
+
+
+def _remote_context(node: Any) -> bool:
+    if isinstance(node, list):
+        return any(_remote_context(item) for item in node)
+    if not isinstance(node, dict):
+        return False
+    context = node.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    return any(isinstance(c, str) for c in contexts) or any(_remote_context(v) for k, v in node.items() if k != "@context")
+
+
+def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> SourceFile:
+    """The document as one source: triples about the source itself go to the catalog, the rest to its graph.
+
+    A document with named graphs (TriG, N-Quads) is taken as written, like a source file.
+    """
+    catalog = ox.NamedNode(catalog_graph(base))
+    if not any(isinstance(q.graph_name, ox.NamedNode) for q in quads):
+        iri = _described_source(quads, name, base)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, catalog if q.subject == iri else iri) for q in quads]
+    try:
+        source = check_layout("document", quads, base)
+    except SourceFileError as error:
+        raise InvalidData(Report([layout_violation(error)], ["document"])) from None
+    if len(source.graphs) != 1:
+        raise UsageError(f"a write holds exactly one source document; this one holds {len(source.graphs)}")
+    expected = source_prefix(base) + name if name else None
+    if expected and source.graphs[0].value != expected:
+        raise UsageError(f"the document describes {source.graphs[0].value}, but was sent to {expected}")
+    if not _NAME.fullmatch(source_name(source, base)):
+        raise UsageError("a source's name (after source/) must be lower-case letters, digits and hyphens")
+    return source
+
+
+def _described_source(quads: list[ox.Quad], name: str | None, base: str) -> ox.NamedNode:
+    if name:
+        return ox.NamedNode(source_prefix(base) + name)
+    typed = {q.subject for q in quads if q.predicate == RDF_TYPE and q.object == CG_SOURCE_DOCUMENT}
+    if len(typed) != 1 or not isinstance(next(iter(typed)), ox.NamedNode):
+        raise UsageError(f"the document must describe exactly one cg:SourceDocument (found {len(typed)})")
+    return next(iter(typed))  # type: ignore[return-value]
+
+
+def source_name(source: SourceFile, base: str) -> str:
+    """The short name of a single-document source (the part after source/)."""
+    return source.graphs[0].value.removeprefix(source_prefix(base))
+
+
+def check(source: SourceFile, base: str) -> Report:
+    """Every record minted under the base, then the shapes; the report lists what to fix."""
+    outside = sorted({q.subject.value for q in source.quads
+                      if isinstance(q.subject, ox.NamedNode)
+                      and (not q.subject.value.startswith(base) or q.subject.value.startswith(ONTOLOGY_IRI))})
+    if outside:
+        return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
+                                 f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
+    return validate_source(source, "document", base)
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Replace a file so that a crash leaves the old or the new bytes, never a mix: write, sync, rename, sync."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    partial.replace(path)
+    _sync_directory(path.parent)
+
+
+def remove_durably(path: Path) -> None:
+    """Delete a file and make the deletion survive a crash."""
+    path.unlink()
+    _sync_directory(path.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def source_bytes(source: SourceFile, base: str, who: str) -> bytes:
+    """The source as a TriG file in a stable order, relative to the base like every shipped file."""
+    return to_trig(list(source.quads), base, f"# Written through the casegraph write API by {who}.\n")
+
+
+def audit(log: Path, who: str, action: str, source: str, data: bytes | None, outcome: str) -> None:
+    """Append one entry to the audit log and sync it: who, when, what (with the content's digest), and the outcome."""
+    entry = {"when": datetime.now(UTC).isoformat(timespec="milliseconds"), "who": who, "action": action, "source": source,
+             "sha256": hashlib.sha256(data).hexdigest() if data is not None else None, "outcome": outcome}
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
