@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,27 +11,40 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from casegraph import __version__
-from casegraph.build import BUILD_FILE, build, full_store_dir, read_build
+from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
 from casegraph.network import build_views
 from casegraph.search import SearchIndex
-from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sparql, vendor
+from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
 from casegraph.service.dependencies import Edition
 from casegraph.settings import Settings, get_settings
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
 
 
-def open_store(settings: Settings) -> CaseStore:
-    """Open the store read-only, building it from the sources first if there is none (or no build record)."""
-    if not (settings.store / BUILD_FILE).is_file():
-        build(settings.sources, settings.store, settings.base)
-    return CaseStore.open(settings.store, settings.base, read_only=True)
+def open_store(settings: Settings) -> None:
+    """Make the store match the source files: build it when it is missing or was built from other files.
+
+    This is also how a write cut short by a crash is settled: the files say what was written.
+    """
+    for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    record = settings.store / BUILD_FILE
+    if not record.is_file() or read_build(settings.store).digest != input_digest(settings.source_dirs, settings.base):
+        build(settings.source_dirs, settings.store, settings.base)
 
 
-def open_edition(store: CaseStore, store_dir: Path, settings: Settings) -> Edition:
+def open_edition(store_dir: Path, settings: Settings) -> Edition:
     """A store with everything served from it: build record, search index, networks and query workers."""
+    store = CaseStore.open(store_dir, settings.base, read_only=True)
     return Edition(store, read_build(store_dir), SearchIndex(store), build_views(store),
                    QueryWorkers(store_dir, settings.base, settings.query_workers, settings.query_timeout, settings.max_rows))
+
+
+def open_generation(store_dir: Path, settings: Settings) -> tuple[Edition, Edition]:
+    """The public edition of a built store and the full one (the same when nothing is restricted)."""
+    public = open_edition(store_dir, settings)
+    full = full_store_dir(store_dir)
+    return public, open_edition(full, settings) if (full / BUILD_FILE).is_file() else public
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -39,15 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.public = open_edition(open_store(settings), settings.store, settings)
-        full = full_store_dir(settings.store)
-        has_full = (full / BUILD_FILE).is_file()
-        app.state.full = (open_edition(CaseStore.open(full, settings.base, read_only=True), full, settings)
-                          if has_full else app.state.public)
+        open_store(settings)
+        app.state.public, app.state.full = open_generation(settings.store, settings)
         yield
-        app.state.public.workers.close()
-        if has_full:
-            app.state.full.workers.close()
+        for edition in {id(app.state.public): app.state.public, id(app.state.full): app.state.full}.values():
+            edition.workers.close()
 
     app = FastAPI(
         title="casegraph",
@@ -78,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(network.router)
     app.include_router(charts.router)
+    app.include_router(sources.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.

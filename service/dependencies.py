@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from pydantic import SecretStr
 
 from casegraph.build import BuildResult
 from casegraph.errors import CasegraphError
@@ -48,14 +49,29 @@ def get_edition(request: Request) -> Edition:
     if header is None:
         edition: Edition = request.app.state.public
         return edition
-    scheme, _, token = header.partition(" ")
     settings = get_app_settings(request)
-    known = (hmac.compare_digest(token.strip().encode(), secret.get_secret_value().encode())
-             for secret in settings.reader_tokens.values())
-    if scheme.lower() != "bearer" or not token.strip() or not any(known):
+    if holder(header, {**settings.reader_tokens, **settings.writer_tokens}) is None:
         raise Unauthorized("the Authorization header must be `Bearer <reader token>` with a token this service knows")
     full: Edition = request.app.state.full
     return full
+
+
+def holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None:
+    """Who holds the bearer token of an Authorization header, or None; compared in constant time."""
+    scheme, _, token = (header or "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    found = [name for name, secret in tokens.items() if hmac.compare_digest(token.encode(), secret.get_secret_value().encode())]
+    return found[0] if found else None
+
+
+def get_writer(request: Request) -> str:
+    """The holder of a writer token; 401 for anyone else."""
+    who = holder(request.headers.get("authorization"), get_app_settings(request).writer_tokens)
+    if who is None:
+        raise Unauthorized("writing needs `Authorization: Bearer <writer token>` with a token this service knows")
+    return who
 
 
 def get_store(edition: Annotated[Edition, Depends(get_edition)]) -> CaseStore:
@@ -66,3 +82,4 @@ def get_store(edition: Annotated[Edition, Depends(get_edition)]) -> CaseStore:
 EditionDep = Annotated[Edition, Depends(get_edition)]
 StoreDep = Annotated[CaseStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+WriterDep = Annotated[str, Depends(get_writer)]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, UsageError
 from casegraph.service.dependencies import Unauthorized
 from casegraph.workers import Busy, QueryTimeout, TooManyResults
+from casegraph.writes import Conflict, UnsupportedFormat
 
 log = logging.getLogger("casegraph.service")
 
@@ -29,7 +31,7 @@ class UnsupportedMediaType(CasegraphError):
 
 
 STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
-               TooManyResults: 422, Unauthorized: 401})
+               TooManyResults: 422, Unauthorized: 401, Conflict: 409, UnsupportedFormat: 415})
 
 
 def status_of(error: CasegraphError) -> int:
@@ -41,7 +43,11 @@ def install(app: FastAPI) -> None:
     """Map casegraph's errors, and anything unexpected, to responses without internal detail."""
 
     @app.exception_handler(CasegraphError)
-    async def casegraph_error(request: Request, error: CasegraphError) -> PlainTextResponse:
+    async def casegraph_error(request: Request, error: CasegraphError) -> Response:
+        if isinstance(error, InvalidData):
+            # The SHACL report, so that a documenter (or a program) sees every violation, where, and why.
+            return JSONResponse({"message": str(error), "violations": [asdict(v) for v in error.report.violations]},
+                                status_code=422)
         challenge = {"WWW-Authenticate": 'Bearer realm="casegraph"'} if isinstance(error, Unauthorized) else None
         return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=challenge)
 

@@ -40,8 +40,8 @@ def get_sparql(
 @router.post("/sparql", summary="Run a SPARQL query sent in the body")
 async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """SPARQL 1.1 Protocol query by POST, form-encoded or as application/sparql-query."""
-    body = await _body(request, settings.max_request_bytes)
-    content_type, charset = _content_type(request.headers.get("content-type", ""))
+    body = await read_body(request, settings.max_request_bytes)
+    content_type, charset = media_type_of(request.headers.get("content-type", ""))
     params = {k: v for k, v in parse_qs(request.url.query).items()}
     if content_type == "application/x-www-form-urlencoded":
         params.update(parse_qs(_utf8(body, charset)))
@@ -61,7 +61,8 @@ async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) 
     return await run_in_threadpool(_answer, request, store, query, dataset)
 
 
-async def _body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 once it passes the limit (declared or streamed)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the request body is over {limit} bytes")
@@ -73,7 +74,7 @@ async def _body(request: Request, limit: int) -> bytes:
     return body
 
 
-def _content_type(header: str) -> tuple[str, str]:
+def media_type_of(header: str) -> tuple[str, str]:
     """The media type of a Content-Type header and its charset ("utf-8" when none is given)."""
     media_type, _, parameters = header.partition(";")
     charset = "utf-8"
