@@ -39,7 +39,7 @@ def copy_seeds(directory: Path) -> Path:
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A persistent store built from the seed documents, as `casegraph build` builds it."""
     directory = tmp_path_factory.mktemp("store") / "store"
-    build(copy_seeds(directory.parent / "seeds"), directory, BASE)
+    build(copy_seeds(directory.parent / "sources"), directory, BASE)
     return directory
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from test_cli import run
 
@@ -13,7 +14,7 @@ from casegraph.importer import run_import
 from casegraph.links import Links
 from casegraph.mapping import load_mapping
 from casegraph.paths import sources_dir
-from casegraph.reconcile import propose, to_json
+from casegraph.reconcile import Candidate, propose, to_json, to_text
 from casegraph.sources import read_source
 from casegraph.store import CaseStore
 from conftest import seed_sources
@@ -68,3 +69,115 @@ def test_the_command_lists_candidates_as_json(shipped_store_dir: Path, shipped_s
     assert json.loads(result.stdout) == to_json(propose(shipped_store, minimum=-100, limit=3)) != []
     bad = run("reconcile", "--format", "xml", store=shipped_store_dir)
     assert bad.returncode == 2 and "text or json" in bad.stderr
+
+
+# A small store built by hand: each behaviour below is set up in it on purpose.
+CG = "https://w3id.org/casegraph/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+Term = ox.NamedNode | ox.Literal
+
+
+def _person(graph: str, key: str, name: str, lang: str, gender: str, *facts: tuple[str, Term]) -> list[ox.Quad]:
+    g, iri = ox.NamedNode(BASE + "source/" + graph), ox.NamedNode(BASE + "person/" + key)
+    triples: list[tuple[ox.NamedNode, Term]] = [
+        (RDF_TYPE, ox.NamedNode(CG + "Person")), (ox.NamedNode(SKOS + "prefLabel"), ox.Literal(name, language=lang)),
+        (ox.NamedNode(CG + "gender"), ox.NamedNode(CG + "gender-" + gender)), *((ox.NamedNode(CG + p), v) for p, v in facts)]
+    return [ox.Quad(iri, p, o, g) for p, o in triples]
+
+
+def _life(graph: str, key: str) -> list[ox.Quad]:
+    g, sentence = ox.NamedNode(BASE + "source/" + graph), ox.NamedNode(BASE + "sentence/" + key)
+    return [ox.Quad(sentence, RDF_TYPE, ox.NamedNode(CG + "Sentence"), g),
+            ox.Quad(sentence, ox.NamedNode(CG + "concerns"), ox.NamedNode(BASE + "person/" + key), g),
+            ox.Quad(sentence, ox.NamedNode(CG + "penalty"), ox.NamedNode(CG + "penalty-life"), g)]
+
+
+def _year(year: str) -> ox.Literal:
+    return ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear"))
+
+
+def _place(key: str) -> ox.NamedNode:
+    return ox.NamedNode(BASE + "place/" + key)
+
+
+@pytest.fixture(scope="module")
+def small() -> CaseStore:
+    """Three sources; a USCIRF-like entry in a, a list-like entry in b, and pairs that must or must not meet."""
+    store = CaseStore.in_memory(BASE)
+    xinjiang = [ox.Quad(_place("xinjiang"), ox.NamedNode(SKOS + "prefLabel"), ox.Literal("新疆", language="zh"),
+                        ox.NamedNode(BASE + "source/" + g)) for g in ("b", "c")]
+    urumqi = [ox.Quad(_place("urumqi"), ox.NamedNode(CG + "locatedIn"), _place("xinjiang"), ox.NamedNode(BASE + "source/c"))]
+    store.add([
+        *_person("a", "gulmira-imin", "Gulmira Imin", "en", "female", ("birthDate", _year("1978"))), *_life("a", "gulmira-imin"),
+        *_person("b", "b-gulmira", "古丽米拉•艾明", "zh", "female", ("birthDate", _year("1979")),
+                 ("associatedPlace", _place("xinjiang"))), *_life("b", "b-gulmira"), *xinjiang,
+        *_person("b", "b-li-hua", "李华", "zh", "male", ("associatedPlace", _place("xinjiang"))),
+        *_person("c", "c-li-hua", "李华", "zh", "male", ("associatedPlace", _place("urumqi"))), *urumqi,
+        *_person("a", "a-chen-wei", "陈卫", "zh", "male", ("birthDate", _year("1960"))),
+        *_person("b", "b-chen-wei", "陈卫", "zh", "female", ("birthDate", _year("1960"))),
+        *_person("a", "a-wang-fang", "王芳", "zh", "female", ("birthDate", _year("1970"))),
+        *_person("a", "a-wang-fang-2", "王芳", "zh", "female", ("birthDate", _year("1970"))),
+        *_person("a", "akbar-imin", "Akbar Imin", "en", "male"),
+        *_person("c", "c-akbar", "AkbarImin", "und-Latn", "male"),
+        *_person("c", "c-life", "Ayshem", "en", "female"), *_life("c", "c-life"),
+    ])
+    return store
+
+
+def _pairs(found: list[Candidate]) -> set[tuple[str, str]]:
+    return {(local(c.a), local(c.b)) for c in found}
+
+
+def local(iri: str) -> str:
+    return iri.removeprefix(BASE + "person/")
+
+
+def test_the_two_gulmira_records_meet_on_birth_years_penalty_and_gender(small: CaseStore) -> None:
+    found = propose(small, minimum=0)
+    gulmira = next(c for c in found if _pairs([c]) == {("b-gulmira", "gulmira-imin")})
+    assert {gulmira.a_label, gulmira.b_label} == {"Gulmira Imin", "古丽米拉•艾明"}
+    details = {e.kind: e.detail for e in gulmira.evidence}
+    assert "1978 (a)" in details["birth"] and "1979 (b)" in details["birth"] and "one year apart" in details["birth"]
+    assert "penalty-life (a)" in details["penalty"] and "penalty-life (b)" in details["penalty"]
+    assert "gender-female" in details["gender"] and "name" not in details
+    assert gulmira.score == round(sum(e.weight for e in gulmira.evidence), 2)
+
+
+def test_same_names_in_different_sources_meet_across_places_and_spacing(small: CaseStore) -> None:
+    found = {_pairs([c]).pop(): c for c in propose(small, minimum=0)}
+    li_hua = found["b-li-hua", "c-li-hua"]
+    kinds = {e.kind: e.detail for e in li_hua.evidence}
+    assert "李华 (b)" in kinds["name"] and "李华 (c)" in kinds["name"]
+    assert "xinjiang (b)" in kinds["place"] and "xinjiang (c)" in kinds["place"]  # c says Urumqi, which lies in Xinjiang
+    assert any(e.kind == "name" for e in found["akbar-imin", "c-akbar"].evidence)
+
+
+def test_different_genders_the_same_source_and_gender_or_penalty_alone_are_never_proposed(small: CaseStore) -> None:
+    pairs = _pairs(propose(small, minimum=-100, limit=10_000))
+    assert ("a-chen-wei", "b-chen-wei") not in pairs  # one man, one woman
+    assert ("a-wang-fang", "a-wang-fang-2") not in pairs  # both from source a
+    assert not {p for p in pairs if "c-life" in p}  # shares only gender and a life sentence with Gulmira
+
+
+def test_the_minimum_and_the_order_are_respected(small: CaseStore) -> None:
+    found = propose(small, minimum=0)
+    assert [c.score for c in found] == sorted((c.score for c in found), reverse=True) and all(c.a < c.b for c in found)
+    middle = found[len(found) // 2].score
+    assert all(c.score >= middle for c in propose(small, minimum=middle)) and propose(small, minimum=middle)
+    assert propose(small, minimum=found[0].score + 0.01) == []
+    assert len(propose(small, minimum=0, limit=1)) == 1
+
+
+def test_proposing_leaves_the_store_unchanged_and_the_listings_name_everything(small: CaseStore) -> None:
+    before = sorted(map(str, small.quads()))
+    found = propose(small, minimum=0)
+    assert sorted(map(str, small.quads())) == before
+    text, data = to_text(found), json.loads(json.dumps(to_json(found)))
+    for candidate, entry in zip(found, data, strict=True):
+        assert candidate.a in text and candidate.b_label in text and all(e.detail in text for e in candidate.evidence)
+        assert (entry["a"], entry["b"], entry["score"]) == (candidate.a, candidate.b, candidate.score)
+    assert to_text([]) == "no candidates"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
+from casegraph.paths import sources_dir
 from casegraph.service.app import create_app
 from casegraph.settings import Settings
 from conftest import BASE
@@ -41,8 +42,16 @@ def max_rows() -> int:
 
 @contextmanager
 def serving(store_dir: Path, **overrides: object) -> Iterator[str]:
-    """Run casegraph over a store in a real uvicorn server on a free port; yield its base URL."""
+    """Run casegraph over a store in a real uvicorn server on a free port; yield its base URL.
+
+    The service rebuilds a store that was built from other files than its sources, so the sources are
+    the `sources` directory beside the store when there is one (the shipped ones otherwise), and
+    nothing written by the API in a checkout (var/sources) can leak into a test.
+    """
+    beside = store_dir.parent / "sources"
     options: dict[str, object] = {"base": BASE, "store": store_dir, "port": free_port(), "max_request_bytes": 10_000,
+                                  "sources": beside if beside.is_dir() else sources_dir(),
+                                  "writable_sources": store_dir.parent / "written", "audit_log": store_dir.parent / "audit.jsonl",
                                   "query_timeout": TIMEOUT, "query_workers": 2, "max_rows": MAX_ROWS, **overrides}
     settings = Settings(**options)  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")

@@ -111,7 +111,7 @@ def w3c_server(store_dir: Path, tmp_path_factory: pytest.TempPathFactory,
     store.add_graph(ox.NamedNode(D0))
     store.flush()
     del store
-    with serve(copy) as url:
+    with serve(copy, sources=store_dir.parent / "sources") as url:  # the files it was built from, so it is not rebuilt
         yield url
 
 

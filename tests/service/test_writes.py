@@ -1,0 +1,184 @@
+"""The write API over HTTP: tokens, checks, live at once, audited, and hostile input refused with nothing changed."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import BASE, copy_seeds
+
+WRITER, READER = "writer-token-for-tests", "reader-token-for-tests"
+PREFIXES = """\
+@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def document(name: str = "new-report", person: str = 'skos:prefLabel "Qxnewperson"@en', extra: str = "") -> str:
+    """A small, valid source document in Turtle: its catalog entry, its publisher and one person."""
+    return PREFIXES + f"""
+<source/{name}> a cg:SourceDocument ; skos:prefLabel "New report"@en ; dcterms:title "New report"@en ;
+    dcterms:publisher <organisation/new-publisher> ; cg:sourceKind cg:source-news-release ;
+    cg:addressStatus cg:address-unconfirmed {extra}.
+<organisation/new-publisher> a cg:NonGovernmentalOrganisation ; skos:prefLabel "New publisher"@en ;
+    cg:source <source/{name}> .
+<person/qxnewperson> a cg:Person ; {person} ; cg:source <source/{name}> .
+"""
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("writes")
+    return {"sources": copy_seeds(root / "sources"), "store": root / "store", "writable_sources": root / "written",
+            "audit_log": root / "audit.jsonl"}
+
+
+@pytest.fixture(scope="module")
+def site(setup: dict[str, Path], serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    with serve(setup["store"], sources=setup["sources"], writable_sources=setup["writable_sources"],
+               audit_log=setup["audit_log"], writer_tokens={"ana": WRITER}, reader_tokens={"ben": READER},
+               max_request_bytes=20_000) as url:
+        yield url
+
+
+def send(site: str, method: str, path: str, body: str | bytes, media_type: str = "text/turtle",
+         token: str | None = WRITER) -> httpx.Response:
+    headers = {"Content-Type": media_type} | ({"Authorization": f"Bearer {token}"} if token else {})
+    content = body.encode() if isinstance(body, str) else body
+    return httpx.request(method, f"{site}{path}", content=content, headers=headers, timeout=60)
+
+
+def state(site: str) -> tuple[int, str]:
+    """What the public sees: the number of quads, and every source graph."""
+    query = "SELECT (COUNT(*) AS ?n) (GROUP_CONCAT(DISTINCT STR(?g)) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    row = httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}).json()
+    binding = row["results"]["bindings"][0]
+    return int(binding["n"]["value"]), " ".join(sorted(binding["graphs"]["value"].split()))
+
+
+def audit_entries(setup: dict[str, Path]) -> list[dict[str, str]]:
+    path = setup["audit_log"]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_writing_needs_a_writer_token(site: str, setup: dict[str, Path]) -> None:
+    before = state(site)
+    for token in (None, READER, "wrong"):
+        answer = send(site, "POST", "/sources", document(), token=token)
+        assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
+    assert state(site) == before and not setup["writable_sources"].exists()
+
+
+def test_a_valid_source_is_live_at_once_then_replaced_then_withdrawn_and_audited(site: str, setup: dict[str, Path]) -> None:
+    before = state(site)
+    created = send(site, "POST", "/sources", document())
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == "/source/new-report"
+    assert httpx.get(f"{site}/person/qxnewperson").status_code == 200
+    assert httpx.get(f"{site}/search", params={"q": "qxnewperson", "format": "json"}).json()["results"]
+    assert send(site, "POST", "/sources", document()).status_code == 409
+
+    replaced = send(site, "PUT", "/sources/new-report", document(person='skos:prefLabel "Qxrenamed"@en'))
+    assert replaced.status_code == 200, replaced.text
+    page = httpx.get(f"{site}/person/qxnewperson", headers={"Accept": "application/n-triples"}).text
+    assert "Qxrenamed" in page and "Qxnewperson" not in page
+
+    assert send(site, "DELETE", "/sources/new-report", b"").status_code == 204
+    assert httpx.get(f"{site}/person/qxnewperson").status_code == 404
+    assert state(site) == before
+    assert send(site, "DELETE", "/sources/new-report", b"").status_code == 404
+    assert [(e["who"], e["action"], e["outcome"]) for e in audit_entries(setup) if e["outcome"] == "accepted"][-3:] == [
+        ("ana", "create", "accepted"), ("ana", "replace", "accepted"), ("ana", "withdraw", "accepted")]
+    assert all(len(e["sha256"]) == 64 for e in audit_entries(setup) if e["outcome"] == "accepted")
+
+
+def test_json_ld_and_trig_are_written_like_turtle(site: str) -> None:
+    entry, records = document("trig-report").removeprefix(PREFIXES).split(".\n<organisation", 1)
+    trig = PREFIXES + "<graph/sources> {\n" + entry + ".\n}\n<source/trig-report> {\n<organisation" + records + "}\n"
+    assert send(site, "POST", "/sources", trig, "application/trig").status_code == 201
+    assert send(site, "DELETE", "/sources/trig-report", b"").status_code == 204
+    jsonld = {"@context": {"cg": "https://w3id.org/casegraph/ontology#", "skos": "http://www.w3.org/2004/02/skos/core#",
+                           "dcterms": "http://purl.org/dc/terms/", "@base": BASE},
+              "@graph": [
+                  {"@id": "source/ld-report", "@type": "cg:SourceDocument",
+                   "skos:prefLabel": {"@value": "LD", "@language": "en"}, "dcterms:title": {"@value": "LD", "@language": "en"},
+                   "dcterms:publisher": {"@id": "organisation/ld-publisher"},
+                   "cg:sourceKind": {"@id": "cg:source-news-release"}, "cg:addressStatus": {"@id": "cg:address-unconfirmed"}},
+                  {"@id": "organisation/ld-publisher", "@type": "cg:NonGovernmentalOrganisation",
+                   "skos:prefLabel": {"@value": "LD publisher", "@language": "en"}, "cg:source": {"@id": "source/ld-report"}}]}
+    answer = send(site, "POST", "/sources", json.dumps(jsonld), "application/ld+json")
+    assert answer.status_code == 201, answer.text
+    assert httpx.get(f"{site}/organisation/ld-publisher").status_code == 200
+    assert send(site, "DELETE", "/sources/ld-report", b"").status_code == 204
+
+
+def test_a_source_breaking_the_shapes_gets_the_shacl_report_and_changes_nothing(site: str, setup: dict[str, Path]) -> None:
+    before, files = state(site), sorted(setup["writable_sources"].glob("*")) if setup["writable_sources"].exists() else []
+    answer = send(site, "POST", "/sources", document(person='cg:birthDate "2021-13-45"^^xsd:date'))
+    assert answer.status_code == 422
+    violations = answer.json()["violations"]
+    assert {(v["focus"], v["constraint"]) for v in violations} >= {(BASE + "person/qxnewperson", "MinCountConstraintComponent")}
+    assert any(v["path"] == "https://w3id.org/casegraph/ontology#birthDate" for v in violations), violations
+    assert state(site) == before
+    assert (sorted(setup["writable_sources"].glob("*")) if setup["writable_sources"].exists() else []) == files
+    assert audit_entries(setup)[-1]["outcome"].startswith("refused")
+
+
+def never_connected() -> tuple[socket.socket, str]:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
+    return listener, f"http://127.0.0.1:{listener.getsockname()[1]}/context.jsonld"
+
+
+HOSTILE = [
+    pytest.param("text/turtle", PREFIXES + "<source/x> a cg:SourceDocument ;; <oops", 400, "line", id="malformed-turtle"),
+    pytest.param("application/ld+json", '{"@id": "source/x", ', 400, "not valid JSON", id="malformed-json-ld"),
+    pytest.param("application/rdf+xml", '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+                 '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', 400, "DOCTYPE",
+                 id="rdfxml-entity-expansion"),
+    pytest.param("text/plain", document(), 415, "must be sent as one of", id="wrong-content-type"),
+    pytest.param("text/turtle", document() + "#" + "x" * 20_000, 413, "over 20000 bytes", id="oversized-body"),
+    pytest.param("text/turtle", document(person='skos:prefLabel "X"@en . <http://evil.example/p> a cg:Person ; '
+                                                 'cg:source <source/new-report>'), 422, "IRIs under", id="iri-outside-the-base"),
+    pytest.param("text/turtle", document().replace("new-report", "uscirf-gulmira-imin"), 409, "curated",
+                 id="overwrite-a-curated-source"),
+    pytest.param("text/turtle", document() + document("second-report"), 400, "exactly one", id="two-documents-at-once"),
+]
+
+
+@pytest.mark.parametrize(("media_type", "body", "status", "message"), HOSTILE)
+def test_hostile_input_gets_a_clear_error_and_changes_nothing(site: str, media_type: str, body: str, status: int,
+                                                              message: str) -> None:
+    before = state(site)
+    answer = send(site, "POST", "/sources", body, media_type)
+    assert answer.status_code == status, answer.text
+    assert message in answer.text
+    assert "Traceback" not in answer.text
+    assert state(site) == before
+
+
+def test_a_remote_json_ld_context_is_never_fetched(site: str) -> None:
+    listener, address = never_connected()
+    with listener:
+        body = json.dumps({"@context": address, "@id": "source/x", "@type": "SourceDocument"})
+        answer = send(site, "POST", "/sources", body, "application/ld+json")
+        assert answer.status_code == 400 and "never fetched" in answer.text
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+
+
+def test_a_restricted_write_is_seen_only_with_a_reader_token(site: str) -> None:
+    assert send(site, "POST", "/sources", document("hidden-report", extra="; cg:restricted true ")).status_code == 201
+    assert httpx.get(f"{site}/person/qxnewperson").status_code == 404
+    assert httpx.get(f"{site}/person/qxnewperson", headers={"Authorization": f"Bearer {READER}"}).status_code == 200
+    assert send(site, "DELETE", "/sources/hidden-report", b"").status_code == 204
