@@ -11,14 +11,10 @@ from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
 from casegraph import __version__
-from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
-from casegraph.network import build_views
-from casegraph.search import SearchIndex
+from casegraph.build import BUILD_FILE, build, input_digest, read_build
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
-from casegraph.service.dependencies import Edition
+from casegraph.service.dependencies import open_generation
 from casegraph.settings import Settings, get_settings
-from casegraph.store import CaseStore
-from casegraph.workers import QueryWorkers
 
 
 def open_store(settings: Settings) -> None:
@@ -31,20 +27,6 @@ def open_store(settings: Settings) -> None:
     record = settings.store / BUILD_FILE
     if not record.is_file() or read_build(settings.store).digest != input_digest(settings.source_dirs, settings.base):
         build(settings.source_dirs, settings.store, settings.base)
-
-
-def open_edition(store_dir: Path, settings: Settings) -> Edition:
-    """A store with everything served from it: build record, search index, networks and query workers."""
-    store = CaseStore.open(store_dir, settings.base, read_only=True)
-    return Edition(store, read_build(store_dir), SearchIndex(store), build_views(store),
-                   QueryWorkers(store_dir, settings.base, settings.query_workers, settings.query_timeout, settings.max_rows))
-
-
-def open_generation(store_dir: Path, settings: Settings) -> tuple[Edition, Edition]:
-    """The public edition of a built store and the full one (the same when nothing is restricted)."""
-    public = open_edition(store_dir, settings)
-    full = full_store_dir(store_dir)
-    return public, open_edition(full, settings) if (full / BUILD_FILE).is_file() else public
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
 from pydantic import SecretStr
 
-from casegraph.build import BuildResult
+from casegraph.build import BUILD_FILE, BuildResult, full_store_dir, read_build
 from casegraph.errors import CasegraphError
-from casegraph.network import Network
+from casegraph.network import Network, build_views
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings
 from casegraph.store import CaseStore
@@ -31,6 +32,20 @@ class Edition:
     search: SearchIndex
     views: dict[str, Network]
     workers: QueryWorkers
+
+
+def open_edition(store_dir: Path, settings: Settings) -> Edition:
+    """A store with everything served from it: build record, search index, networks and query workers."""
+    store = CaseStore.open(store_dir, settings.base, read_only=True)
+    return Edition(store, read_build(store_dir), SearchIndex(store), build_views(store),
+                   QueryWorkers(store_dir, settings.base, settings.query_workers, settings.query_timeout, settings.max_rows))
+
+
+def open_generation(store_dir: Path, settings: Settings) -> tuple[Edition, Edition]:
+    """The public edition of a built store and the full one (the same when nothing is restricted)."""
+    public = open_edition(store_dir, settings)
+    full = full_store_dir(store_dir)
+    return public, open_edition(full, settings) if (full / BUILD_FILE).is_file() else public
 
 
 def get_app_settings(request: Request) -> Settings:

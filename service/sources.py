@@ -14,10 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_files
 from casegraph.errors import InvalidData, NotFound
-from casegraph.service.dependencies import SettingsDep, WriterDep
+from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
 from casegraph.sources import SourceFile
@@ -93,15 +94,15 @@ def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
 
 
 async def _run(change: Any, *args: Any) -> None:
-    from starlette.concurrency import run_in_threadpool  # writes block on disk and builds: keep them off the event loop
-
-    await run_in_threadpool(change, *args)
+    await run_in_threadpool(change, *args)  # writes block on disk and builds: keep them off the event loop
 
 
 def _write(app: FastAPI, settings: Settings, who: str, action: str, source: SourceFile, name: str) -> None:
     data = source_bytes(source, settings.base, who)
     path = settings.writable_sources / f"{name}.trig"
     with _lock:
+        if action == "create" and path.is_file():  # checked before too, but another write may have won the lock first
+            raise Conflict(f"{source.graphs[0].value} exists already; PUT /sources/{name} replaces it")
         before = path.read_bytes() if path.is_file() else None
         # The entry goes first: the log may then hold an attempt a crash cut short, never a change without an entry.
         audit(settings.audit_log, who, action, source.graphs[0].value, data, "accepted")
@@ -129,8 +130,6 @@ def _withdraw(app: FastAPI, settings: Settings, who: str, name: str) -> None:
 
 def _serve_new_generation(app: FastAPI, settings: Settings) -> None:
     """Build stores from the files into a fresh directory and serve them; the stores in use are never touched."""
-    from casegraph.service.app import open_generation  # the app module imports this one
-
     generation = int(getattr(app.state, "generation", 0)) + 1
     target = settings.store.with_name(f"{settings.store.name}-live-{generation}")
     # Every file but the one just checked was validated when it was written or built; only layouts are checked again.
