@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -105,40 +106,50 @@ def validate_files(
 
 def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) -> Report:
     """Validate the facts of a file's source documents, together with their catalog descriptions."""
-    data, graphs_of = _to_rdflib(source.quads, source.graphs, base)
-    conforms, results, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
-    )
-    violations = [] if conforms else _violations(results, label, graphs_of)
+    catalog = ox.NamedNode(catalog_graph(base))
+    held: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
+    for quad in source.quads:
+        holder = quad.subject if quad.graph_name == catalog else quad.graph_name
+        if isinstance(holder, ox.NamedNode):
+            held[holder].append(quad)
+    violations: list[Violation] = []
+    for batch in _batches(source.graphs, held):
+        violations += _validate_batch([q for graph in batch for q in held[graph]], tuple(batch), label, base)
     return Report(sorted(violations, key=_sort_key), [label])
 
 
+def _validate_batch(quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str) -> list[Violation]:
+    data, graphs_of = _to_rdflib(quads, graphs, base)
+    conforms, results, _ = shacl_validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
+    )
+    return [] if conforms else _violations(results, label, graphs_of)
+
+
 def validate_store(store: CaseStore, progress: Callable[[str], None] | None = None) -> Report:
-    """Validate every source graph held in a store, in batches of graphs that cannot mask or fake a violation."""
-    report = Report()
-    for batch in _batches(store):
-        quads = [q for graph in batch for q in store.source_quads(graph)]
-        source = SourceFile(Path(batch[0].value), tuple(batch), tuple(quads))
-        report.extend(validate_source(source, batch[0].value if len(batch) == 1 else "store", store.base))
-        report.checked[-1:] = [g.value for g in batch]
-        if progress:
-            for graph in batch:
-                progress(graph.value)
+    """Validate every source graph held in a store."""
+    graphs = store.source_graphs()
+    quads = tuple(q for graph in graphs for q in store.source_quads(graph))
+    report = validate_source(SourceFile(Path("store"), tuple(graphs), quads), "store", store.base)
+    report.checked = [g.value for g in graphs]
+    if progress:
+        for graph in graphs:
+            progress(graph.value)
     return report
 
 
-def _batches(store: CaseStore) -> list[list[ox.NamedNode]]:
+def _batches(graphs: Iterable[ox.NamedNode], held: dict[ox.NamedNode, list[ox.Quad]]) -> list[list[ox.NamedNode]]:
     """Group source graphs so that no record is described differently by two graphs of one group.
 
     Validating a merge is only sound when merging changes no record, or two sources' different
     birth dates would break "at most one" though each source states one. Records that several
     sources describe identically (a list and its publisher, repeated in every entry) do not count;
     nor does cg:source, which names each graph and has no upper bound. One pyshacl run per
-    group instead of per graph makes a store of a thousand list entries validate in seconds.
+    group instead of per graph makes a thousand list entries validate in seconds.
     """
     batches: list[tuple[list[ox.NamedNode], dict[str, frozenset[tuple[str, str]]]]] = []
-    for graph in store.source_graphs():
-        described = _descriptions(store, graph)
+    for graph in graphs:
+        described = _descriptions(held[graph])
         for members, seen in batches:
             if all(seen.get(s, d) == d for s, d in described.items()):
                 members.append(graph)
@@ -149,9 +160,9 @@ def _batches(store: CaseStore) -> list[list[ox.NamedNode]]:
     return [members for members, _ in batches]
 
 
-def _descriptions(store: CaseStore, graph: ox.NamedNode) -> dict[str, frozenset[tuple[str, str]]]:
+def _descriptions(quads: list[ox.Quad]) -> dict[str, frozenset[tuple[str, str]]]:
     found: dict[str, set[tuple[str, str]]] = {}
-    for quad in store.quads(graph):
+    for quad in quads:
         if quad.predicate.value != CG_SOURCE:
             found.setdefault(str(quad.subject), set()).add((str(quad.predicate), str(quad.object)))
     return {subject: frozenset(pairs) for subject, pairs in found.items()}
