@@ -33,6 +33,7 @@ from casegraph.search import SearchIndex
 from casegraph.settings import Settings, get_settings
 from casegraph.sparql import run as run_query
 from casegraph.store import CaseStore
+from casegraph.synth import write_synthetic
 from casegraph.validate import Report, validate_files, validate_store
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -143,6 +144,18 @@ def reconcile(
         out.print_json(data=to_json(found))
     else:
         out.print(to_text(found), highlight=False, soft_wrap=True, markup=False)
+
+
+@app.command()
+def synth(
+    cases: Annotated[int, typer.Option("--cases", min=1, help="How many cases to make.")],
+    output: Annotated[Path, typer.Option(help="Directory for the synthetic-NNNN.trig files (build with --sources DIR).")],
+    seed: Annotated[int, typer.Option(help="The same seed always makes the same collection.")] = 1,
+) -> None:
+    """Write a synthetic collection with the real graph's shape, for measuring at scale; every record says it is synthetic."""
+    with _user_errors():
+        files = write_synthetic(output, cases, seed, _settings().base)
+    err.print(f"[green]✓[/] {cases} synthetic cases in {len(files)} file(s) under {output}", highlight=False)
 
 
 @app.command()
