@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
+from casegraph.files import to_trig, write_durably
 from casegraph.links import Links
 from casegraph.mapping import Mapping
-from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, local_name
+from casegraph.namespaces import catalog_graph, local_name
 from casegraph.sources import SourceFile
 from casegraph.tabular import Imported, Problem, import_table
 from casegraph.validate import Violation, validate_source
@@ -35,7 +35,7 @@ def run_import(table: Path, mapping: Mapping, base: str, links: Links, output_di
     data = to_trig(imported.quads, base, _header(table, mapping))
     changed = not (output.is_file() and output.read_bytes() == data)
     if changed and not dry_run:
-        write_file(output, data)
+        write_durably(output, data)
     return Outcome(imported, output, changed)
 
 
@@ -65,39 +65,3 @@ def check_shapes(imported: Imported, base: str) -> None:
 def _kept(quad: ox.Quad, graphs: dict[str, int], catalog: ox.NamedNode) -> bool:
     holder = quad.subject if quad.graph_name == catalog else quad.graph_name
     return isinstance(holder, ox.NamedNode) and holder.value in graphs
-
-
-# Written IRIs are made relative to this stand-in base, whose scheme no outside address shares: a
-# relative reference against the real https base would turn https://elsewhere/ into //elsewhere/.
-_STAND_IN = "casegraph:/"
-
-
-def to_trig(quads: list[ox.Quad], base: str, header: str) -> bytes:
-    """The quads as TriG in a stable order, the base's IRIs relative, so equal input gives equal bytes."""
-    ordered = sorted({_rebased(q, base) for q in quads}, key=_order)
-    body = ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES, base_iri=_STAND_IN) or b""
-    declared = f"@base <{_STAND_IN}> .\n".encode()
-    # The file must resolve against the configured base when read, so the stand-in's @base goes.
-    if body.startswith(declared):
-        body = body[len(declared):]
-    return header.encode("utf-8") + body
-
-
-def _order(quad: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
-def _rebased(quad: ox.Quad, base: str) -> ox.Quad:
-    def term(value: Any) -> Any:
-        if isinstance(value, ox.NamedNode) and value.value.startswith(base) and not value.value.startswith(ONTOLOGY_IRI):
-            return ox.NamedNode(_STAND_IN + value.value[len(base):])
-        return value
-    return ox.Quad(term(quad.subject), quad.predicate, term(quad.object), term(quad.graph_name))
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Replace a file atomically: write beside it, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)

@@ -30,10 +30,6 @@ class Links:
         link = self.links.get(iri)
         return link.same_as if link else iri
 
-    def pairs(self) -> set[tuple[str, str]]:
-        """The linked pairs, each as (smaller IRI, larger IRI)."""
-        return {tuple(sorted((link.minted, link.same_as))) for link in self.links.values()}  # type: ignore[misc]
-
 
 def links_file() -> Path:
     """The curated links shipped with casegraph."""

@@ -6,6 +6,7 @@ import re
 import string
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -90,13 +91,14 @@ class Mapping:
     nodes: dict[str, Record]
     fields: list[Field]
 
-    def columns(self) -> set[str]:
+    @cached_property
+    def columns(self) -> frozenset[str]:
         """Every column the mapping reads."""
         named = {f.column for f in self.fields} | {self.key_column}
         named |= {r.when.column for r in self.records.values() if r.when}
         for record in [self.source, *self.records.values()]:
             named |= _placeholders(record.iri) | (_placeholders(record.label.template) if record.label else set())
-        return named - {"key", "value"}
+        return frozenset(named - {"key", "value"})
 
 
 def load_mapping(path: Path) -> Mapping:

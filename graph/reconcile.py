@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from casegraph.namespaces import local_name
@@ -58,7 +59,7 @@ class _Person:
         shown = local_name(value) if value.startswith(("http://", "https://")) else value
         return f"{shown} ({', '.join(sorted(local_name(s) for s in self.facts[feature][value]))})"
 
-    @property
+    @cached_property
     def sources(self) -> frozenset[str]:
         return frozenset(s for values in self.facts.values() for found in values.values() for s in found)
 

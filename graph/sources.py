@@ -12,6 +12,7 @@ from casegraph.namespaces import CG_IRI, catalog_graph, source_prefix
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CG_SOURCE = ox.NamedNode(CG_IRI + "source")
+PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 CG_SOURCE_DOCUMENT = ox.NamedNode(CG_IRI + "SourceDocument")
 CG_RESTRICTED = ox.NamedNode(CG_IRI + "restricted")
 TRUE = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))

@@ -13,12 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.importer import to_trig
+from casegraph.files import to_trig, write_durably
 from casegraph.namespaces import CG_IRI, PREFIXES, catalog_graph
-from casegraph.writes import write_durably
+from casegraph.sources import PREF_LABEL, RDF_TYPE
 
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-LABEL = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
 TITLE = ox.NamedNode(PREFIXES["dcterms"] + "title")
 PUBLISHER = ox.NamedNode(PREFIXES["dcterms"] + "publisher")
 ISSUED = ox.NamedNode(PREFIXES["dcterms"] + "issued")
@@ -65,7 +63,7 @@ class _Source:
         subject = self.iri(path)
         self.add(subject, RDF_TYPE, cg(cls))
         self.add(subject, cg("source"), self.graph)
-        self.add(subject, LABEL, ox.Literal(label, language="en"))
+        self.add(subject, PREF_LABEL, ox.Literal(label, language="en"))
         for name, value in facts.items():
             self.add(subject, cg(name), value)
         return subject
@@ -101,7 +99,7 @@ def synthetic_sources(cases: int, seed: int, base: str) -> Iterator[list[ox.Quad
 def _catalog(source: _Source, publisher: int, case: int, number: int, detained: int, base: str) -> None:
     catalog, graph = ox.NamedNode(catalog_graph(base)), source.graph
     facts: list[tuple[ox.NamedNode, ox.NamedNode | ox.Literal]] = [
-        (RDF_TYPE, cg("SourceDocument")), (LABEL, ox.Literal(f"Synthetic report {case}-{number}", language="en")),
+        (RDF_TYPE, cg("SourceDocument")), (PREF_LABEL, ox.Literal(f"Synthetic report {case}-{number}", language="en")),
         (TITLE, ox.Literal(f"Synthetic report {case}-{number}", language="en")),
         (PUBLISHER, source.iri(f"organisation/synth-publisher-{publisher}")), (cg("sourceKind"), cg("source-news-release")),
         (cg("addressStatus"), cg("address-unconfirmed")),

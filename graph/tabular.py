@@ -19,11 +19,9 @@ from casegraph.errors import UsageError
 from casegraph.links import Links
 from casegraph.mapping import Field, Label, Mapping, Record
 from casegraph.namespaces import CG_IRI, PREFIXES, catalog_graph
+from casegraph.sources import CG_SOURCE, PREF_LABEL, RDF_TYPE
 
 Made = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-SKOS_LABEL = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
-CG_SOURCE = ox.NamedNode(CG_IRI + "source")
 CG_CONCERNS = ox.NamedNode(CG_IRI + "concerns")
 CG_DATE_NOTE = ox.NamedNode(CG_IRI + "dateNote")
 XSD = PREFIXES["xsd"]
@@ -97,8 +95,9 @@ def import_table(path: Path, mapping: Mapping, base: str, links: Links,
     templates = _Templates(mapping, base)
     result, keys = Imported(), dict[str, int]()
     for line, row in read_rows(path, mapping.format):
+        if not result.rows:
+            _check_columns(mapping, row, path)  # every row has the header's columns
         result.rows += 1
-        _check_columns(mapping, row, path)
         try:
             quads, problems, graph = _RowMapper(mapping, base, links, templates, line, row).quads(keys)
         except _RowError as error:
@@ -113,7 +112,7 @@ def import_table(path: Path, mapping: Mapping, base: str, links: Links,
 
 
 def _check_columns(mapping: Mapping, row: dict[str, str], path: Path) -> None:
-    missing = sorted(mapping.columns() - set(row))
+    missing = sorted(mapping.columns - set(row))
     if missing:
         raise UsageError(f"{path}: the mapping reads columns the table does not have: {', '.join(missing)}")
 
@@ -205,7 +204,7 @@ class _RowMapper:
     def _label(self, record: Record, iri: ox.NamedNode, context: dict[str, str], graph: ox.NamedNode) -> list[ox.Quad]:
         if record.label is None:
             return []
-        return [ox.Quad(iri, SKOS_LABEL, _text(record.label, context), graph)]
+        return [ox.Quad(iri, PREF_LABEL, _text(record.label, context), graph)]
 
     def _field(self, rule: Field, subject: ox.NamedNode, graph: ox.NamedNode, into: ox.NamedNode) -> list[ox.Quad]:
         cell = self.row[rule.column].strip()
@@ -268,7 +267,7 @@ class _RowMapper:
         return self.links.resolve(self.base + template.format_map(safe))
 
     def _check_consumed(self) -> None:
-        for column in sorted(self.mapping.columns() - self.consumed):
+        for column in sorted(self.mapping.columns - self.consumed):
             if self.row.get(column, "").strip():
                 self._fail(column, self.row[column].strip(), "a value one of the mapping's rules for this column accepts")
 

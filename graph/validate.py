@@ -14,13 +14,11 @@ from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from casegraph.errors import NotFound, SourceFileError
-from casegraph.namespaces import CG_IRI, SH, catalog_graph
+from casegraph.namespaces import SH, catalog_graph
 from casegraph.paths import ontology_files, shapes_files
 from casegraph.settings import DEFAULT_BASE
-from casegraph.sources import SourceFile, read_source
+from casegraph.sources import CG_SOURCE, SourceFile, read_source
 from casegraph.store import CaseStore
-
-CG_SOURCE = CG_IRI + "source"
 
 
 @dataclass(frozen=True)
@@ -163,7 +161,7 @@ def _batches(graphs: Iterable[ox.NamedNode], held: dict[ox.NamedNode, list[ox.Qu
 def _descriptions(quads: list[ox.Quad]) -> dict[str, frozenset[tuple[str, str]]]:
     found: dict[str, set[tuple[str, str]]] = {}
     for quad in quads:
-        if quad.predicate.value != CG_SOURCE:
+        if quad.predicate != CG_SOURCE:
             found.setdefault(str(quad.subject), set()).add((str(quad.predicate), str(quad.object)))
     return {subject: frozenset(pairs) for subject, pairs in found.items()}
 

@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from casegraph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
-from casegraph.importer import to_trig
+from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout
 from casegraph.validate import Report, Violation, layout_violation, validate_source
@@ -119,32 +119,6 @@ def check(source: SourceFile, base: str) -> Report:
         return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
                                  f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
     return validate_source(source, "document", base)
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Replace a file so that a crash leaves the old or the new bytes, never a mix: write, sync, rename, sync."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    with partial.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    partial.replace(path)
-    _sync_directory(path.parent)
-
-
-def remove_durably(path: Path) -> None:
-    """Delete a file and make the deletion survive a crash."""
-    path.unlink()
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def source_bytes(source: SourceFile, base: str, who: str) -> bytes:

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, input_digest, read_build
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
-from casegraph.service.dependencies import open_generation
+from casegraph.service.dependencies import close_generation, open_generation
 from casegraph.settings import Settings, get_settings
 
 
@@ -38,8 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         open_store(settings)
         app.state.public, app.state.full = open_generation(settings.store, settings)
         yield
-        for edition in {id(app.state.public): app.state.public, id(app.state.full): app.state.full}.values():
-            edition.workers.close()
+        close_generation(app.state.public, app.state.full)
 
     app = FastAPI(
         title="casegraph",

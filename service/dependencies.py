@@ -48,6 +48,13 @@ def open_generation(store_dir: Path, settings: Settings) -> tuple[Edition, Editi
     return public, open_edition(full, settings) if (full / BUILD_FILE).is_file() else public
 
 
+def close_generation(public: Edition, full: Edition) -> None:
+    """Stop the query workers of a generation's editions (once, when both are one)."""
+    public.workers.close()
+    if full is not public:
+        full.workers.close()
+
+
 def get_app_settings(request: Request) -> Settings:
     """The settings the application was created with."""
     settings: Settings = request.app.state.settings

@@ -10,29 +10,19 @@ from __future__ import annotations
 import shutil
 import threading
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
+from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_files
 from casegraph.errors import InvalidData, NotFound
-from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
+from casegraph.files import remove_durably, write_durably
+from casegraph.service.dependencies import SettingsDep, WriterDep, close_generation, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
 from casegraph.sources import SourceFile
-from casegraph.writes import (
-    Conflict,
-    as_source,
-    audit,
-    check,
-    parse_document,
-    remove_durably,
-    source_bytes,
-    source_name,
-    write_durably,
-)
+from casegraph.writes import Conflict, as_source, audit, check, parse_document, source_bytes, source_name
 
 router = APIRouter(tags=["Writing sources"])
 _lock = threading.Lock()
@@ -43,7 +33,7 @@ async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -
     """Turtle, TriG, JSON-LD, N-Triples, N-Quads or RDF/XML; 201 and live, or 422 with the SHACL report and nothing written."""
     source = await _checked(request, settings, who, "create", None)
     name = source_name(source, settings.base)
-    await _run(_write, request.app, settings, who, "create", source, name)
+    await run_in_threadpool(_write, request.app, settings, who, "create", source, name)
     return JSONResponse({"source": source.graphs[0].value, "triples": len(source.quads)}, status_code=201,
                         headers={"Location": f"/source/{name}"})
 
@@ -53,7 +43,7 @@ async def put_source(name: str, request: Request, settings: SettingsDep, who: Wr
     """The whole document again; 200 when it replaced one, 201 when it is new."""
     source = await _checked(request, settings, who, "replace", name)
     existed = (settings.writable_sources / f"{name}.trig").is_file()
-    await _run(_write, request.app, settings, who, "replace", source, name)
+    await run_in_threadpool(_write, request.app, settings, who, "replace", source, name)
     return JSONResponse({"source": source.graphs[0].value, "triples": len(source.quads)}, status_code=200 if existed else 201,
                         headers={"Location": f"/source/{name}"})
 
@@ -64,7 +54,7 @@ async def delete_source(name: str, request: Request, settings: SettingsDep, who:
     _refuse_shipped(request.app, settings, name)
     if not (settings.writable_sources / f"{name}.trig").is_file():
         raise NotFound(f"no source {name} was written through the API")
-    await _run(_withdraw, request.app, settings, who, name)
+    await run_in_threadpool(_withdraw, request.app, settings, who, name)
     return Response(status_code=204)
 
 
@@ -91,10 +81,6 @@ def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
     served = {g.value for g in app.state.full.store.source_graphs()}
     if iri in served and not (settings.writable_sources / f"{name}.trig").is_file():
         raise Conflict(f"{name} is a curated source kept in the repository; change it there, not through the API")
-
-
-async def _run(change: Any, *args: Any) -> None:
-    await run_in_threadpool(change, *args)  # writes block on disk and builds: keep them off the event loop
 
 
 def _write(app: FastAPI, settings: Settings, who: str, action: str, source: SourceFile, name: str) -> None:
@@ -137,8 +123,7 @@ def _serve_new_generation(app: FastAPI, settings: Settings) -> None:
     old_public, old_full = app.state.public, app.state.full
     app.state.public, app.state.full = open_generation(target, settings)
     app.state.generation = generation
-    for edition in {id(old_public): old_public, id(old_full): old_full}.values():
-        edition.workers.close()
+    close_generation(old_public, old_full)
     _remove_old_generations(settings.store, generation)
 
 
