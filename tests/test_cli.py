@@ -167,3 +167,17 @@ def test_graph_stats_and_an_ambiguous_name(store_dir: Path) -> None:
     assert json.loads(stats.stdout)["view"] == "people"
     ambiguous = run("graph", "ego", "business partner", store=store_dir)
     assert ambiguous.returncode == 2 and "give one by its IRI" in ambiguous.stderr and "Traceback" not in ambiguous.stderr
+
+
+def test_build_reads_the_sources_written_through_the_api_too(tmp_path: Path) -> None:
+    from test_build import extra_source
+
+    written = tmp_path / "written"
+    written.mkdir()
+    (written / "extra.trig").write_text(extra_source(""), encoding="utf-8")
+    env = {"CASEGRAPH_SOURCES": str(copy_seeds(tmp_path / "seeds")), "CASEGRAPH_WRITABLE_SOURCES": str(written)}
+    built = run("build", store=tmp_path / "store", env=env)
+    assert built.returncode == 0, built.stderr
+    assert "3 sources" in built.stderr
+    listed = run("query", "SELECT ?g WHERE { GRAPH ?g { } }", "--format", "csv", store=tmp_path / "store", env=env)
+    assert "source/extra" in listed.stdout
