@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install serve build test lint clean context
+.PHONY: install serve build test lint clean context bench
 
 $(STAMP): pyproject.toml service/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check graph service tests
 	d=$$(mktemp -d) && mkdir $$d/casegraph && ln -s $(CURDIR)/graph/* $$d/casegraph/ && ln -s $(CURDIR)/service $$d/casegraph/service \
 	  && MYPYPATH=$$d $(BIN)/mypy -p casegraph; s=$$?; rm -rf $$d; exit $$s
+
+# casegraph beside its baselines at 10,000 and 100,000 cases (about an hour; not part of `make test`).
+# Writes var/bench/bench.json and bench.md. CASES="1000" for a quick run. Needs Debian's wrk for throughput.
+CASES ?= 10000 100000
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	cd tests/bench && $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench
 
 clean:
 	rm -rf var $(VENV)

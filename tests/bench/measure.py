@@ -1,0 +1,183 @@
+"""Measuring: medians of repeated runs, time limits, peak memory of process trees, HTTP latency and throughput."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+SPARQL_JSON = "application/sparql-results+json"
+
+
+@dataclass
+class Result:
+    """One measurement: what was measured, on which system, at which size, and its value."""
+
+    size: int
+    task: str
+    system: str
+    value: float | None  # None: did not finish within the limit
+    unit: str = "s"
+    limit: float | None = None
+    runs: int = 1
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The measurement as a JSON object."""
+        return asdict(self)
+
+
+class OverLimit(Exception):
+    """A measured step ran past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise OverLimit in the main thread if the block runs longer than the limit (pure-Python work only)."""
+    if not seconds:
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise OverLimit()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def once(action: Callable[[], Any], limit: float | None = None) -> float | None:
+    """Seconds one run takes, or None past the limit."""
+    start = time.perf_counter()
+    try:
+        with time_limit(limit):
+            action()
+    except OverLimit:
+        return None
+    return time.perf_counter() - start
+
+
+def median(action: Callable[[], Any], budget: float = 3.0, most: int = 25, least: int = 3,
+           limit: float | None = None) -> tuple[float | None, int]:
+    """Median seconds of repeated runs after one warm-up: at least `least`, at most `most`, within about `budget` seconds."""
+    first = once(action, limit)
+    if first is None:
+        return None, 1
+    if first > budget:
+        return first, 1  # too slow to repeat; the single (cold) run is the measure
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < most and (len(times) < least or time.perf_counter() - started < budget):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), len(times)
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], limit: float) -> float:
+    """Seconds until the URL answers 200; RuntimeError if the process dies or the limit passes."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < limit:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server behind {url} exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return time.perf_counter() - start
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {limit:.0f} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server and everything it started."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def peak_memory_mb(pid: int) -> float:
+    """Sum of the peak resident memory (VmHWM) of a process and all its descendants, in MB.
+
+    Summing each process's own peak overstates a peak they never reached together, so this is an
+    upper bound: a target met by it is met.
+    """
+    total_kb = 0
+    for member in [pid, *_descendants(pid)]:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        found = re.search(r"VmHWM:\s+(\d+) kB", status)
+        total_kb += int(found.group(1)) if found else 0
+    return total_kb / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    found: list[int] = []
+    for child_file in Path("/proc").glob(f"{pid}/task/*/children"):
+        for child in child_file.read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def query_url(endpoint: str, query: str) -> str:
+    """A SPARQL protocol GET URL for a query."""
+    return endpoint + "?" + urllib.parse.urlencode({"query": query})
+
+
+def http_query(client: httpx.Client, endpoint: str, query: str) -> Callable[[], None]:
+    """One SPARQL GET, JSON results, failing loudly on any answer but 200."""
+    url = query_url(endpoint, query)
+
+    def run() -> None:
+        answer = client.get(url, headers={"Accept": SPARQL_JSON})
+        if answer.status_code != 200:
+            raise RuntimeError(f"{endpoint} answered {answer.status_code}: {answer.text[:300]}")
+        json.loads(answer.content)
+
+    return run
+
+
+def throughput(url: str, connections: int, seconds: int) -> tuple[float, str]:
+    """Requests per second wrk sustains against a GET URL, and a note of any failed requests (empty if none)."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed: `make bench` installs Debian's wrk")
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+               "-H", f"Accept: {SPARQL_JSON}", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    failures = "; ".join(m.group(0).strip() for m in re.finditer(r"Non-2xx or 3xx responses: \d+|Socket errors: .*", output))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not rate:
+        raise RuntimeError(f"wrk printed no rate:\n{output}")
+    return float(rate.group(1)), failures

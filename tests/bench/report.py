@@ -1,0 +1,119 @@
+"""The benchmark's table: casegraph beside each baseline with the ratio, and each target met or missed by how much."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from measure import Result
+
+BASELINES = ("pyoxigraph", "Oxigraph server", "rdflib", "rdflib-endpoint")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for one task: in words, and as a check giving how far it is missed (1 or less: met)."""
+
+    words: str
+    shortfall: Callable[[Result, dict[str, Result]], float | None]
+
+
+def _at_most(seconds: float) -> Target:
+    return Target(f"≤ {seconds:g} s", lambda own, _: None if own.value is None else own.value / seconds)
+
+
+def _vs(system: str, factor: float, faster: bool) -> Target:
+    """casegraph at most `factor` times the baseline's time, or at least `factor` times faster than it."""
+    words = f"≥ {factor:g}× faster than {system}" if faster else f"≤ {factor:g}× {system}'s time"
+
+    def shortfall(own: Result, others: dict[str, Result]) -> float | None:
+        other = others.get(system)
+        if other is None or own.value is None:
+            return None
+        mine = own.value
+        theirs = other.value if other.value is not None else other.limit
+        if theirs is None:
+            return None
+        return mine * factor / theirs if faster else mine / (theirs * factor)
+
+    return Target(words, shortfall)
+
+
+def target(task: str) -> Target | None:
+    """The issue's target for a task, if it has one."""
+    if task == "build":
+        return _vs("pyoxigraph", 2, faster=False)
+    if task == "whole-graph validation":
+        return _at_most(10)
+    if task.startswith("query") and task.endswith("over HTTP"):
+        return _vs("Oxigraph server", 1.5, faster=False)
+    if task.startswith("query"):
+        return _vs("rdflib", 20, faster=True)
+    if task == "point lookups per second":
+        return Target("≥ 4× rdflib-endpoint", lambda own, o: None if own.value is None or "rdflib-endpoint" not in o
+                      or not o["rdflib-endpoint"].value else 4 * o["rdflib-endpoint"].value / own.value)
+    if task in ("dump turtle", "dump nquads"):
+        return _vs("pyoxigraph", 2, faster=False)
+    if task == "dump jsonld":
+        return _vs("rdflib", 30, faster=True)
+    if task == "one new source live":
+        return _at_most(0.1)
+    if task.startswith("ego network depth 2"):
+        return _at_most(0.05)
+    if task == "serving peak memory":
+        return Target("≤ 1024 MB", lambda own, _: None if own.value is None else own.value / 1024)
+    return None
+
+
+def _value(result: Result) -> str:
+    if result.value is None:
+        return f"> {result.limit:g} s" if result.limit else "failed"
+    if result.unit == "s":
+        return f"{result.value * 1000:.1f} ms" if result.value < 1 else f"{result.value:.2f} s"
+    return f"{result.value:,.0f} {result.unit}"
+
+
+def _ratio(own: Result, other: Result) -> str:
+    """How many times better casegraph is (above 1) or worse (below 1): time and memory lower, rate higher."""
+    mine, theirs = own.value, other.value if other.value is not None else other.limit
+    if not mine or not theirs:
+        return ""
+    ratio = mine / theirs if own.unit == "req/s" else theirs / mine
+    bound = "≥ " if other.value is None else ""
+    return f" ({bound}{ratio:.2g}×)" if ratio < 10 else f" ({bound}{ratio:,.0f}×)"
+
+
+def _verdict(task: str, own: Result, others: dict[str, Result]) -> str:
+    goal = target(task)
+    if goal is None:
+        return ""
+    shortfall = goal.shortfall(own, others)
+    if shortfall is None:
+        return f"{goal.words}: not measured" if own.value is not None else f"{goal.words}: missed (over the limit)"
+    return f"{goal.words}: met" if shortfall <= 1 else f"{goal.words}: **missed, {shortfall:.1f}× short**"
+
+
+def table(results: list[Result], about: dict[str, object]) -> str:
+    """The Markdown table of a run, one section per size."""
+    box: dict[str, str] = about["machine"]  # type: ignore[assignment]
+    lines = ["# casegraph benchmark", "",
+             f"Run {about['when']} on {box['cpus']} cores of {box['cpu']}, {box['memory']}, Python {box['python']}, "
+             f"pyoxigraph {box['pyoxigraph']}, {box['system']}; command `{about['command']}`.", "",
+             "Each cell is a median of repeated runs (one run where a run takes seconds); in brackets, how many",
+             "times better casegraph is than that baseline (faster, more requests per second, less memory):",
+             "above 1, casegraph is better; below 1, worse. `> N s` means stopped at the time limit.", ""]
+    for size in sorted({r.size for r in results}):
+        here = [r for r in results if r.size == size]
+        tasks = list(dict.fromkeys(r.task for r in here))
+        lines += [f"## {size:,} cases", "", "| task | casegraph | " + " | ".join(BASELINES) + " | target |",
+                  "|---|---|" + "---|" * len(BASELINES) + "---|"]
+        for task in tasks:
+            by_system = {r.system: r for r in here if r.task == task}
+            own = by_system.get("casegraph")
+            if own is None:
+                continue
+            cells = [_value(by_system[s]) + _ratio(own, by_system[s]) if s in by_system else "" for s in BASELINES]
+            lines.append(f"| {task} | {_value(own)} | " + " | ".join(cells) + f" | {_verdict(task, own, by_system)} |")
+        notes = [f"- {r.system}, {r.task}: {r.note}" for r in here if r.note]
+        lines += ["", *notes, ""] if notes else [""]
+    return "\n".join(lines)

@@ -1,0 +1,321 @@
+"""casegraph's benchmark (`make bench`): casegraph and its baselines on the same synthetic data, in one run.
+
+For each size: a synthetic collection (`casegraph synth`), then building, whole-graph validation,
+the fixed SPARQL queries of queries/bench/ in process and over HTTP, point-lookup throughput,
+the dumps, one new source made live, ego networks and the serving process's peak memory; beside
+casegraph, bare pyoxigraph, the Oxigraph server, rdflib's memory Dataset and rdflib-endpoint.
+Writes bench.json (every measurement) and bench.md (the table) to the output directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+from measure import Result, free_port, http_query, median, once, peak_memory_mb, query_url, stop, throughput, wait_for
+from report import table
+
+from casegraph.build import build, input_files
+from casegraph.dumps import DUMP_FORMATS
+from casegraph.export import FORMATS, export
+from casegraph.namespaces import PREFIXES
+from casegraph.paths import queries_dir
+from casegraph.settings import DEFAULT_BASE
+from casegraph.store import CaseStore
+from casegraph.synth import write_synthetic
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+TOKEN = "bench-writer-token"
+
+
+def queries() -> dict[str, str]:
+    """The benchmark's queries, each with the base stated so that every engine resolves it alike."""
+    return {path.stem: f"BASE <{DEFAULT_BASE}>\n" + path.read_text(encoding="utf-8")
+            for path in sorted((queries_dir() / "bench").glob("*.rq"))}
+
+
+def synthetic(root: Path, cases: int, seed: int) -> list[Path]:
+    """The synthetic collection of this size, written once and reused while its recipe is unchanged."""
+    directory, stamp = root / f"data-{cases}", root / f"data-{cases}.json"
+    recipe = {"cases": cases, "seed": seed, "synth": (Path(__file__).parents[2] / "graph" / "synth.py").read_text()}
+    if not (stamp.is_file() and json.loads(stamp.read_text()) == recipe):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        write_synthetic(directory, cases, seed, DEFAULT_BASE)
+        stamp.write_text(json.dumps(recipe))
+    return sorted(directory.glob("*.trig"))
+
+
+class Bench:
+    """One size's run: its data, its scratch directory and the measurements gathered."""
+
+    def __init__(self, root: Path, cases: int, files: list[Path], limit: float, connections: int, seconds: int) -> None:
+        self.root, self.cases, self.files, self.limit = root / f"run-{cases}", cases, files, limit
+        self.connections, self.seconds = connections, seconds
+        self.results: list[Result] = []
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True)
+
+    def record(self, task: str, system: str, value: float | None, **details: object) -> None:
+        """Keep one measurement and say it on the console."""
+        result = Result(self.cases, task, system, value, **details)  # type: ignore[arg-type]
+        self.results.append(result)
+        shown = "over the limit" if value is None else f"{value:.4g} {result.unit}"
+        print(f"  {self.cases:>7} {task:<28} {system:<16} {shown}", flush=True)
+
+    def run(self) -> list[Result]:
+        """Every measurement at this size."""
+        print(f"{self.cases} cases: {len(self.files)} files", flush=True)
+        self.build()
+        self.validation()
+        self.in_process()
+        self.dumps()
+        with self.oxigraph_server() as oxigraph_endpoint:
+            self.over_http("Oxigraph server", oxigraph_endpoint)
+            self.oxigraph_memory()
+        self.rdflib()
+        with self.casegraph_server() as site:
+            self.over_http("casegraph", site + "/sparql")
+            self.ego(site)
+            self.write_live(site)
+            self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
+        return self.results
+
+    def build(self) -> None:
+        """casegraph's build (layouts checked; SHACL is its own step below) beside pyoxigraph's bulk load."""
+        bare = self.root / "bare"
+
+        def bulk_load() -> None:
+            store = ox.Store(str(bare))
+            for path in self.files:
+                store.bulk_load(path=path, format=ox.RdfFormat.TRIG, base_iri=DEFAULT_BASE)
+            store.flush()
+
+        self.record("build", "pyoxigraph", once(bulk_load))
+        shutil.rmtree(bare)
+        dirs = [self.files[0].parent]
+        self.record("build", "casegraph", once(lambda: build(dirs, self.root / "store", DEFAULT_BASE,
+                                                               trusted=input_files(dirs))))
+
+    def validation(self) -> None:
+        """`casegraph validate` on every file, as a documenter runs it."""
+        command = [str(BIN / "casegraph"), "validate", *map(str, self.files)]
+        start = time.perf_counter()
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=self.limit)
+            self.record("whole-graph validation", "casegraph", time.perf_counter() - start)
+        except subprocess.TimeoutExpired:
+            self.record("whole-graph validation", "casegraph", None, limit=self.limit)
+
+    def in_process(self) -> None:
+        """The fixed queries on casegraph's store, in process."""
+        store = CaseStore.open(self.root / "store", DEFAULT_BASE, read_only=True)
+        for name, text in queries().items():
+            seconds, runs = median(lambda text=text: list(store.query(text)), limit=self.limit)  # type: ignore[misc]
+            self.record(f"query {name}", "casegraph", seconds, runs=runs)
+
+    def dumps(self) -> None:
+        """Each whole-dataset dump casegraph serves, beside the engine writing the same format itself."""
+        store = CaseStore.open(self.root / "store", DEFAULT_BASE, read_only=True)
+        for name in DUMP_FORMATS:
+            fmt = FORMATS[name]
+            ours = once(lambda fmt=fmt: export(store, fmt, io.BytesIO()), self.limit)  # type: ignore[misc]
+            bare = once(lambda fmt=fmt: _bare_dump(store.oxigraph, fmt.rdf_format), self.limit)  # type: ignore[misc]
+            self.record(f"dump {name}", "casegraph", ours)
+            self.record(f"dump {name}", "pyoxigraph", bare)
+
+    @contextmanager
+    def oxigraph_server(self) -> Iterator[str]:
+        """The Oxigraph server (the `oxigraph` package), loaded with the same files, union default graph."""
+        location, port = self.root / "oxigraph", free_port()
+        load = [str(BIN / "oxigraph"), "load", "--location", str(location), "--base", DEFAULT_BASE,
+                "--file", *map(str, self.files)]
+        self.record("build", "Oxigraph server", once(lambda: subprocess.run(load, check=True, capture_output=True)))
+        server = subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location),
+                                   "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/", server, 120)
+            self.oxigraph_pid = server.pid
+            yield f"http://127.0.0.1:{port}/query"
+        finally:
+            stop(server)
+            shutil.rmtree(location, ignore_errors=True)
+
+    def oxigraph_memory(self) -> None:
+        self.record("serving peak memory", "Oxigraph server", peak_memory_mb(self.oxigraph_pid), unit="MB")
+
+    def over_http(self, system: str, endpoint: str) -> None:
+        """The fixed queries over the SPARQL protocol, then point-lookup throughput with concurrent clients."""
+        with httpx.Client(timeout=self.limit) as client:
+            for name, text in queries().items():
+                try:
+                    seconds, runs = median(http_query(client, endpoint, text), limit=self.limit)
+                    self.record(f"query {name} over HTTP", system, seconds, runs=runs)
+                except (httpx.HTTPError, RuntimeError) as error:
+                    self.record(f"query {name} over HTTP", system, None, note=str(error)[:200])
+        rate, failures = throughput(query_url(endpoint, queries()["point-lookup"]), self.connections, self.seconds)
+        self.record("point lookups per second", system, rate, unit="req/s", note=failures,
+                    extra={"connections": self.connections, "seconds": self.seconds})
+
+    def rdflib(self) -> None:
+        """rdflib's memory Dataset and rdflib-endpoint, one load in a process of their own."""
+        port, results = free_port(), self.root / "rdflib.json"
+        command = [PYTHON, str(HERE / "rdflib_side.py"), "--base", DEFAULT_BASE, "--queries", json.dumps(queries()),
+                   "--port", str(port), "--results", str(results), "--limit", str(self.limit), *map(str, self.files)]
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=HERE, start_new_session=True)
+        try:
+            assert child.stdout and child.stdin
+            if child.stdout.readline().strip() != b"READY":
+                raise RuntimeError("the rdflib baseline did not start; run tests/bench/rdflib_side.py by hand to see why")
+            self.over_http("rdflib-endpoint", f"http://127.0.0.1:{port}/")
+            child.stdin.write(b"dumps\n")
+            child.stdin.flush()
+            child.wait()
+        finally:
+            stop(child)
+        found = json.loads(results.read_text())
+        self.record("build", "rdflib", found["build"])
+        for name, (seconds, runs) in found["queries"].items():
+            self.record(f"query {name}", "rdflib", seconds, runs=runs, limit=self.limit)
+        for name, seconds in found["dumps"].items():
+            self.record(f"dump {name}", "rdflib", seconds, limit=self.limit)
+        self.record("serving peak memory", "rdflib-endpoint", found["serving_peak_mb"], unit="MB")
+
+    @contextmanager
+    def casegraph_server(self) -> Iterator[str]:
+        """`casegraph serve` on the built store, as `make serve` runs it, with a writer token for the write step."""
+        port = free_port()
+        environment = os.environ | {
+            "CASEGRAPH_STORE": str(self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
+            "CASEGRAPH_WRITABLE_SOURCES": str(self.root / "written"), "CASEGRAPH_AUDIT_LOG": str(self.root / "audit.jsonl"),
+            "CASEGRAPH_PORT": str(port), "CASEGRAPH_WRITER_TOKENS": json.dumps({"bench": TOKEN}),
+            "CASEGRAPH_QUERY_TIMEOUT": str(self.limit),
+        }
+        log = (self.root / "serve.log").open("wb")
+        server = subprocess.Popen([str(BIN / "casegraph"), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        try:
+            site = f"http://127.0.0.1:{port}"
+            self.record("service start-up", "casegraph", wait_for(site + "/", server, max(self.limit, 600)))
+            self.server_pid = server.pid
+            yield site
+        finally:
+            stop(server)
+            log.close()
+
+    def ego(self, site: str) -> None:
+        """Ego networks of depth 2 over HTTP, as the explorer asks for them."""
+        with httpx.Client(timeout=self.limit) as client:
+            for view in ("people", "all"):
+                params = {"node": "person/synth-42-0", "depth": "2", "view": view}
+
+                def get(params: dict[str, str] = params) -> None:
+                    answer = client.get(site + "/graph/ego", params=params, headers={"Accept": "application/json"})
+                    answer.raise_for_status()
+
+                seconds, runs = median(get, limit=self.limit)
+                self.record(f"ego network depth 2 ({view})", "casegraph", seconds, runs=runs)
+
+    def write_live(self, site: str) -> None:
+        """POST one new source document and wait for 201 (validated, durable and served), a few times."""
+        with httpx.Client(timeout=max(self.limit, 600)) as client:
+            times: list[float] = []
+            for number in range(5):
+                body = _new_source(number)
+                start = time.perf_counter()
+                answer = client.post(site + "/sources", content=body, headers={
+                    "Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
+                if answer.status_code != 201:
+                    raise RuntimeError(f"writing a source failed: {answer.status_code} {answer.text[:500]}")
+                times.append(time.perf_counter() - start)
+                if times[-1] > 10:
+                    break  # slow enough that more writes would only lengthen the run
+            times.sort()
+            self.record("one new source live", "casegraph", times[len(times) // 2], runs=len(times))
+
+
+def _bare_dump(store: ox.Store, fmt: ox.RdfFormat) -> None:
+    """The engine writing the format alone: its own dump for quad formats, a CONSTRUCT of the merge for triple formats."""
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
+        store.dump(io.BytesIO(), fmt)
+    else:
+        merged = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
+                             use_default_graph_as_union=True)
+        merged.serialize(io.BytesIO(), fmt)  # type: ignore[union-attr]
+
+
+def _new_source(number: int) -> bytes:
+    """A small source document in Turtle, written by pyoxigraph from terms (never from pasted text)."""
+    base, cg, dcterms = DEFAULT_BASE, PREFIXES["cg"], PREFIXES["dcterms"]
+    source, publisher = ox.NamedNode(f"{base}source/bench-write-{number}"), ox.NamedNode(f"{base}organisation/bench-publisher")
+    person = ox.NamedNode(f"{base}person/bench-write-{number}")
+    a, within = ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(cg + "source")
+    label = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+    triples = [
+        ox.Triple(source, a, ox.NamedNode(cg + "SourceDocument")),
+        ox.Triple(source, label, ox.Literal(f"Benchmark report {number}", language="en")),
+        ox.Triple(source, ox.NamedNode(dcterms + "title"), ox.Literal(f"Benchmark report {number}", language="en")),
+        ox.Triple(source, ox.NamedNode(dcterms + "publisher"), publisher),
+        ox.Triple(source, ox.NamedNode(cg + "sourceKind"), ox.NamedNode(cg + "source-news-release")),
+        ox.Triple(source, ox.NamedNode(cg + "addressStatus"), ox.NamedNode(cg + "address-unconfirmed")),
+        ox.Triple(publisher, a, ox.NamedNode(cg + "NonGovernmentalOrganisation")),
+        ox.Triple(publisher, label, ox.Literal("Benchmark publisher", language="en")),
+        ox.Triple(publisher, within, source),
+        ox.Triple(person, a, ox.NamedNode(cg + "Person")),
+        ox.Triple(person, label, ox.Literal(f"Benchmark person {number}", language="en")),
+        ox.Triple(person, within, source),
+    ]
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+
+
+def machine() -> dict[str, str]:
+    """What the run ran on."""
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"cpus": str(os.cpu_count()), "cpu": cpu, "memory": f"{int(memory) / 1024 ** 2:.0f} GiB",
+            "python": platform.python_version(), "pyoxigraph": ox.__version__, "system": platform.platform()}
+
+
+def main() -> None:
+    """Run every size, then write bench.json and bench.md and print the table."""
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--cases", type=int, nargs="+", default=[10_000, 100_000])
+    options.add_argument("--seed", type=int, default=1)
+    options.add_argument("--output", type=Path, default=Path("var/bench"))
+    options.add_argument("--limit", type=float, default=600, help="seconds any one step may take before it is recorded as over")
+    options.add_argument("--connections", type=int, default=8)
+    options.add_argument("--seconds", type=int, default=10, help="how long each throughput run lasts")
+    args = options.parse_args()
+    args.output.mkdir(parents=True, exist_ok=True)
+    results: list[Result] = []
+    for cases in args.cases:
+        files = synthetic(args.output, cases, args.seed)
+        results += Bench(args.output, cases, files, args.limit, args.connections, args.seconds).run()
+    about = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+             "command": " ".join(["make bench", *(f"CASES='{' '.join(map(str, args.cases))}'",)]),
+             "limit": args.limit, "connections": args.connections}
+    (args.output / "bench.json").write_text(json.dumps({"about": about, "results": [r.as_json() for r in results]}, indent=1))
+    markdown = table(results, about)
+    (args.output / "bench.md").write_text(markdown)
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()
