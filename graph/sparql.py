@@ -92,14 +92,13 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
          bindings: tuple[tuple[str, str, bool], ...] = ()) -> Plan:
     """Check a query against the store and settle its dataset; UsageError for what may not run."""
     check_query(text)
-    known = {g.value for g in store.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
     clauses = _from_clauses(text)
     for iri in clauses:
-        if _resolve(iri, store.base) not in known:
+        if not _known(store, _resolve(iri, store.base)):
             raise UsageError(f"FROM {iri} names no graph of this store; FROM may only name the store's own graphs")
     dataset = dataset or Dataset()
     for iri in dataset.default_graphs + dataset.named_graphs:
-        if iri not in known:
+        if not _known(store, iri):
             raise UsageError(f"{iri} is not a graph of this store")
     # A query's own FROM clauses define its dataset; the union default graph would silently override them.
     union = not clauses and not dataset.default_graphs
@@ -129,6 +128,14 @@ def execute(store: CaseStore, planned: Plan) -> QueryResult:
 def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryResult:
     """Check and run a query over the store's union of graphs, or over the dataset the request names."""
     return execute(store, plan(store, text, dataset))
+
+
+def _known(store: CaseStore, iri: str) -> bool:
+    """Whether the store holds a graph of this name: one lookup, not a list of every graph on each query."""
+    try:
+        return store.oxigraph.contains_named_graph(ox.NamedNode(iri))
+    except ValueError:
+        return False
 
 
 def _resolve(iri: str, base: str) -> str:
