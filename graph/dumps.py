@@ -40,11 +40,22 @@ def dumps(store: CaseStore) -> list[Dump]:
 
 def find_dump(store: CaseStore, filename: str) -> Dump:
     """The dump with this file name; NotFound names the way file names are made."""
-    for dump in dumps(store):
-        if dump.filename == filename:
-            return dump
+    # Read from the name, not found in the list of every dump: that list grows with every source.
+    stem, gzipped = (filename[:-3], True) if filename.endswith(".gz") else (filename, False)
+    name, _, extension = stem.rpartition(".")
+    chosen = [f for f in DUMP_FORMATS if FORMATS[f].extension == extension]
+    if chosen and name and (name == WHOLE or _holds(store, name)):
+        return Dump(filename, None if name == WHOLE else name, FORMATS[chosen[0]], gzipped)
     extensions = ", ".join(FORMATS[f].extension for f in DUMP_FORMATS)
     raise NotFound(f"no dump {filename!r}: dumps are named {WHOLE} or a source name, then .{{{extensions}}}, optionally .gz")
+
+
+def _holds(store: CaseStore, name: str) -> bool:
+    try:
+        store.graph(name)
+    except NotFound:
+        return False
+    return True
 
 
 def dump_bytes(store: CaseStore, dump: Dump) -> bytes:

@@ -67,10 +67,15 @@ class CaseStore:
     def graph(self, name: str) -> ox.NamedNode:
         """The named graph for a source IRI or short source name; NotFound if the store has none."""
         iri = name if ":" in name else source_prefix(self.base) + name
-        known = {g.value for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode)}
-        if iri not in known:
-            raise NotFound(f"no graph {iri} in the store; known sources: {', '.join(self.source_names())}")
-        return ox.NamedNode(iri)
+        try:
+            graph = ox.NamedNode(iri)
+        except ValueError:
+            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name") from None
+        if not self.oxigraph.contains_named_graph(graph):
+            names = self.source_names()
+            known = ", ".join(names) if len(names) <= 20 else f"{len(names):,} sources, listed at /dumps"
+            raise NotFound(f"no graph {iri} in the store; known sources: {known}")
+        return graph
 
     def source_names(self) -> list[str]:
         """Short names of the source graphs."""
