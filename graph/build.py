@@ -17,7 +17,7 @@ from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
 from casegraph.sources import SourceFile, public_quads, read_source, restricted, source_files
 from casegraph.store import CaseStore
-from casegraph.validate import Report, layout_violation, validate_source
+from casegraph.validate import Report, layout_violation, validate_each
 
 Step = Callable[[str], None]
 
@@ -64,11 +64,13 @@ def read_and_validate(directories: Directories, base: str, step: Step | None = N
                       trusted: Collection[Path] = ()) -> tuple[list[SourceFile], Report]:
     """Read and validate every source file; files in `trusted` were validated before and get only the layout checks."""
     report, sources, seen = Report(), [], dict[str, str]()
-    for path in input_files(directories):
+    files = input_files(directories)
+    checked = dict(validate_each([path for path in files if path not in trusted], base))
+    for path in files:
         try:
             source = read_source(path, base)
         except SourceFileError as error:
-            report.extend(Report([layout_violation(error)], [str(path)]))
+            report.extend(checked[path] if path in checked else Report([layout_violation(error)], [str(path)]))
             continue
         twice = [g.value for g in source.graphs if g.value in seen]
         if twice:
@@ -76,8 +78,8 @@ def read_and_validate(directories: Directories, base: str, step: Step | None = N
             report.extend(Report([layout_violation(duplicate)], [str(path)]))
             continue
         seen.update({g.value: str(path) for g in source.graphs})
-        if path not in trusted:
-            report.extend(validate_source(source, str(path), base))
+        if path in checked:
+            report.extend(checked[path])
         sources.append(source)
         if step:
             step(path.name)
