@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, input_digest, read_build
@@ -27,6 +29,34 @@ def open_store(settings: Settings) -> None:
     record = settings.store / BUILD_FILE
     if not record.is_file() or read_build(settings.store).digest != input_digest(settings.source_dirs, settings.base):
         build(settings.source_dirs, settings.store, settings.base)
+
+
+class PrivateWhenAuthorized:
+    """Answers depend on the caller's token: caches must key on it, and must not share a reader's answer.
+
+    Plain ASGI rather than @app.middleware("http"), which runs each request through an extra task
+    and body stream (a third of the time of a point lookup).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add `Vary: Authorization` to every answer, and keep answers to a token out of shared caches."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        authorized = any(name == b"authorization" for name, _ in scope["headers"])
+
+        async def send_marked(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.add_vary_header("Authorization")
+                if authorized:
+                    headers["Cache-Control"] = "private, no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_marked)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,14 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
 
-    @app.middleware("http")
-    async def private_when_authorized(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Answers depend on the caller's token: caches must key on it, and must not share a reader's answer.
-        response = await call_next(request)
-        response.headers.add_vary_header("Authorization")
-        if "authorization" in request.headers:
-            response.headers["Cache-Control"] = "private, no-store"
-        return response
+    app.add_middleware(PrivateWhenAuthorized)
 
     app.include_router(sparql.router)
     app.include_router(home.router)
