@@ -53,11 +53,29 @@ def input_files(directories: Directories) -> list[Path]:
 
 
 def input_digest(directories: Directories, base: str) -> str:
-    """A digest of everything the store is built from, so equal inputs give equal stores and ETags."""
+    """A digest of everything the store is built from, so equal inputs give equal stores and ETags.
+
+    It digests each file's digest, and a file unchanged since it was last read (same inode, size
+    and modification time; a durable write renames a new inode into place) is not read again.
+    """
     digest = hashlib.sha256(base.encode())
     for path in [*ontology_files(), *input_files(directories)]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + _file_digest(path))
     return digest.hexdigest()
+
+
+_file_digests: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    status = path.stat()
+    identity = (status.st_ino, status.st_size, status.st_mtime_ns)
+    known = _file_digests.get(path)
+    if known and known[0] == identity:
+        return known[1]
+    found = hashlib.sha256(path.read_bytes()).digest()
+    _file_digests[path] = (identity, found)
+    return found
 
 
 def read_and_validate(directories: Directories, base: str, step: Step | None = None,
@@ -120,12 +138,15 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
     digest = input_digest(sources_dir, base)
     result = _build_one(store_dir, sources, base, digest, hidden, full=False)
     if hidden:
-        # The full store's digest differs from the public one's, so the two never share an ETag or a cache entry.
-        full_digest = hashlib.sha256(b"full\0" + digest.encode()).hexdigest()
-        _build_one(full_store_dir(store_dir), sources, base, full_digest, hidden, full=True)
+        _build_one(full_store_dir(store_dir), sources, base, full_digest(digest), hidden, full=True)
     else:
         shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
     return result
+
+
+def full_digest(digest: str) -> str:
+    """The full store's digest: it differs from the public one's, so the two never share an ETag or a cache entry."""
+    return hashlib.sha256(b"full\0" + digest.encode()).hexdigest()
 
 
 def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: str, hidden: set[str], full: bool) -> BuildResult:
