@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+
+import pyoxigraph as ox
 
 from casegraph.paths import queries_dir
 from casegraph.store import CaseStore
@@ -38,14 +41,18 @@ class _Entry:
 class SearchIndex:
     """An in-memory index of every label in the store, built once per store."""
 
-    def __init__(self, store: CaseStore) -> None:
-        rows = store.select(_labels_query())
-        self._entries = [
-            _Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
-                   r["kind"].value if r["kind"] else "")
-            for r in rows
-        ]
-        self._names = {e.iri: e.label for e in self._entries if e.preferred}
+    def __init__(self, store: CaseStore, entries: list[_Entry] | None = None) -> None:
+        self._entries = _entries(store.select(_labels_query())) if entries is None else entries
+        self._names: dict[str, str] = {}
+        for entry in self._entries:
+            if entry.preferred:  # the least preferred label, so the name does not hang on the order of rows
+                self._names[entry.iri] = min(entry.label, self._names.get(entry.iri, entry.label))
+
+    def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
+        """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
+        touched = set(records)
+        fresh = [e for iri in sorted(touched) for e in _entries(store.select(_labels_query(), {"entity": ox.NamedNode(iri)}))]
+        return SearchIndex(store, [e for e in self._entries if e.iri not in touched] + fresh)
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Records with a label containing the text; exact and prefix matches first."""
@@ -60,6 +67,12 @@ class SearchIndex:
                     best[entry.iri] = (rank, entry)
         ordered = sorted(best.values(), key=lambda pair: (pair[0], self._names.get(pair[1].iri, pair[1].label).casefold()))
         return [Hit(e.iri, self._names.get(e.iri, e.label), e.label, e.kind) for _, e in ordered[:limit]]
+
+
+def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:
+    return [_Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
+                   r["kind"].value if r["kind"] else "")
+            for r in rows]
 
 
 @cache

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 GraphResult = list[ox.Triple]
+QueryAnswer = ox.QuerySolutions | ox.QueryBoolean | GraphResult
 
 
 class QueryTimeout(CasegraphError):
@@ -82,16 +83,23 @@ class _Worker:
     connection: Connection
 
 
-def _serve(connection: Connection, store_dir: str, base: str, max_rows: int) -> None:
-    """A worker's loop: receive a plan, answer with (status, kind, payload)."""
-    store = CaseStore.open(Path(store_dir), base, read_only=True)
+def _serve(connection: Connection, base: str, max_rows: int) -> None:
+    """A worker's loop: receive a store directory and a plan, answer with (status, kind, payload).
+
+    The worker keeps its store open between queries and opens another only when a write has made
+    a new one, so a write costs no new processes.
+    """
+    opened: tuple[str, CaseStore] | None = None
     while True:
         try:
-            planned: Plan = connection.recv()
+            store_dir, planned = connection.recv()
         except EOFError:
             return
         try:
-            kind, payload = _canonical(execute(store, planned), max_rows)
+            if opened is None or opened[0] != store_dir:
+                opened = None  # the old store closes before the new one opens
+                opened = (store_dir, CaseStore.open(Path(store_dir), base, read_only=True))
+            kind, payload = _canonical(execute(opened[1], planned), max_rows)
             connection.send(("ok", kind, payload))
         except TooManyResults as error:
             connection.send(("error", "size", str(error)))
@@ -104,28 +112,28 @@ def _serve(connection: Connection, store_dir: str, base: str, max_rows: int) -> 
 class QueryWorkers:
     """A fixed pool of query processes with a time limit and a cap on rows per query."""
 
-    def __init__(self, store_dir: Path, base: str, size: int, timeout: float, max_rows: int) -> None:
+    def __init__(self, base: str, size: int, timeout: float, max_rows: int) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of an open database
-        self._store_dir, self._base, self.timeout, self.max_rows = str(store_dir), base, timeout, max_rows
+        self._base, self.timeout, self.max_rows = base, timeout, max_rows
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(size):
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._store_dir, self._base, self.max_rows), daemon=True)
+        process = self._context.Process(target=_serve, args=(child, self._base, self.max_rows), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)
 
-    def run(self, planned: Plan) -> ox.QuerySolutions | ox.QueryBoolean | GraphResult:
-        """Run a planned query in a worker; QueryTimeout if it overruns (the worker is then replaced)."""
+    def run(self, planned: Plan, store_dir: Path) -> QueryAnswer:
+        """Run a planned query on a store in a worker; QueryTimeout if it overruns (the worker is then replaced)."""
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise Busy(f"every query worker stayed busy for {self.timeout:g} s; try again shortly") from None
         try:
-            worker.connection.send(planned)
+            worker.connection.send((str(store_dir), planned))
             if not worker.connection.poll(self.timeout):
                 worker = self._replace(worker)
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")

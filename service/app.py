@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, input_digest, read_build
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
-from casegraph.service.dependencies import close_generation, open_generation
+from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
 
 
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         open_store(settings)
         app.state.public, app.state.full = open_generation(settings.store, settings)
         yield
-        close_generation(app.state.public, app.state.full)
+        close_workers(app.state.public, app.state.full)
 
     app = FastAPI(
         title="casegraph",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -15,8 +16,9 @@ from casegraph.errors import CasegraphError
 from casegraph.network import Network, build_views
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings
+from casegraph.sparql import Plan
 from casegraph.store import CaseStore
-from casegraph.workers import QueryWorkers
+from casegraph.workers import QueryAnswer, QueryWorkers
 
 
 class Unauthorized(CasegraphError):
@@ -27,31 +29,47 @@ class Unauthorized(CasegraphError):
 class Edition:
     """What one audience is served from: a store, its build record, search index, networks and query workers."""
 
+    store_dir: Path
     store: CaseStore
     build: BuildResult
     search: SearchIndex
     views: dict[str, Network]
     workers: QueryWorkers
 
+    def run(self, planned: Plan) -> QueryAnswer:
+        """Run a planned query on this edition's store in the worker pool."""
+        return self.workers.run(planned, self.store_dir)
 
-def open_edition(store_dir: Path, settings: Settings) -> Edition:
-    """A store with everything served from it: build record, search index, networks and query workers."""
+
+def open_edition(store_dir: Path, settings: Settings, before: Edition | None = None, touched: Collection[str] = ()) -> Edition:
+    """A store with everything served from it; after a write, the edition before it lends what the write left alone.
+
+    The query workers carry over (they open the new store at their next query), and the search
+    index reads again only the records the write touched. The networks carry over too, until
+    refresh_views has rebuilt them.
+    """
     store = CaseStore.open(store_dir, settings.base, read_only=True)
-    return Edition(store, read_build(store_dir), SearchIndex(store), build_views(store),
-                   QueryWorkers(store_dir, settings.base, settings.query_workers, settings.query_timeout, settings.max_rows))
+    if before is None:
+        workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows)
+        return Edition(store_dir, store, read_build(store_dir), SearchIndex(store), build_views(store), workers)
+    return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)
 
 
-def open_generation(store_dir: Path, settings: Settings) -> tuple[Edition, Edition]:
+def open_generation(store_dir: Path, settings: Settings, before: tuple[Edition, Edition] | None = None,
+                    touched: Collection[str] = ()) -> tuple[Edition, Edition]:
     """The public edition of a built store and the full one (the same when nothing is restricted)."""
-    public = open_edition(store_dir, settings)
+    public = open_edition(store_dir, settings, before[0] if before else None, touched)
     full = full_store_dir(store_dir)
-    return public, open_edition(full, settings) if (full / BUILD_FILE).is_file() else public
+    if not (full / BUILD_FILE).is_file():
+        return public, public
+    kept = before[1] if before and before[1] is not before[0] else None
+    return public, open_edition(full, settings, kept, touched)  # the first restricted source opens a new one
 
 
-def close_generation(public: Edition, full: Edition) -> None:
-    """Stop the query workers of a generation's editions (once, when both are one)."""
+def close_workers(public: Edition, full: Edition) -> None:
+    """Stop the query workers of the editions (once, when both are one)."""
     public.workers.close()
-    if full is not public:
+    if full.workers is not public.workers:
         full.workers.close()
 
 

@@ -1,30 +1,36 @@
 """The write API: POST, PUT and DELETE source documents, each checked, durable, audited and live at once.
 
-A write is acknowledged only once its file is synced to disk and a store built with it is being
-served. The files are the truth and the stores are built from them: a server killed mid-write
-comes back, at start-up, with a store built from whichever file the rename left, old or new.
+A write is acknowledged only once its file is synced to disk and a store holding it is being
+served: the store in use revised by that one source, in a new directory (casegraph.revise). The
+files are the truth: a server killed mid-write comes back, at start-up, with a store built from
+whichever file the rename left, old or new.
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
-from casegraph.build import BUILD_FILE, build, full_store_dir, input_files
+from casegraph.build import BUILD_FILE, full_store_dir, input_digest
 from casegraph.errors import InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
-from casegraph.service.dependencies import SettingsDep, WriterDep, close_generation, open_generation
+from casegraph.network import build_views
+from casegraph.revise import revise, touched
+from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
-from casegraph.sources import SourceFile
+from casegraph.sources import SourceFile, read_source
 from casegraph.writes import Conflict, as_source, audit, check, parse_document, source_bytes, source_name
 
 router = APIRouter(tags=["Writing sources"])
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
@@ -90,14 +96,15 @@ def _write(app: FastAPI, settings: Settings, who: str, action: str, source: Sour
         if action == "create" and path.is_file():  # checked before too, but another write may have won the lock first
             raise Conflict(f"{source.graphs[0].value} exists already; PUT /sources/{name} replaces it")
         before = path.read_bytes() if path.is_file() else None
+        old = read_source(path, settings.base) if before is not None else None
         # The entry goes first: the log may then hold an attempt a crash cut short, never a change without an entry.
         audit(settings.audit_log, who, action, source.graphs[0].value, data, "accepted")
         write_durably(path, data)
         try:
-            _serve_new_generation(app, settings)
+            _serve_revision(app, settings, old, read_source(path, settings.base))
         except Exception:
             remove_durably(path) if before is None else write_durably(path, before)
-            audit(settings.audit_log, who, action, source.graphs[0].value, data, "rolled back: the store could not be rebuilt")
+            audit(settings.audit_log, who, action, source.graphs[0].value, data, "rolled back: the store could not be revised")
             raise
 
 
@@ -105,26 +112,64 @@ def _withdraw(app: FastAPI, settings: Settings, who: str, name: str) -> None:
     path = settings.writable_sources / f"{name}.trig"
     with _lock:
         before = path.read_bytes()
+        old = read_source(path, settings.base)
         audit(settings.audit_log, who, "withdraw", name, before, "accepted")
         remove_durably(path)
         try:
-            _serve_new_generation(app, settings)
+            _serve_revision(app, settings, old, None)
         except Exception:
             write_durably(path, before)
             raise
 
 
-def _serve_new_generation(app: FastAPI, settings: Settings) -> None:
-    """Build stores from the files into a fresh directory and serve them; the stores in use are never touched."""
+def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, new: SourceFile | None) -> None:
+    """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
     generation = int(getattr(app.state, "generation", 0)) + 1
     target = settings.store.with_name(f"{settings.store.name}-live-{generation}")
-    # Every file but the one just checked was validated when it was written or built; only layouts are checked again.
-    build(settings.source_dirs, target, settings.base, trusted=input_files(settings.source_dirs))
-    old_public, old_full = app.state.public, app.state.full
-    app.state.public, app.state.full = open_generation(target, settings)
+    revise(app.state.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base))
+    app.state.public, app.state.full = open_generation(target, settings, (app.state.public, app.state.full),
+                                                       touched(old, new))
     app.state.generation = generation
-    close_generation(old_public, old_full)
+    _views_refresher(app).wanted.set()
     _remove_old_generations(settings.store, generation)
+
+
+class _ViewsRefresher(threading.Thread):
+    """Rebuilds the networks after writes, off the request path; a run of writes costs one rebuild, not one each.
+
+    Until it finishes, the networks are the ones from before the write (the store, search, pages
+    and SPARQL see the write at once).
+    """
+
+    def __init__(self, app: FastAPI) -> None:
+        super().__init__(name="views-refresher", daemon=True)
+        self.app, self.wanted, self.done = app, threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            self.done.clear()
+            generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
+            try:
+                fresh = replace(public, views=build_views(public.store))
+                fuller = fresh if full is public else replace(full, views=build_views(full.store))
+            except Exception as error:  # a later write's generation may have replaced the store meanwhile
+                logger.warning("the networks were not rebuilt after a write: %s", type(error).__name__)
+                continue
+            with _lock:
+                if self.app.state.generation == generation:
+                    self.app.state.public, self.app.state.full = fresh, fuller
+            if not self.wanted.is_set():
+                self.done.set()
+
+
+def _views_refresher(app: FastAPI) -> _ViewsRefresher:
+    if getattr(app.state, "views_refresher", None) is None:
+        app.state.views_refresher = _ViewsRefresher(app)
+        app.state.views_refresher.start()
+    refresher: _ViewsRefresher = app.state.views_refresher
+    return refresher
 
 
 def _remove_old_generations(store: Path, current: int) -> None:

@@ -108,7 +108,7 @@ def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Datas
 
 def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers."""
-    result = get_edition(request).workers.run(planned)
+    result = get_edition(request).run(planned)
     offered = sparql.offered(result)
     try:
         media_type = negotiate(request.headers.get("accept"), offered, "this result")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -98,6 +100,30 @@ def test_a_valid_source_is_live_at_once_then_replaced_then_withdrawn_and_audited
     assert [(e["who"], e["action"], e["outcome"]) for e in audit_entries(setup) if e["outcome"] == "accepted"][-3:] == [
         ("ana", "create", "accepted"), ("ana", "replace", "accepted"), ("ana", "withdraw", "accepted")]
     assert all(len(e["sha256"]) == 64 for e in audit_entries(setup) if e["outcome"] == "accepted")
+
+
+def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: str) -> None:
+    """Networks are rebuilt off the request path; query workers open the new store rather than being replaced."""
+    workers = _children(os.getpid())  # the test server runs in this process, its query workers are its children
+    body = document("network-report", person='skos:prefLabel "Qxnetwork"@en ; cg:businessPartner <person/tahir-imin>') + \
+        '<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/network-report> .\n'
+    answer = send(site, "POST", "/sources", body)
+    assert answer.status_code == 201, answer.text
+    query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
+    assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
+        .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{site}/graph/ego", params={"node": "person/qxnewperson", "view": "people"}).status_code != 200:
+        assert time.monotonic() < deadline, "the people network never showed the new person"
+        time.sleep(0.2)
+    ego = httpx.get(f"{site}/graph/ego", params={"node": "person/qxnewperson", "view": "people"}).json()
+    assert {n["id"] for n in ego["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
+    assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
+    assert send(site, "DELETE", "/sources/network-report", b"").status_code == 204
+
+
+def _children(pid: int) -> set[int]:
+    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()}
 
 
 def test_json_ld_and_trig_are_written_like_turtle(site: str) -> None:

@@ -1,0 +1,72 @@
+"""Revising a built store by one source document: a checkpoint of the store, with that source's graphs
+taken out and its new version put in, in a fresh directory. The store being served is never touched.
+
+A checkpoint shares the store's files by hard links, so its cost does not grow with the graph: on
+10,000 synthetic cases, checkpoint, change and reopen take tens of milliseconds where a rebuild from
+the files takes seconds. The result holds what a full build from the files would; the tests hold
+the two side by side.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build
+from casegraph.namespaces import catalog_graph
+from casegraph.sources import SourceFile, public_quads, restricted
+
+
+def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str) -> None:
+    """Write to `target` the store at `current` with `old`'s graphs replaced by `new`'s (either may be None).
+
+    The public store gets the new source's public graphs; the full store beside it gets all of them.
+    A full store appears with the first restricted source, starting from the public store.
+    """
+    _revise_one(current, target, old, public_quads(new) if new else [], base, digest)
+    full = full_store_dir(current)
+    held = (full / BUILD_FILE).is_file()
+    if held or (new and restricted(new)):
+        _revise_one(full if held else current, full_store_dir(target), old, list(new.quads) if new else [], base,
+                    full_digest(digest))
+
+
+def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
+    """The records whose description a write may change: every subject of the old and the new version."""
+    return {q.subject.value for source in (old, new) if source for q in source.quads if isinstance(q.subject, ox.NamedNode)}
+
+
+def _revise_one(current: Path, target: Path, old: SourceFile | None, quads: list[ox.Quad], base: str, digest: str) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    ox.Store.read_only(str(current)).backup(str(target))
+    store = ox.Store(str(target))
+    removed = _remove(store, old.graphs if old else (), base)
+    added = set(quads)
+    store.extend(added)
+    store.flush()
+    del store
+    previous, catalog = read_build(current), catalog_graph(base)
+    gone = {g.value for g in old.graphs} if old else set()
+    graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
+    result = BuildResult(sources=list(dict.fromkeys([s for s in previous.sources if s not in gone] + sorted(graphs))),
+                         triples=previous.triples - removed + len(added), digest=digest,
+                         built=datetime.now(UTC).replace(microsecond=0).isoformat())
+    (target / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+
+
+def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> int:
+    """Take out source graphs and their catalog entries; returns how many quads went."""
+    catalog, removed = ox.NamedNode(catalog_graph(base)), 0
+    for graph in graphs:
+        entry = list(store.quads_for_pattern(graph, None, None, catalog))
+        removed += len(entry) + sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        for quad in entry:
+            store.remove(quad)
+        store.remove_graph(graph)
+    return removed

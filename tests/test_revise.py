@@ -1,0 +1,118 @@
+"""Revising a store by one source gives the store a full build from the files gives: held side by side."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from service.test_restricted import RESTRICTED
+from service.test_writes import document
+
+from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
+from casegraph.revise import revise, touched
+from casegraph.search import SearchIndex
+from casegraph.sources import SourceFile, read_source
+from casegraph.store import CaseStore
+from conftest import BASE, copy_seeds
+
+
+def _file(directory: Path, name: str, text: str) -> Path:
+    path = directory / f"{name}.trig"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _trig(turtle: str, name: str) -> str:
+    """A Turtle write document as a source file: its catalog entry in the catalog graph, the rest in its own."""
+    quads = ox.parse(turtle.encode(), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+    source = ox.NamedNode(f"{BASE}source/{name}")
+    catalog = ox.NamedNode(f"{BASE}graph/sources")
+    return ox.serialize([ox.Quad(t.subject, t.predicate, t.object, catalog if t.subject == source else source)
+                         for t in quads], format=ox.RdfFormat.TRIG).decode()
+
+
+def _quads(store_dir: Path) -> set[ox.Quad]:
+    return set(ox.Store.read_only(str(store_dir)))
+
+
+def _same_as_a_build(revised: Path, sources: Path, scratch: Path) -> None:
+    rebuilt = scratch / "rebuilt"
+    shutil.rmtree(rebuilt, ignore_errors=True)
+    shutil.rmtree(full_store_dir(rebuilt), ignore_errors=True)
+    build(sources, rebuilt, BASE)
+    assert _quads(revised) == _quads(rebuilt)
+    record, fresh = read_build(revised), read_build(rebuilt)
+    assert (sorted(record.sources), record.triples, record.digest) == (sorted(fresh.sources), fresh.triples, fresh.digest)
+    if (full_store_dir(rebuilt) / BUILD_FILE).is_file():
+        assert _quads(full_store_dir(revised)) == _quads(full_store_dir(rebuilt))
+        assert read_build(full_store_dir(revised)).digest == read_build(full_store_dir(rebuilt)).digest
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> tuple[Path, Path]:
+    sources = copy_seeds(tmp_path / "sources")
+    build(sources, tmp_path / "store", BASE)
+    return sources, tmp_path / "store"
+
+
+def test_adding_replacing_and_withdrawing_a_source_give_what_a_build_gives(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    added = read_source(_file(sources, "new-report", _trig(document(), "new-report")), BASE)
+    revise(store, tmp_path / "one", None, added, BASE, input_digest(sources, BASE))
+    _same_as_a_build(tmp_path / "one", sources, tmp_path)
+
+    renamed = _trig(document(person='skos:prefLabel "Qxrenamed"@en'), "new-report")
+    replaced = read_source(_file(sources, "new-report", renamed), BASE)
+    revise(tmp_path / "one", tmp_path / "two", added, replaced, BASE, input_digest(sources, BASE))
+    _same_as_a_build(tmp_path / "two", sources, tmp_path)
+    assert _quads(tmp_path / "one") != _quads(tmp_path / "two"), "the replacement changed the store"
+
+    (sources / "new-report.trig").unlink()
+    revise(tmp_path / "two", tmp_path / "three", replaced, None, BASE, input_digest(sources, BASE))
+    _same_as_a_build(tmp_path / "three", sources, tmp_path)
+    assert _quads(tmp_path / "three") == _quads(store), "withdrawing it gives back the store before"
+
+
+def test_a_restricted_source_goes_only_into_a_new_full_store(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    secret = read_source(_file(sources, "witness-statement", RESTRICTED), BASE)
+    revise(store, tmp_path / "one", None, secret, BASE, input_digest(sources, BASE))
+    _same_as_a_build(tmp_path / "one", sources, tmp_path)
+    assert _quads(tmp_path / "one") == _quads(store), "the public store does not change"
+    assert _quads(full_store_dir(tmp_path / "one")) > _quads(store)
+
+
+def test_the_store_being_served_is_not_touched(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    before = _quads(store), (store / BUILD_FILE).read_text()
+    added = read_source(_file(sources, "new-report", _trig(document(), "new-report")), BASE)
+    revise(store, tmp_path / "one", None, added, BASE, input_digest(sources, BASE))
+    assert (_quads(store), (store / BUILD_FILE).read_text()) == before
+
+
+def test_a_revised_search_index_equals_one_built_afresh(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    old_index = SearchIndex(CaseStore.open(store, BASE, read_only=True))
+    old = read_source(sources / "uscirf-gulmira-imin.trig", BASE)
+    text = (sources / "uscirf-gulmira-imin.trig").read_text(encoding="utf-8")
+    renamed = text.replace('"Gulmira Imin"@en', '"Gulmira Qximin"@en')
+    new = read_source(_file(sources, "uscirf-gulmira-imin", renamed), BASE)
+    revise(store, tmp_path / "one", old, new, BASE, input_digest(sources, BASE))
+    revised_store = CaseStore.open(tmp_path / "one", BASE, read_only=True)
+    revised, fresh = old_index.revised(revised_store, touched(old, new)), SearchIndex(revised_store)
+    assert [h.iri for h in revised.search("qximin")] == [h.iri for h in fresh.search("qximin")] != []
+    for text in ("gulmira", "imin", "court", "uyghur", "a"):
+        assert revised.search(text, limit=1000) == fresh.search(text, limit=1000), text
+
+
+def test_touched_names_every_subject_of_both_versions() -> None:
+    graph = ox.NamedNode(f"{BASE}source/s")
+
+    def one(subject: str) -> SourceFile:
+        quad = ox.Quad(ox.NamedNode(BASE + subject), ox.NamedNode(BASE + "p"), ox.Literal("v"), graph)
+        return SourceFile(Path("x"), (graph,), (quad,))
+
+    assert touched(one("a"), one("b")) == {BASE + "a", BASE + "b"}
+    assert touched(None, one("b")) == {BASE + "b"}
