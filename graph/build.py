@@ -160,11 +160,11 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     result = BuildResult(names, len(store), digest, datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
     (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
-    _swap(fresh, store_dir)
+    swap_in(fresh, store_dir)
     return result
 
 
-def _swap(fresh: Path, target: Path) -> None:
+def swap_in(fresh: Path, target: Path) -> None:
     """Replace the target directory with the fresh one, so a failed build leaves the old store intact."""
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

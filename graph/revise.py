@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build
+from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in
 from casegraph.namespaces import catalog_graph
 from casegraph.sources import SourceFile, public_quads, restricted
 
@@ -29,12 +29,13 @@ def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile 
     The public store gets the new source's public graphs; the full store beside it gets all of them.
     A full store appears with the first restricted source, starting from the public store.
     """
-    _revise_one(current, target, old, public_quads(new) if new else [], base, digest)
     full = full_store_dir(current)
     held = (full / BUILD_FILE).is_file()
+    # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
         _revise_one(full if held else current, full_store_dir(target), old, list(new.quads) if new else [], base,
                     full_digest(digest))
+    _revise_one(current, target, old, public_quads(new) if new else [], base, digest)
 
 
 def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
@@ -70,3 +71,33 @@ def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> int:
             store.remove(quad)
         store.remove_graph(graph)
     return removed
+
+
+def generations(store_dir: Path) -> list[Path]:
+    """The stores writes have made beside a store (store-live-N), newest first."""
+    found = [d for d in store_dir.parent.glob(f"{store_dir.name}-live-*") if d.name.rsplit("-", 1)[-1].isdigit()]
+    return sorted(found, key=lambda d: int(d.name.rsplit("-", 1)[-1]), reverse=True)
+
+
+def adopt(store_dir: Path, digest: str) -> bool:
+    """Make the newest generation built from exactly the current files the store, so a restart need not rebuild.
+
+    Only a complete generation (its build record written last) whose digest is the files' digest
+    qualifies; a write cut short leaves none, and the caller rebuilds from the files.
+    """
+    for generation in generations(store_dir):
+        if (generation / BUILD_FILE).is_file() and read_build(generation).digest == digest:
+            full, served = full_store_dir(generation), full_store_dir(store_dir)
+            # Full store first; if a crash came between the two moves, the full one has already arrived.
+            if (full / BUILD_FILE).is_file():
+                swap_in(full, served)
+            elif not full_store_matches(served, digest):
+                shutil.rmtree(served, ignore_errors=True)
+            swap_in(generation, store_dir)
+            return True
+    return False
+
+
+def full_store_matches(full: Path, digest: str) -> bool:
+    """Whether a full store was made from the files with this (public) digest."""
+    return (full / BUILD_FILE).is_file() and read_build(full).digest == full_digest(digest)

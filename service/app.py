@@ -13,7 +13,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casegraph import __version__
-from casegraph.build import BUILD_FILE, build, input_digest, read_build
+from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
+from casegraph.revise import adopt, full_store_matches
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
@@ -22,12 +23,17 @@ from casegraph.settings import Settings, get_settings
 def open_store(settings: Settings) -> None:
     """Make the store match the source files: build it when it is missing or was built from other files.
 
-    This is also how a write cut short by a crash is settled: the files say what was written.
+    This is also how a write cut short by a crash is settled: the files say what was written. The
+    newest store a write made is adopted when it holds exactly the files, so a restart after writes
+    costs no rebuild.
     """
+    digest = input_digest(settings.source_dirs, settings.base)
+    adopt(settings.store, digest)
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
         shutil.rmtree(stale, ignore_errors=True)
-    record = settings.store / BUILD_FILE
-    if not record.is_file() or read_build(settings.store).digest != input_digest(settings.source_dirs, settings.base):
+    record, full = settings.store / BUILD_FILE, full_store_dir(settings.store)
+    if (not record.is_file() or read_build(settings.store).digest != digest
+            or (full.exists() and not full_store_matches(full, digest))):
         build(settings.source_dirs, settings.store, settings.base)
 
 

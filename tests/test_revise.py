@@ -11,7 +11,7 @@ from service.test_restricted import RESTRICTED
 from service.test_writes import document
 
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
-from casegraph.revise import revise, touched
+from casegraph.revise import adopt, revise, touched
 from casegraph.search import SearchIndex
 from casegraph.sources import SourceFile, read_source
 from casegraph.store import CaseStore
@@ -116,3 +116,15 @@ def test_touched_names_every_subject_of_both_versions() -> None:
 
     assert touched(one("a"), one("b")) == {BASE + "a", BASE + "b"}
     assert touched(None, one("b")) == {BASE + "b"}
+
+
+def test_adopting_the_newest_generation_moves_both_stores_into_place(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    secret = read_source(_file(sources, "witness-statement", RESTRICTED), BASE)
+    digest = input_digest(sources, BASE)
+    revise(store, store.with_name("store-live-1"), None, secret, BASE, digest)
+    shutil.copytree(store, store.with_name("store-live-2"))  # an older digest: never adopted, though newer
+    assert not adopt(store, "some other digest")
+    assert adopt(store, digest)
+    _same_as_a_build(store, sources, tmp_path)
+    assert not store.with_name("store-live-1").exists() and (full_store_dir(store) / BUILD_FILE).is_file()

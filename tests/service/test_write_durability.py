@@ -97,3 +97,16 @@ def _ignore_errors(call: object, url: str) -> None:
         call(url)  # type: ignore[operator]
     except httpx.HTTPError:
         pass  # the server was killed under it, which is the point
+
+
+def test_a_restart_after_writes_adopts_the_store_they_made_instead_of_rebuilding(tmp_path: Path) -> None:
+    copy_seeds(tmp_path / "sources")
+    with server(tmp_path) as url:
+        assert post(url) == 201
+        after = state(url)
+        made = httpx.get(f"{url}/dumps/casegraph.nq").headers["last-modified"]
+    time.sleep(1.1)  # a rebuild now would be stamped with a later second
+    with server(tmp_path) as url:
+        assert state(url) == after
+        assert httpx.get(f"{url}/dumps/casegraph.nq").headers["last-modified"] == made, "the store was rebuilt"
+    assert not list(tmp_path.glob("store-live-*")), "the generation was moved into place, the others removed"
