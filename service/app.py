@@ -16,6 +16,7 @@ from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
 from casegraph.revise import adopt, full_store_matches
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
+from casegraph.service.answers import AnswerCache
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
 
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.answers = AnswerCache()
     errors.install(app)
 
     app.add_middleware(PrivateWhenAuthorized)

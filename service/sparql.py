@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from casegraph import sparql
 from casegraph.errors import UsageError
+from casegraph.service.answers import wants_fresh
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
@@ -107,15 +108,24 @@ def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Datas
 
 
 def respond(request: Request, planned: sparql.Plan) -> Response:
-    """Run a planned query in the worker pool and send its result in the format the client prefers."""
-    result = get_edition(request).run(planned)
-    offered = sparql.offered(result)
-    try:
-        media_type = negotiate(request.headers.get("accept"), offered, "this result")
-    except NotAcceptable:
-        del result  # pyoxigraph results must be dropped on the thread that made them, not by a traceback later
-        raise
-    return Response(sparql.serialize(result, media_type), media_type=media_type, headers={"Vary": "Accept"})
+    """Run a planned query in the worker pool and send its result in the format the client prefers.
+
+    A repeated query is answered from the answer cache, keyed by the store's digest, the plan and
+    the Accept header, unless the client asks for a fresh answer.
+    """
+    edition, cache = get_edition(request), request.app.state.answers
+    key = (edition.build.digest, planned, request.headers.get("accept"))
+    kept = None if wants_fresh(request) else cache.get(key)
+    if kept is None:
+        result = edition.run(planned)
+        try:
+            media_type = negotiate(request.headers.get("accept"), sparql.offered(result), "this result")
+        except NotAcceptable:
+            del result  # pyoxigraph results must be dropped on the thread that made them, not by a traceback later
+            raise
+        kept = (media_type, sparql.serialize(result, media_type))
+        cache.put(key, kept)
+    return Response(kept[1], media_type=kept[0], headers={"Vary": "Accept"})
 
 
 def _service_description(request: Request) -> Response:

@@ -157,11 +157,11 @@ def query_url(endpoint: str, query: str) -> str:
 
 
 def http_query(client: httpx.Client, endpoint: str, query: str) -> Callable[[], None]:
-    """One SPARQL GET, JSON results, failing loudly on any answer but 200."""
+    """One SPARQL GET, JSON results, run afresh (no answer cache), failing loudly on any answer but 200."""
     url = query_url(endpoint, query)
 
     def run() -> None:
-        answer = client.get(url, headers={"Accept": SPARQL_JSON})
+        answer = client.get(url, headers={"Accept": SPARQL_JSON, "Cache-Control": "no-cache"})
         if answer.status_code != 200:
             raise RuntimeError(f"{endpoint} answered {answer.status_code}: {answer.text[:300]}")
         json.loads(answer.content)
@@ -169,12 +169,12 @@ def http_query(client: httpx.Client, endpoint: str, query: str) -> Callable[[], 
     return run
 
 
-def throughput(url: str, connections: int, seconds: int) -> tuple[float, str]:
+def throughput(url: str, connections: int, seconds: int, fresh: bool) -> tuple[float, str]:
     """Requests per second wrk sustains against a GET URL, and a note of any failed requests (empty if none)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: `make bench` installs Debian's wrk")
     command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "-H", f"Accept: {SPARQL_JSON}", url]
+               "-H", f"Accept: {SPARQL_JSON}", *(["-H", "Cache-Control: no-cache"] if fresh else []), url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     failures = "; ".join(m.group(0).strip() for m in re.finditer(r"Non-2xx or 3xx responses: \d+|Socket errors: .*", output))
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)

@@ -49,7 +49,7 @@ def target(task: str) -> Target | None:
         return _vs("Oxigraph server", 1.5, faster=False)
     if task.startswith("query"):
         return _vs("rdflib", 20, faster=True)
-    if task == "point lookups per second":
+    if task.startswith("point lookups per second"):
         return Target("≥ 4× rdflib-endpoint", lambda own, o: None if own.value is None or "rdflib-endpoint" not in o
                       or not o["rdflib-endpoint"].value else 4 * o["rdflib-endpoint"].value / own.value)
     if task in ("dump turtle", "dump nquads"):
@@ -108,7 +108,9 @@ def table(results: list[Result], about: dict[str, object]) -> str:
         lines += [f"## {size:,} cases", "", "| task | casegraph | " + " | ".join(BASELINES) + " | target |",
                   "|---|---|" + "---|" * len(BASELINES) + "---|"]
         for task in tasks:
-            by_system = {r.system: r for r in here if r.task == task}
+            # Baselines keep no answers: their one throughput run stands beside both of casegraph's.
+            plain = "point lookups per second" if task.startswith("point lookups per second") else task
+            by_system = {r.system: r for r in here if r.task == plain} | {r.system: r for r in here if r.task == task}
             own = by_system.get("casegraph")
             if own is None:
                 continue

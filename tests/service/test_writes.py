@@ -126,6 +126,22 @@ def _children(pid: int) -> set[int]:
     return {int(child) for task in Path(f"/proc/{pid}/task").iterdir() for child in (task / "children").read_text().split()}
 
 
+def test_a_repeated_query_is_answered_again_after_a_write_changes_its_answer(site: str) -> None:
+    """Answers are kept by the store's digest: a write serves a new store, so no kept answer outlives it."""
+    query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
+
+    def names(**headers: str) -> list[str]:
+        accept = {"Accept": "application/sparql-results+json"}
+        answer = httpx.get(f"{site}/sparql", params={"query": query}, headers=accept | headers)
+        return [b["name"]["value"] for b in answer.json()["results"]["bindings"]]
+
+    assert names() == names() == []
+    assert send(site, "POST", "/sources", document("cache-report", person='skos:prefLabel "Qxcached"@en')).status_code == 201
+    assert names() == names(**{"Cache-Control": "no-cache"}) == ["Qxcached"]
+    assert send(site, "DELETE", "/sources/cache-report", b"").status_code == 204
+    assert names() == []
+
+
 def test_json_ld_and_trig_are_written_like_turtle(site: str) -> None:
     entry, records = document("trig-report").removeprefix(PREFIXES).split(".\n<organisation", 1)
     trig = PREFIXES + "<graph/sources> {\n" + entry + ".\n}\n<source/trig-report> {\n<organisation" + records + "}\n"
