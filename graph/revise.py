@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,19 +23,25 @@ from casegraph.namespaces import catalog_graph
 from casegraph.sources import SourceFile, public_quads, restricted
 
 
-def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str) -> None:
+def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str,
+           opened: Mapping[Path, ox.Store] | None = None) -> None:
     """Write to `target` the store at `current` with `old`'s graphs replaced by `new`'s (either may be None).
 
     The public store gets the new source's public graphs; the full store beside it gets all of them.
-    A full store appears with the first restricted source, starting from the public store.
+    A full store appears with the first restricted source, starting from the public store. Stores
+    the caller holds open (`opened`, by directory) are checkpointed as they are, saving an open.
     """
     full = full_store_dir(current)
     held = (full / BUILD_FILE).is_file()
+
+    def store(directory: Path) -> ox.Store:
+        return (opened or {}).get(directory) or ox.Store.read_only(str(directory))
+
     # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
-        _revise_one(full if held else current, full_store_dir(target), old, list(new.quads) if new else [], base,
-                    full_digest(digest))
-    _revise_one(current, target, old, public_quads(new) if new else [], base, digest)
+        start = full if held else current
+        _revise_one(store(start), start, full_store_dir(target), old, list(new.quads) if new else [], base, full_digest(digest))
+    _revise_one(store(current), current, target, old, public_quads(new) if new else [], base, digest)
 
 
 def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
@@ -43,9 +49,10 @@ def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
     return {q.subject.value for source in (old, new) if source for q in source.quads if isinstance(q.subject, ox.NamedNode)}
 
 
-def _revise_one(current: Path, target: Path, old: SourceFile | None, quads: list[ox.Quad], base: str, digest: str) -> None:
+def _revise_one(served: ox.Store, current: Path, target: Path, old: SourceFile | None, quads: list[ox.Quad], base: str,
+                digest: str) -> None:
     shutil.rmtree(target, ignore_errors=True)
-    ox.Store.read_only(str(current)).backup(str(target))
+    served.backup(str(target))
     store = ox.Store(str(target))
     removed = _remove(store, old.graphs if old else (), base)
     added = set(quads)

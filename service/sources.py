@@ -126,7 +126,8 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
     """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
     generation = int(getattr(app.state, "generation", 0)) + 1
     target = settings.store.with_name(f"{settings.store.name}-live-{generation}")
-    revise(app.state.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base))
+    served = {e.store_dir: e.store.oxigraph for e in (app.state.public, app.state.full)}
+    revise(app.state.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), served)
     app.state.public, app.state.full = open_generation(target, settings, (app.state.public, app.state.full),
                                                        touched(old, new))
     app.state.generation = generation
