@@ -53,10 +53,31 @@ def build_views(store: CaseStore) -> dict[str, Network]:
 
 def _nodes(store: CaseStore) -> Nodes:
     """Name, kind and class of every named thing, by IRI."""
-    return {row["node"].value: {"label": row["label"].value,
-                                "kind": row["kind"].value if row["kind"] else "",
-                                "class": local_name(row["type"].value) if row["type"] else ""}
-            for row in store.select(_query("nodes"))}
+    labels: dict[str, set[str]] = defaultdict(set)
+    broader: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_query("classes")):
+        if row["kind"] is not None:
+            labels[row["class"].value].add(row["kind"].value)
+        else:
+            broader[row["class"].value].add(row["broader"].value)
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_query("types")):
+        types[row["node"].value].add(row["class"].value)
+    nodes: Nodes = {}
+    for row in store.select(_query("nodes")):
+        iri = row["node"].value
+        classes = _most_specific(types.get(iri, set()), broader)
+        kinds = [kind for c in classes for kind in labels.get(c, ())]
+        named = [c for c in classes if c in labels]
+        nodes[iri] = {"label": row["label"].value, "kind": min(kinds, default=""),
+                      "class": local_name(min(named)) if named else ""}
+    return nodes
+
+
+def _most_specific(classes: set[str], broader: dict[str, set[str]]) -> set[str]:
+    """The classes that no other of the classes is narrower than."""
+    covered = {b for c in classes for b in broader.get(c, ())}
+    return classes - covered
 
 
 def _node(iri: str, nodes: Nodes) -> dict[str, str]:
