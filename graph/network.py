@@ -9,6 +9,7 @@ what counts as a tie is written in SPARQL, not here.
 from __future__ import annotations
 
 import itertools
+import sys
 from collections import defaultdict
 from functools import cache
 from typing import Any, TypeAlias
@@ -78,8 +79,9 @@ def _nodes(store: CaseStore) -> Nodes:
         classes = _most_specific(types.get(iri, set()), broader)
         kinds = [kind for c in classes for kind in labels.get(c, ())]
         named = [c for c in classes if c in labels]
-        nodes[iri] = {"label": row["label"].value, "kind": min(kinds, default=""),
-                      "class": local_name(min(named)) if named else ""}
+        # A handful of kinds and classes repeat over every node: one string each.
+        nodes[iri] = {"label": row["label"].value, "kind": sys.intern(min(kinds, default="")),
+                      "class": sys.intern(local_name(min(named))) if named else ""}
     return nodes
 
 
@@ -100,20 +102,25 @@ def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
         via = row["via"].value if row["via"] else ""
         stated[(row["from"].value, row["to"].value, row["kind"].value, via)].add(row["source"].value)
     graph: Network = nx.MultiGraph(view=view)
+    # Labels and source lists repeat across most edges: one object each, not one per edge, saves memory.
+    labels: dict[tuple[str, str], str] = {}
+    lists: dict[frozenset[str], list[str]] = {}
     for (start, end, kind, via), sources in sorted(stated.items()):
-        name = _node(kind, nodes)["label"]
         through = nodes.get(via, {}).get("kind", "")
-        _link(graph, nodes, start, end, kind=local_name(kind), label=f"{name} ({through})" if through else name,
-              via=via, sources=sources)
+        if (kind, through) not in labels:
+            name = _node(kind, nodes)["label"]
+            labels[kind, through] = f"{name} ({through})" if through else name
+        listed = lists.setdefault(frozenset(sources), sorted(sources))
+        _link(graph, nodes, start, end, kind=sys.intern(local_name(kind)), label=labels[kind, through], via=via, sources=listed)
     return graph
 
 
-def _link(graph: Network, nodes: Nodes, start: str, end: str, *, kind: str, label: str, via: str, sources: set[str]) -> None:
-    """Add an edge (and its ends) with what explains it: kind, label, direction, event and sources."""
+def _link(graph: Network, nodes: Nodes, start: str, end: str, *, kind: str, label: str, via: str, sources: list[str]) -> None:
+    """Add an edge (and its ends) with what explains it: kind, label, direction, event and sources (sorted)."""
     graph.add_node(start, **_node(start, nodes))
     graph.add_node(end, **_node(end, nodes))
     graph.add_edge(start, end, key=f"{kind} {start} {via}", kind=kind, label=label, subject=start, object=end, via=via,
-                   via_label=_node(via, nodes)["label"] if via else "", sources=sorted(sources))
+                   via_label=_node(via, nodes)["label"] if via else "", sources=sources)
 
 
 def _project(cases: Network, nodes: Nodes) -> Network:
@@ -169,7 +176,7 @@ class Projection:
             joined = {person: sources for person, sources in self.members[hub].items() if person in people}
             for a, b in itertools.combinations(sorted(joined), 2):
                 _link(graph, self.node_data, a, b, kind=self.kind[hub], label=self.label[hub], via=hub,
-                      sources=joined[a] | joined[b])
+                      sources=sorted(joined[a] | joined[b]))
         return graph
 
     def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -26,7 +27,7 @@ class Hit:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per label: hundreds of thousands on a large collection
 class _Entry:
     iri: str
     label: str
@@ -42,7 +43,7 @@ class SearchIndex:
         rows = store.select(_labels_query())
         self._entries = [
             _Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
-                   r["kind"].value if r["kind"] else "")
+                   sys.intern(r["kind"].value) if r["kind"] else "")
             for r in rows
         ]
         self._names = {e.iri: e.label for e in self._entries if e.preferred}
