@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import weakref
 from collections import defaultdict
 from functools import cache
 from typing import Any, TypeAlias
@@ -58,6 +59,8 @@ def build_views(store: CaseStore) -> dict[str, View]:
         everything.add_nodes_from(part.nodes(data=True))
         for start, end, key, data in part.edges(keys=True, data=True):
             everything.add_edge(start, end, key=key, **data)
+    for built in (people, cases, everything):  # views do not change once built; a request need not scan their edges
+        _KINDS[built] = sorted({data["kind"] for _, _, data in built.edges(data=True)})
     return {"people": people, "cases": cases, "shared": Projection(cases, nodes), "all": everything}
 
 
@@ -215,6 +218,7 @@ def _limit(edges: int, what: str, advice: str) -> None:
 
 
 View: TypeAlias = "Network | Projection"
+_KINDS: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
 
 
 def view(views: dict[str, View], name: str) -> View:
@@ -239,13 +243,23 @@ def kinds_of(graph: View) -> list[str]:
     """The edge kinds present in a network."""
     if isinstance(graph, Projection):
         return graph.kinds()
-    return sorted({data["kind"] for _, _, data in graph.edges(data=True)})
+    known = _KINDS.get(graph)
+    return list(known) if known is not None else sorted({data["kind"] for _, _, data in graph.edges(data=True)})
 
 
 def _check_kinds(graph: View, kinds: list[str] | None) -> None:
     unknown = set(kinds or ()) - set(kinds_of(graph))
     if unknown:
         raise UsageError(f"no edges of kind {', '.join(sorted(unknown))} in this view; it has {', '.join(kinds_of(graph))}")
+
+
+def _kinds_view(graph: Network, kinds: list[str] | None) -> Network:
+    """The network seen through edges of these kinds only, filtered as it is walked rather than copied."""
+    if not kinds:
+        return graph
+    _check_kinds(graph, kinds)
+    wanted = set(kinds)
+    return nx.subgraph_view(graph, filter_edge=lambda a, b, key: graph.edges[a, b, key]["kind"] in wanted)
 
 
 def only(graph: Network, kinds: list[str] | None) -> Network:
@@ -265,12 +279,11 @@ def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None =
         _require(graph, node)
     if isinstance(graph, Projection):
         return _shared_ego(graph, nodes, depth, kinds)
-    filtered = only(graph, kinds)
+    filtered = _kinds_view(graph, kinds)
     reached = set(nodes)
     for node in nodes:
-        if node in filtered:
-            reached.update(nx.single_source_shortest_path_length(filtered, node, cutoff=depth))
-    result: Network = nx.MultiGraph(filtered.subgraph(reached & set(filtered)), **graph.graph)
+        reached.update(nx.single_source_shortest_path_length(filtered, node, cutoff=depth))
+    result: Network = nx.MultiGraph(filtered.subgraph(reached), **graph.graph)
     for node in nodes:  # a node with no edges of the kinds asked for is still shown, alone
         result.add_node(node, **graph.nodes[node])
     return result
