@@ -101,9 +101,12 @@ def _node(iri: str, nodes: Nodes) -> dict[str, str]:
 def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
     """The view's edges, one per (ends, kind, via), with every source that states it."""
     stated: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    # Every row brings its own copy of each IRI; one string per IRI keeps the view from holding thousands of each.
+    same = {iri: iri for iri in nodes}
     for row in store.select(_query(view)):
-        via = row["via"].value if row["via"] else ""
-        stated[(row["from"].value, row["to"].value, row["kind"].value, via)].add(row["source"].value)
+        start, end, kind, via, source = (same.setdefault(term.value, term.value) if term else ""
+                                         for term in (row["from"], row["to"], row["kind"], row["via"], row["source"]))
+        stated[(start, end, kind, via)].add(source)
     graph: Network = nx.MultiGraph(view=view)
     # Labels and source lists repeat across most edges: one object each, not one per edge, saves memory.
     labels: dict[tuple[str, str], str] = {}
