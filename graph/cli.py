@@ -25,7 +25,7 @@ from casegraph.export import export as export_store
 from casegraph.importer import Outcome, run_import
 from casegraph.links import links_file, load_links
 from casegraph.mapping import load_mapping
-from casegraph.network import Network, build_views
+from casegraph.network import Network, View, build_views
 from casegraph.queries import named_query
 from casegraph.reconcile import propose, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
@@ -295,7 +295,7 @@ NetFormatOption = Annotated[str, typer.Option("--format", "-f", help="json, cyto
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File to write [default: standard output].")]
 
 
-def _network(settings: Settings, view: str) -> tuple[Network, SearchIndex]:
+def _network(settings: Settings, view: str) -> tuple[View, SearchIndex]:
     """One view of the store, and the search index that names its nodes."""
     case_store = CaseStore.open(settings.store, settings.base, read_only=True)
     return network.view(build_views(case_store), view), SearchIndex(case_store)

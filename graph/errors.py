@@ -40,3 +40,7 @@ class NotFound(CasegraphError):
 
 class UsageError(CasegraphError):
     """A command or request was given arguments that do not fit."""
+
+
+class TooLarge(CasegraphError):
+    """An answer would be too large to compute or return whole."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ class Hit:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per label: hundreds of thousands on a large collection
 class _Entry:
     iri: str
     label: str
@@ -71,7 +72,7 @@ class SearchIndex:
 
 def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:
     return [_Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
-                   r["kind"].value if r["kind"] else "")
+                   sys.intern(r["kind"].value) if r["kind"] else "")
             for r in rows]
 
 

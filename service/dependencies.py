@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from casegraph.build import BUILD_FILE, BuildResult, full_store_dir, read_build
 from casegraph.errors import CasegraphError
-from casegraph.network import Network, build_views
+from casegraph.network import View, build_views
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings
 from casegraph.sparql import Plan
@@ -33,7 +33,7 @@ class Edition:
     store: CaseStore
     build: BuildResult
     search: SearchIndex
-    views: dict[str, Network]
+    views: dict[str, View]
     workers: QueryWorkers
 
     def run(self, planned: Plan) -> QueryAnswer:

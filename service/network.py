@@ -22,8 +22,8 @@ KindsParam = Annotated[str | None, Query(description="Comma-separated edge kinds
 NETWORK_TYPES = [netformats.MEDIA_TYPES[f] for f in ("json", "cytoscape", "graphml", "gexf", "png")]
 
 
-def _views(request: Request) -> dict[str, network.Network]:
-    views: dict[str, network.Network] = get_edition(request).views
+def _views(request: Request) -> dict[str, network.View]:
+    views: dict[str, network.View] = get_edition(request).views
     return views
 
 
@@ -59,7 +59,7 @@ def list_views(request: Request) -> list[dict[str, Any]]:
 @router.get("/graph/views/{name}", summary="A whole network view")
 def get_view(request: Request, name: str, format: FormatParam = None) -> Response:
     """One view in node-link JSON, Cytoscape.js JSON, GraphML, GEXF or PNG."""
-    return _send(request, network.view(_views(request), name), format, f"casegraph-{name}")
+    return _send(request, network.whole(network.view(_views(request), name)), format, f"casegraph-{name}")
 
 
 @router.get("/graph/ego", summary="The ego network of a node: everything within a number of links")
@@ -107,7 +107,7 @@ def explore(request: Request, settings: SettingsDep,
             depth: Annotated[int, Query(ge=0, le=network.MAX_DEPTH)] = 1) -> Response:
     """The explorer page, starting from a node."""
     iri = _node(request, node, "all", settings.base)
-    graph = network.view(_views(request), "all")
+    graph = network.whole(network.view(_views(request), "all"))
     context = {"node": iri, "label": graph.nodes[iri]["label"], "depth": depth, "kinds": network.kinds_of(graph),
                "link": local_link(iri, settings.base), "drawing": vendor.installed("cytoscape")}
     return templates.TemplateResponse(request, "explore.html", context)

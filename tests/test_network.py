@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from casegraph import netformats
-from casegraph.errors import NotFound, UsageError
-from casegraph.network import Network, build_views, ego, measures, path_network, paths, resolve
+from casegraph import netformats, network
+from casegraph.errors import NotFound, TooLarge, UsageError
+from casegraph.network import Network, View, build_views, ego, kinds_of, measures, path_network, paths, resolve, whole
 from casegraph.search import SearchIndex
+from casegraph.service.errors import status_of
 from casegraph.store import CaseStore
 from conftest import BASE
 
@@ -22,7 +24,7 @@ CG = "https://w3id.org/casegraph/ontology#"
 
 
 @pytest.fixture(scope="module")
-def views(store: CaseStore) -> dict[str, Network]:
+def views(store: CaseStore) -> dict[str, View]:
     return build_views(store)
 
 
@@ -32,7 +34,7 @@ def _partners(store: CaseStore) -> set[str]:
     return {row["p"].value for row in store.select(query)}
 
 
-def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str, Network], store: CaseStore) -> None:
+def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str, View], store: CaseStore) -> None:
     partners = _partners(store)
     assert len(partners) == 6
     network = ego(views["people"], [TAHIR], depth=1)
@@ -41,7 +43,7 @@ def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str,
     assert kinds == {"businessPartner", "speaker", "accordingTo"}, "the tie, what he said of them, his account of their verdicts"
 
 
-def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict[str, Network], store: CaseStore) -> None:
+def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict[str, View], store: CaseStore) -> None:
     for a, b, data in ego(views["all"], [TAHIR], depth=1).edges(data=True):
         assert data["sources"], (a, b, data)
         for source in data["sources"]:
@@ -53,7 +55,7 @@ def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict
             assert stated, f"{source} states nothing linking {data['subject']} and {data['object']}"
 
 
-def test_what_the_sources_link_to_his_partners(views: dict[str, Network], store: CaseStore) -> None:
+def test_what_the_sources_link_to_his_partners(views: dict[str, View], store: CaseStore) -> None:
     partners = _partners(store)
     network = ego(views["all"], sorted(partners), depth=1)
     courts = {n for n in network if network.nodes[n]["class"] == "Court"}
@@ -63,12 +65,12 @@ def test_what_the_sources_link_to_his_partners(views: dict[str, Network], store:
     assert TAHIR in network
 
 
-def test_a_shared_surname_is_not_a_link(views: dict[str, Network]) -> None:
+def test_a_shared_surname_is_not_a_link(views: dict[str, View]) -> None:
     found = paths(views["people"], GULMIRA, TAHIR, max_length=6)
     assert found["connected"] is False and found["paths"] == []
 
 
-def test_gulmira_imin_and_tahir_imin_meet_through_the_court_and_it_is_explained(views: dict[str, Network]) -> None:
+def test_gulmira_imin_and_tahir_imin_meet_through_the_court_and_it_is_explained(views: dict[str, View]) -> None:
     found = paths(views["all"], GULMIRA, TAHIR, max_length=3)
     assert found["connected"]
     first = found["shortest"][0]
@@ -81,8 +83,8 @@ def test_gulmira_imin_and_tahir_imin_meet_through_the_court_and_it_is_explained(
     assert {link["kind"] for link in first[2]["links"]} >= {"businessPartner"}
 
 
-def test_the_shared_view_joins_people_tried_by_one_court(views: dict[str, Network]) -> None:
-    shared = views["shared"]
+def test_the_shared_view_joins_people_tried_by_one_court(views: dict[str, View]) -> None:
+    shared = whole(views["shared"])
     links = shared.get_edge_data(GULMIRA, IKRAM)
     assert links is not None
     assert {(d["kind"], d["via"]) for d in links.values()} == {("shared-court", COURT)}
@@ -101,7 +103,7 @@ def test_views_follow_the_store(store: CaseStore) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_graphml_and_gexf_round_trip_through_networkx(views: dict[str, Network], fmt: str) -> None:
+def test_graphml_and_gexf_round_trip_through_networkx(views: dict[str, View], fmt: str) -> None:
     network = ego(views["all"], [TAHIR], depth=2)
     data = netformats.write(network, fmt)
     read = nx.read_graphml(io.BytesIO(data)) if fmt == "graphml" else nx.read_gexf(io.BytesIO(data))
@@ -113,7 +115,7 @@ def test_graphml_and_gexf_round_trip_through_networkx(views: dict[str, Network],
     assert kinds == sorted(d["kind"] for *_, d in network.edges(data=True))
 
 
-def test_node_link_and_cytoscape_json_hold_every_node_and_edge(views: dict[str, Network]) -> None:
+def test_node_link_and_cytoscape_json_hold_every_node_and_edge(views: dict[str, View]) -> None:
     network = ego(views["all"], [TAHIR], depth=1)
     assert len(netformats.node_link(network)["edges"]) == network.number_of_edges()
     elements = netformats.cytoscape(network)["elements"]
@@ -121,12 +123,12 @@ def test_node_link_and_cytoscape_json_hold_every_node_and_edge(views: dict[str, 
     assert len({e["data"]["id"] for e in elements["edges"]}) == network.number_of_edges()
 
 
-def test_a_png_is_drawn(views: dict[str, Network], tmp_path: Path) -> None:
+def test_a_png_is_drawn(views: dict[str, View], tmp_path: Path) -> None:
     data = netformats.write(ego(views["people"], [TAHIR]), "png")
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
 
 
-def test_measures(views: dict[str, Network]) -> None:
+def test_measures(views: dict[str, View]) -> None:
     result = measures(views["people"])
     assert result["nodes"] == views["people"].number_of_nodes()
     assert sum(c["size"] for c in result["components"]) == result["nodes"]
@@ -137,7 +139,7 @@ def test_measures(views: dict[str, Network]) -> None:
     assert {n["node"] for n in tahir_component["nodes"]} >= {TAHIR, f"{BASE}person/tahir-imin-business-partner-1"}
 
 
-def test_nodes_by_iri_path_or_unambiguous_name(views: dict[str, Network], store: CaseStore) -> None:
+def test_nodes_by_iri_path_or_unambiguous_name(views: dict[str, View], store: CaseStore) -> None:
     search = SearchIndex(store)
     assert resolve(views["all"], search, TAHIR, BASE) == TAHIR
     assert resolve(views["all"], search, "person/tahir-imin", BASE) == TAHIR
@@ -148,7 +150,78 @@ def test_nodes_by_iri_path_or_unambiguous_name(views: dict[str, Network], store:
         resolve(views["all"], search, "nobody at all", BASE)
 
 
-def test_paths_of_a_network_are_a_network(views: dict[str, Network]) -> None:
+def test_paths_of_a_network_are_a_network(views: dict[str, View]) -> None:
     found = paths(views["all"], GULMIRA, TAHIR, max_length=3)
     part = path_network(views["all"], found)
     assert {GULMIRA, COURT, TAHIR} <= set(part)
+
+
+def _materialised_shared(views: dict[str, View]) -> Network:
+    """The shared view made whole the way it was before it was computed on demand: the test's oracle."""
+    cases = views["cases"]
+    classes = {"Court": "shared court", "DetentionFacility": "shared facility", "Charge": "shared charge",
+               "LawArticle": "shared law article", "Trial": "shared trial", "Verdict": "shared verdict"}
+    members: dict[str, dict[str, set[str]]] = {}
+    for _, _, data in cases.edges(data=True):
+        for hub in (data["object"], data["via"]):
+            if hub in cases and cases.nodes[hub]["class"] in classes:
+                members.setdefault(hub, {}).setdefault(data["subject"], set()).update(data["sources"])
+    graph: Network = nx.MultiGraph(view="shared")
+    for hub, people in sorted(members.items()):
+        label = classes[cases.nodes[hub]["class"]]
+        for a, b in itertools.combinations(sorted(people), 2):
+            graph.add_node(a, **cases.nodes[a])
+            graph.add_node(b, **cases.nodes[b])
+            graph.add_edge(a, b, key=f"{label.replace(' ', '-')} {a} {hub}", kind=label.replace(" ", "-"), label=label,
+                           subject=a, object=b, via=hub, via_label=cases.nodes[hub]["label"],
+                           sources=sorted(people[a] | people[b]))
+    return graph
+
+
+def _same(a: Network, b: Network) -> bool:
+    edges = sorted((min(u, v), max(u, v), k, sorted(d.items())) for u, v, k, d in a.edges(keys=True, data=True))
+    return dict(a.nodes(data=True)) == dict(b.nodes(data=True)) and edges == sorted(
+        (min(u, v), max(u, v), k, sorted(d.items())) for u, v, k, d in b.edges(keys=True, data=True))
+
+
+def test_the_shared_view_on_demand_is_the_materialised_projection(views: dict[str, View]) -> None:
+    oracle = _materialised_shared(views)
+    assert oracle.number_of_edges() > 0
+    assert _same(whole(views["shared"]), oracle)
+    assert views["shared"].number_of_edges() == oracle.number_of_edges()
+    assert views["shared"].number_of_nodes() == oracle.number_of_nodes()
+    assert kinds_of(views["shared"]) == kinds_of(oracle)
+
+
+def test_shared_ego_networks_and_paths_on_demand_match_the_materialised_projection(views: dict[str, View]) -> None:
+    oracle, shared = _materialised_shared(views), views["shared"]
+    people = sorted(oracle)
+    for kinds in (None, *([kind] for kind in kinds_of(oracle))):
+        for depth in (0, 1, 2):
+            for person in people:
+                assert _same(ego(shared, [person], depth, kinds), ego(oracle, [person], depth, kinds)), (person, depth, kinds)
+        assert _same(ego(shared, people[:3], 1, kinds), ego(oracle, people[:3], 1, kinds))
+        for source, target in itertools.islice(itertools.combinations(people, 2), 60):
+            for length in (1, 3):
+                found = paths(shared, source, target, length, kinds)
+                assert found == paths(oracle, source, target, length, kinds), (source, target, length, kinds)
+                assert _same(path_network(shared, found), path_network(oracle, found))
+
+
+def test_a_shared_view_too_large_to_make_whole_is_refused_clearly(views: dict[str, View],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(network, "MAX_SHARED_EDGES", 1)
+    with pytest.raises(TooLarge, match="ask for an ego network or a path instead"):
+        whole(views["shared"])
+    with pytest.raises(TooLarge):
+        measures(views["shared"])
+    assert status_of(TooLarge("")) == 422
+
+
+def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_threshold(views: dict[str, View],
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    assert measures(views["people"])["betweenness_sample"] is None
+    monkeypatch.setattr(network, "EXACT_BETWEENNESS_NODES", 1)
+    monkeypatch.setattr(network, "BETWEENNESS_SAMPLE", 5)
+    first, again = measures(views["people"]), measures(views["people"])
+    assert first["betweenness_sample"] == 5 and first["betweenness"] == again["betweenness"]
