@@ -33,6 +33,8 @@ MAX_SHARED_EDGES = 100_000
 # Above this many nodes, betweenness is estimated from a seeded sample of sources: exact, it is O(nodes * edges).
 EXACT_BETWEENNESS_NODES = 2_000
 BETWEENNESS_SAMPLE = 500
+# Above this many nodes, a view's measures (eigenvector per component, Louvain) take minutes: refused, not run.
+MAX_MEASURED_NODES = 50_000
 # Things people can share, by class: two people linked to the same one are joined in the "shared" view.
 SHARED = {"Court": "shared court", "DetentionFacility": "shared facility", "Charge": "shared charge",
           "LawArticle": "shared law article", "Trial": "shared trial", "Verdict": "shared verdict"}
@@ -373,6 +375,9 @@ def measures(view: View, top: int = 10) -> dict[str, Any]:
     Betweenness is exact up to EXACT_BETWEENNESS_NODES nodes and estimated from a seeded sample of
     BETWEENNESS_SAMPLE source nodes above that; "betweenness_sample" says which (null when exact).
     """
+    if view.number_of_nodes() > MAX_MEASURED_NODES:
+        raise TooLarge(f"the {view.graph.get('view', '')} view has {view.number_of_nodes():,} nodes, more than the "
+                       f"{MAX_MEASURED_NODES:,} measured at once; measure an ego network instead")
     graph = whole(view)
     simple: nx.Graph[str] = nx.Graph(graph)
     size = simple.number_of_nodes()

@@ -216,6 +216,9 @@ def test_a_shared_view_too_large_to_make_whole_is_refused_clearly(views: dict[st
     with pytest.raises(TooLarge):
         measures(views["shared"])
     assert status_of(TooLarge("")) == 422
+    monkeypatch.setattr(network, "MAX_MEASURED_NODES", 1)
+    with pytest.raises(TooLarge, match="measure an ego network instead"):
+        measures(views["people"])
 
 
 def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_threshold(views: dict[str, View],
