@@ -36,8 +36,11 @@ lint: $(STAMP)
 # casegraph beside its baselines at 10,000 and 100,000 cases (about an hour; not part of `make test`).
 # Writes var/bench/bench.json and bench.md. CASES="1000" for a quick run. Needs Debian's wrk for throughput.
 CASES ?= 10000 100000
-bench: $(STAMP)
+$(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	cd tests/bench && $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench
 
