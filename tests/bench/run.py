@@ -110,6 +110,7 @@ class Bench:
         with self.casegraph_server() as site:
             self.step("queries over HTTP", lambda: self.over_http("casegraph", site + "/sparql"))
             self.step("ego networks", lambda: self.ego(site))
+            self.step("pages", lambda: self.pages(site))
             # Before the writes: each write has the networks rebuilt in the background, beside the ones served.
             self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
             self.step("writes", lambda: self.write_live(site))
@@ -233,7 +234,8 @@ class Bench:
                                   start_new_session=True)
         try:
             site = f"http://127.0.0.1:{port}"
-            self.record("service start-up", "casegraph", wait_for(site + "/", server, max(self.limit, 600)))
+            ready = site + "/sparql?query=ASK%7B%7D"
+            self.record("service start-up", "casegraph", wait_for(ready, server, max(self.limit, 3600)))
             self.server_pid = server.pid
             yield site
         finally:
@@ -256,6 +258,16 @@ class Bench:
                 except httpx.HTTPStatusError as error:
                     self.record(f"ego network depth 2 ({view})", "casegraph", None,
                                 note=f"{error.response.status_code}: {error.response.text[:200]}")
+
+    def pages(self, site: str) -> None:
+        """Pages that read the whole graph: the first request computes them, later ones are served as kept."""
+        with httpx.Client(timeout=max(self.limit, 600)) as client:
+            for path in ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-"):
+                def get(path: str = path) -> None:
+                    client.get(site + path).raise_for_status()
+
+                self.record(f"page {path}, first request", "casegraph", once(get))
+                self.record(f"page {path}, again", "casegraph", once(get))
 
     def write_live(self, site: str) -> None:
         """POST one new source document and wait for 201 (validated, durable and served), a few times."""
