@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from measure import Result
 
@@ -69,6 +72,8 @@ def _value(result: Result) -> str:
     if result.value is None:
         return f"> {result.limit:g} s" if result.limit else "failed"
     if result.unit == "s":
+        if result.value < 0.001:
+            return f"{result.value * 1e6:.0f} µs"
         return f"{result.value * 1000:.1f} ms" if result.value < 1 else f"{result.value:.2f} s"
     return f"{result.value:,.0f} {result.unit}"
 
@@ -90,7 +95,8 @@ def _verdict(task: str, own: Result, others: dict[str, Result]) -> str:
     shortfall = goal.shortfall(own, others)
     if shortfall is None:
         return f"{goal.words}: not measured" if own.value is not None else f"{goal.words}: missed (over the limit)"
-    return f"{goal.words}: met" if shortfall <= 1 else f"{goal.words}: **missed, {shortfall:.1f}× short**"
+    short = f"{shortfall:.2f}" if shortfall < 10 else f"{shortfall:,.0f}"
+    return f"{goal.words}: met" if shortfall <= 1 else f"{goal.words}: **missed, {short}× short**"
 
 
 def table(results: list[Result], about: dict[str, object]) -> str:
@@ -119,3 +125,13 @@ def table(results: list[Result], about: dict[str, object]) -> str:
         notes = [f"- {r.system}, {r.task}: {r.note}" for r in here if r.note]
         lines += ["", *notes, ""] if notes else [""]
     return "\n".join(lines)
+
+
+def main() -> None:
+    """Print the table of a results file again (python report.py var/bench/bench.json)."""
+    found = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    print(table([Result(**r) for r in found["results"]], found["about"]))
+
+
+if __name__ == "__main__":
+    main()
