@@ -66,6 +66,7 @@ class Bench:
     def __init__(self, root: Path, cases: int, files: list[Path], args: argparse.Namespace) -> None:
         self.root, self.cases, self.files, self.limit = root / f"run-{cases}", cases, files, args.limit
         self.connections, self.seconds, self.rdflib_max = args.connections, args.seconds, args.rdflib_max
+        self.skip = set(args.skip)
         self.results: list[Result] = []
         self.skipped: list[str] = []
         shutil.rmtree(self.root, ignore_errors=True)
@@ -82,9 +83,11 @@ class Bench:
         """Every measurement at this size."""
         print(f"{self.cases} cases: {len(self.files)} files", flush=True)
         self.step("build", self.build)
-        self.step("whole-graph validation", self.validation)
+        if "validation" not in self.skip:
+            self.step("whole-graph validation", self.validation)
         self.step("queries in process", self.in_process)
-        self.step("dumps", self.dumps)
+        if "dumps" not in self.skip:
+            self.step("dumps", self.dumps)
         self.step("Oxigraph server", self.oxigraph)
         if self.cases <= self.rdflib_max:
             self.step("rdflib", self.rdflib)
@@ -341,6 +344,8 @@ def main() -> None:
     options.add_argument("--connections", type=int, default=8)
     options.add_argument("--seconds", type=int, default=10, help="how long each throughput run lasts")
     options.add_argument("--rdflib-max", type=int, default=20_000, help="largest size the rdflib baselines run at")
+    options.add_argument("--skip", nargs="*", default=[], choices=["validation", "dumps"],
+                         help="steps to leave out (each takes minutes at 100,000 cases)")
     args = options.parse_args()
     args.output.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
