@@ -144,6 +144,11 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
     return result
 
 
+def write_build(store_dir: Path, result: BuildResult) -> None:
+    """Write a store's build record; written last, it marks the store complete."""
+    (store_dir / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+
+
 def full_digest(digest: str) -> str:
     """The full store's digest: it differs from the public one's, so the two never share an ETag or a cache entry."""
     return hashlib.sha256(b"full\0" + digest.encode()).hexdigest()
@@ -162,7 +167,7 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     names = [g.value for s in sources for g in s.graphs if full or g.value not in hidden]
     result = BuildResult(names, len(store), digest, datetime.now(UTC).replace(microsecond=0).isoformat())
     del store
-    (fresh / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+    write_build(fresh, result)
     swap_in(fresh, store_dir)
     return result
 

@@ -9,16 +9,14 @@ the two side by side.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in
+from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in, write_build
 from casegraph.namespaces import catalog_graph
 from casegraph.sources import SourceFile, public_quads, restricted
 
@@ -65,7 +63,7 @@ def _revise_one(served: ox.Store, current: Path, target: Path, old: SourceFile |
     result = BuildResult(sources=list(dict.fromkeys([s for s in previous.sources if s not in gone] + sorted(graphs))),
                          triples=previous.triples - removed + len(added), digest=digest,
                          built=datetime.now(UTC).replace(microsecond=0).isoformat())
-    (target / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+    write_build(target, result)
 
 
 def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> int:

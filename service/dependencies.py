@@ -46,7 +46,7 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
 
     The query workers carry over (they open the new store at their next query), and the search
     index reads again only the records the write touched. The networks carry over too, until
-    refresh_views has rebuilt them.
+    the background refresher in service/sources.py has rebuilt them.
     """
     store = CaseStore.open(store_dir, settings.base, read_only=True)
     if before is None:

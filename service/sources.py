@@ -22,7 +22,7 @@ from casegraph.build import BUILD_FILE, full_store_dir, input_digest
 from casegraph.errors import InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
 from casegraph.network import build_views
-from casegraph.revise import revise, touched
+from casegraph.revise import generations, revise, touched
 from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
@@ -175,8 +175,7 @@ def _views_refresher(app: FastAPI) -> _ViewsRefresher:
 
 def _remove_old_generations(store: Path, current: int) -> None:
     # The generation before the current one may still answer a request that began before the switch.
-    for directory in store.parent.glob(f"{store.name}-live-*"):
-        number = directory.name.rsplit("-", 1)[-1]
-        if number.isdigit() and int(number) < current - 1 and (directory / BUILD_FILE).exists():
+    for directory in generations(store):
+        if int(directory.name.rsplit("-", 1)[-1]) < current - 1 and (directory / BUILD_FILE).exists():
             shutil.rmtree(directory, ignore_errors=True)
             shutil.rmtree(full_store_dir(directory), ignore_errors=True)
