@@ -1,17 +1,20 @@
-"""Relationship networks built from the store with networkx: views, ego networks, explained paths, measures.
+"""Relationship networks built from the store: views, ego networks, explained paths, measures.
 
-A view is an undirected networkx MultiGraph: a node per IRI (with its name and kind), an edge per
-stated link (with its kind, the direction the source states it in, the event it goes through, and
-every source graph stating it). The edges come from the SELECT queries in queries/network/, so
-what counts as a tie is written in SPARQL, not here.
+A view holds a node per IRI (with its name and kind) and an edge per stated link (with its kind,
+the direction the source states it in, the event it goes through, and every source graph stating
+it). The edges come from the SELECT queries in queries/network/, so what counts as a tie is
+written in SPARQL, not here. Views are kept compact (a few integers per edge, see Links); what a
+request returns is made into a networkx MultiGraph, so that networkx does the measuring and the
+writing out.
 """
 
 from __future__ import annotations
 
 import itertools
 import sys
-import weakref
+from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from functools import cache
 from typing import Any, TypeAlias
 
@@ -24,12 +27,11 @@ from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
 
 Network: TypeAlias = "nx.MultiGraph[str]"
-Nodes = dict[str, dict[str, str]]
 MAX_DEPTH = 3
 MAX_LENGTH = 6
 MAX_PATHS = 50
-# The most edges of the "shared" view built at once: it is quadratic in the people a court or article has.
-MAX_SHARED_EDGES = 100_000
+# The most edges made into one networkx graph for a request: about 1 KB each there, so some 250 MB at most.
+MAX_EDGES = 250_000
 # Above this many nodes, betweenness is estimated from a seeded sample of sources: exact, it is O(nodes * edges).
 EXACT_BETWEENNESS_NODES = 2_000
 BETWEENNESS_SAMPLE = 500
@@ -44,6 +46,7 @@ VIEWS = {
     "shared": "People joined by a court, facility, charge, law article, trial or verdict they share (a projection of cases).",
     "all": "The people and the cases views together.",
 }
+NO_VIA = -1
 
 
 @cache
@@ -51,23 +54,68 @@ def _query(name: str) -> str:
     return (queries_dir() / "network" / f"{name}.rq").read_text(encoding="utf-8")
 
 
+class Terms:
+    """The strings every view shares, each held once and referred to by its number: nodes, edge kinds and labels, source lists."""
+
+    def __init__(self) -> None:
+        self.iris: list[str] = []
+        self.index: dict[str, int] = {}
+        self.labels: list[str] = []
+        self.kinds: list[str] = []
+        self.classes: list[str] = []
+        self.words: list[str] = []  # edge kinds and edge labels
+        self._word_index: dict[str, int] = {}
+        self.source_lists: list[list[str]] = []
+        self._list_index: dict[frozenset[int], int] = {}
+
+    def node(self, iri: str, label: str | None = None, kind: str = "", klass: str = "") -> int:
+        """The number of a node, added (named by its local name unless a label is given) when new."""
+        found = self.index.get(iri)
+        if found is not None:
+            return found
+        self.index[iri] = len(self.iris)
+        self.iris.append(iri)
+        self.labels.append(local_name(iri) if label is None else label)
+        self.kinds.append(kind)
+        self.classes.append(klass)
+        return len(self.iris) - 1
+
+    def attributes(self, number: int) -> dict[str, str]:
+        """A node's attributes as a network shows them."""
+        return {"label": self.labels[number], "kind": self.kinds[number], "class": self.classes[number]}
+
+    def word(self, text: str) -> int:
+        """The number of an edge kind or label."""
+        found = self._word_index.get(text)
+        if found is None:
+            found = self._word_index[text] = len(self.words)
+            self.words.append(sys.intern(text))
+        return found
+
+    def known(self, text: str) -> int | None:
+        """The number of an edge kind or label already held, or None."""
+        return self._word_index.get(text)
+
+    def sources(self, numbers: frozenset[int]) -> int:
+        """The number of a set of source graphs, kept once as a sorted list of IRIs."""
+        found = self._list_index.get(numbers)
+        if found is None:
+            found = self._list_index[numbers] = len(self.source_lists)
+            self.source_lists.append(sorted(self.iris[n] for n in numbers))
+        return found
+
+
 def build_views(store: CaseStore) -> dict[str, View]:
     """Every view of the store, built afresh from its current contents; "shared" is computed on demand."""
-    nodes = _nodes(store)
-    people = _edges(store, "people", nodes)
-    cases = _edges(store, "cases", nodes)
-    everything: Network = nx.MultiGraph(view="all")
-    for part in (people, cases):  # as nx.compose would, without its intermediate copy
-        everything.add_nodes_from(part.nodes(data=True))
-        for start, end, key, data in part.edges(keys=True, data=True):
-            everything.add_edge(start, end, key=key, **data)
-    for built in (people, cases, everything):  # views do not change once built; a request need not scan their edges
-        _KINDS[built] = sorted({data["kind"] for _, _, data in built.edges(data=True)})
-    return {"people": people, "cases": cases, "shared": Projection(cases, nodes), "all": everything}
+    terms = _nodes(store)
+    people = _links(store, "people", terms)
+    cases = _links(store, "cases", terms)
+    everything = Links("all", terms, [people.edges, cases.edges])
+    return {"people": people, "cases": cases, "shared": Projection(cases), "all": everything}
 
 
-def _nodes(store: CaseStore) -> Nodes:
-    """Name, kind and class of every named thing, by IRI."""
+def _nodes(store: CaseStore) -> Terms:
+    """Name, kind and class of every named thing, numbered in the order of their IRIs."""
     labels: dict[str, set[str]] = defaultdict(set)
     broader: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_query("classes")):
@@ -78,16 +126,14 @@ def _nodes(store: CaseStore) -> Nodes:
     types: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_query("types")):
         types[row["node"].value].add(row["class"].value)
-    nodes: Nodes = {}
-    for row in store.select(_query("nodes")):
-        iri = row["node"].value
+    terms = Terms()
+    for iri, label in sorted((row["node"].value, row["label"].value) for row in store.select(_query("nodes"))):
         classes = _most_specific(types.get(iri, set()), broader)
         kinds = [kind for c in classes for kind in labels.get(c, ())]
         named = [c for c in classes if c in labels]
         # A handful of kinds and classes repeat over every node: one string each.
-        nodes[iri] = {"label": row["label"].value, "kind": sys.intern(min(kinds, default="")),
-                      "class": sys.intern(local_name(min(named))) if named else ""}
-    return nodes
+        terms.node(iri, label, sys.intern(min(kinds, default="")), sys.intern(local_name(min(named))) if named else "")
+    return terms
 
 
 def _most_specific(classes: set[str], broader: dict[str, set[str]]) -> set[str]:
@@ -96,64 +142,196 @@ def _most_specific(classes: set[str], broader: dict[str, set[str]]) -> set[str]:
     return classes - covered
 
 
-def _node(iri: str, nodes: Nodes) -> dict[str, str]:
-    return nodes.get(iri, {"label": local_name(iri), "kind": "", "class": ""})
-
-
-def _edges(store: CaseStore, view: str, nodes: Nodes) -> Network:
+def _links(store: CaseStore, view: str, terms: Terms) -> Links:
     """The view's edges, one per (ends, kind, via), with every source that states it."""
-    stated: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    # Every row brings its own copy of each IRI; one string per IRI keeps the view from holding thousands of each.
-    same = {iri: iri for iri in nodes}
+    first: dict[tuple[int, int, int, int], int] = {}
+    more: dict[tuple[int, int, int, int], set[int]] = defaultdict(set)  # most edges have one source: sets only for the rest
     for row in store.select(_query(view)):
-        start, end, kind, via, source = (same.setdefault(term.value, term.value) if term else ""
-                                         for term in (row["from"], row["to"], row["kind"], row["via"], row["source"]))
-        stated[(start, end, kind, via)].add(source)
-    graph: Network = nx.MultiGraph(view=view)
-    # Labels and source lists repeat across most edges: one object each, not one per edge, saves memory.
-    labels: dict[tuple[str, str], str] = {}
-    lists: dict[frozenset[str], list[str]] = {}
-    for (start, end, kind, via), sources in sorted(stated.items()):
-        through = nodes.get(via, {}).get("kind", "")
-        if (kind, through) not in labels:
-            name = _node(kind, nodes)["label"]
-            labels[kind, through] = f"{name} ({through})" if through else name
-        listed = lists.setdefault(frozenset(sources), sorted(sources))
-        _link(graph, nodes, start, end, kind=sys.intern(local_name(kind)), label=labels[kind, through], via=via, sources=listed)
-    return graph
+        via = terms.node(row["via"].value) if row["via"] else NO_VIA
+        key = (terms.node(row["from"].value), terms.node(row["to"].value), terms.node(row["kind"].value), via)
+        source = terms.node(row["source"].value)
+        if first.setdefault(key, source) != source:
+            more[key].add(source)
+    edges = Columns()
+    for key, source in first.items():
+        start, end, kind, via = key
+        through = terms.kinds[via] if via != NO_VIA else ""
+        name = terms.labels[kind]
+        edges.append(start, end, terms.word(local_name(terms.iris[kind])), terms.word(f"{name} ({through})" if through else name),
+                     via, terms.sources(frozenset(more.get(key, set()) | {source})))
+    return Links(view, terms, [edges])
 
 
-def _link(graph: Network, nodes: Nodes, start: str, end: str, *, kind: str, label: str, via: str, sources: list[str]) -> None:
+class Columns:
+    """Edges as columns of integers, each a number in Terms: ends, kind, label, event gone through and sources."""
+
+    __slots__ = ("starts", "ends", "kinds", "labels", "vias", "sources")
+    starts: array[int]
+    ends: array[int]
+    kinds: array[int]
+    labels: array[int]
+    vias: array[int]
+    sources: array[int]
+
+    def __init__(self) -> None:
+        for name in self.__slots__:
+            setattr(self, name, array("i"))
+
+    def append(self, *values: int) -> None:
+        """Add one edge: start, end, kind, label, via (NO_VIA for none) and sources."""
+        for name, value in zip(self.__slots__, values, strict=True):
+            getattr(self, name).append(value)
+
+    def extend(self, other: Columns) -> None:
+        """Add every edge of another set of columns."""
+        for name in self.__slots__:
+            getattr(self, name).extend(getattr(other, name))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+class Links:
+    """A view kept compact: an edge is six integers and a node the numbers of its edges (compressed rows).
+
+    At 10,000 cases this takes about a tenth of the memory a networkx MultiGraph of the same
+    edges does (see `make bench`), and walking it for an ego network is as fast.
+    """
+
+    def __init__(self, name: str, terms: Terms, parts: list[Columns]) -> None:
+        self.graph = {"view": name}
+        self.terms = terms
+        self.edges = Columns()
+        for part in parts:  # the views' kinds are disjoint, so no edge comes twice
+            self.edges.extend(part)
+        counts = array("i", bytes(4 * (len(terms.iris) + 1)))
+        for column in (self.edges.starts, self.edges.ends):
+            for node in column:
+                counts[node + 1] += 1
+        self.offsets = array("i", itertools.accumulate(counts))
+        self.incident = array("i", bytes(4 * self.offsets[-1]))
+        cursor = array("i", self.offsets)
+        for edge, ends in enumerate(zip(self.edges.starts, self.edges.ends, strict=True)):
+            for node in ends:
+                self.incident[cursor[node]] = edge
+                cursor[node] += 1
+        self._nodes = sum(1 for count in counts if count)
+        self._kinds = sorted({terms.words[kind] for kind in set(self.edges.kinds)})
+
+    def __contains__(self, node: object) -> bool:
+        number = self.terms.index.get(node) if isinstance(node, str) else None
+        return number is not None and self._degree(number) > 0
+
+    def _degree(self, number: int) -> int:
+        return self.offsets[number + 1] - self.offsets[number] if number + 1 < len(self.offsets) else 0
+
+    def number_of_nodes(self) -> int:
+        """How many nodes have an edge in the view."""
+        return self._nodes
+
+    def number_of_edges(self, kinds: list[str] | None = None) -> int:
+        """How many edges the view has (of the given kinds)."""
+        wanted = self._wanted(kinds)
+        return len(self.edges) if wanted is None else sum(1 for kind in self.edges.kinds if kind in wanted)
+
+    def kinds(self) -> list[str]:
+        """The edge kinds of the view."""
+        return list(self._kinds)
+
+    def label(self, node: str) -> str:
+        """A node's display name."""
+        return self.terms.labels[self.terms.index[node]]
+
+    def _wanted(self, kinds: list[str] | None) -> set[int] | None:
+        return None if not kinds else {number for kind in kinds if (number := self.terms.known(kind)) is not None}
+
+    def _neighbours(self, number: int, wanted: set[int] | None) -> Iterable[tuple[int, int]]:
+        """Each edge at a node (of the wanted kinds) with the node at its other end."""
+        starts, ends, kinds = self.edges.starts, self.edges.ends, self.edges.kinds
+        for edge in self.incident[self.offsets[number]:self.offsets[number + 1]] if self._degree(number) else ():
+            if wanted is None or kinds[edge] in wanted:
+                yield edge, ends[edge] if starts[edge] == number else starts[edge]
+
+    def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:
+        """Every node within `depth` links of the starts over edges of the kinds, with its distance."""
+        wanted = self._wanted(kinds)
+        reached = {self.terms.index[start]: 0 for start in starts}
+        frontier = list(reached)
+        for distance in range(1, depth + 1):
+            if not frontier:
+                break
+            ahead = []
+            for node in frontier:
+                for _, other in self._neighbours(node, wanted):
+                    if other not in reached:
+                        reached[other] = distance
+                        ahead.append(other)
+            frontier = ahead
+        return {self.terms.iris[node]: distance for node, distance in reached.items()}
+
+    def _between(self, nodes: set[str], kinds: list[str] | None) -> set[int]:
+        numbers = {self.terms.index[node] for node in nodes if node in self}
+        wanted = self._wanted(kinds)
+        return {edge for node in numbers for edge, other in self._neighbours(node, wanted) if other in numbers}
+
+    def edges_among(self, nodes: set[str], kinds: list[str] | None) -> int:
+        """How many edges among() would make, without making them."""
+        return len(self._between(nodes, kinds))
+
+    def among(self, nodes: set[str], kinds: list[str] | None = None) -> Network:
+        """The view's part between these nodes: every edge (of the kinds) joining two of them, with its ends."""
+        return self._made(self._between(nodes, kinds))
+
+    def whole(self) -> Network:
+        """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
+        _limit(len(self.edges), f"the whole {self.graph['view']} view", "ask for an ego network or a path instead")
+        return self._made(range(len(self.edges)))
+
+    def _made(self, edges: Iterable[int]) -> Network:
+        """A networkx MultiGraph of these edges, in the order of their ends, kind and event."""
+        iris, words, columns = self.terms.iris, self.terms.words, self.edges
+        graph: Network = nx.MultiGraph(view=self.graph["view"])
+        explained = [(iris[columns.starts[e]], iris[columns.ends[e]], words[columns.kinds[e]],
+                      iris[columns.vias[e]] if columns.vias[e] != NO_VIA else "", e) for e in edges]
+        for start, end, kind, via, edge in sorted(explained):
+            _link(graph, self.terms, start, end, kind=kind, label=words[columns.labels[edge]], via=via,
+                  sources=self.terms.source_lists[columns.sources[edge]])
+        return graph
+
+
+def _link(graph: Network, terms: Terms, start: str, end: str, *, kind: str, label: str, via: str, sources: list[str]) -> None:
     """Add an edge (and its ends) with what explains it: kind, label, direction, event and sources (sorted)."""
-    graph.add_node(start, **_node(start, nodes))
-    graph.add_node(end, **_node(end, nodes))
+    graph.add_node(start, **_about(terms, start))
+    graph.add_node(end, **_about(terms, end))
     graph.add_edge(start, end, key=f"{kind} {start} {via}", kind=kind, label=label, subject=start, object=end, via=via,
-                   via_label=_node(via, nodes)["label"] if via else "", sources=sources)
+                   via_label=_about(terms, via)["label"] if via else "", sources=sources)
 
 
-def _project(cases: Network, nodes: Nodes) -> Network:
-    """People joined by each court, facility, charge, article, trial or verdict they are linked to."""
-    return Projection(cases, nodes).whole()
+def _about(terms: Terms, iri: str) -> dict[str, str]:
+    number = terms.index.get(iri)
+    return terms.attributes(number) if number is not None else {"label": local_name(iri), "kind": "", "class": ""}
 
 
 class Projection:
     """The "shared" view, kept as who is linked to each hub; its edges are made only for what is asked."""
 
-    def __init__(self, cases: Network, nodes: Nodes) -> None:
+    def __init__(self, cases: Links) -> None:
+        terms, columns = cases.terms, cases.edges
         members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for _, _, data in cases.edges(data=True):
-            for hub in (data["object"], data["via"]):
-                if nodes.get(hub, {}).get("class") in SHARED:
-                    members[hub][data["subject"]].update(data["sources"])
+        for edge in range(len(columns)):
+            for number in (columns.ends[edge], columns.vias[edge]):
+                if number != NO_VIA and terms.classes[number] in SHARED:
+                    members[terms.iris[number]][terms.iris[columns.starts[edge]]].update(terms.source_lists[columns.sources[edge]])
         # A hub with one person joins no one, and a person only in such hubs is not in the view.
         self.members = {hub: dict(people) for hub, people in members.items() if len(people) > 1}
         self.hubs: dict[str, list[str]] = defaultdict(list)
         for hub in sorted(self.members):
             for person in self.members[hub]:
                 self.hubs[person].append(hub)
-        self.kind = {hub: SHARED[nodes[hub]["class"]].replace(" ", "-") for hub in self.members}
-        self.label = {hub: SHARED[nodes[hub]["class"]] for hub in self.members}
-        self.node_data = nodes
+        classes = {hub: terms.classes[terms.index[hub]] for hub in self.members}
+        self.kind = {hub: SHARED[classes[hub]].replace(" ", "-") for hub in self.members}
+        self.label_of = {hub: SHARED[classes[hub]] for hub in self.members}
+        self.terms = terms
         self.graph = {"view": "shared"}
 
     def __contains__(self, node: object) -> bool:
@@ -171,8 +349,12 @@ class Projection:
         """The edge kinds of the view."""
         return sorted(set(self.kind.values()))
 
+    def label(self, node: str) -> str:
+        """A node's display name."""
+        return _about(self.terms, node)["label"]
+
     def whole(self) -> Network:
-        """The whole view as a network; TooLarge when it has more than MAX_SHARED_EDGES edges."""
+        """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
         _limit(self.number_of_edges(), "the whole shared view", "ask for an ego network or a path instead")
         return self.among(set(self.hubs))
 
@@ -183,7 +365,7 @@ class Projection:
         for hub in hubs:
             joined = {person: sources for person, sources in self.members[hub].items() if person in people}
             for a, b in itertools.combinations(sorted(joined), 2):
-                _link(graph, self.node_data, a, b, kind=self.kind[hub], label=self.label[hub], via=hub,
+                _link(graph, self.terms, a, b, kind=self.kind[hub], label=self.label_of[hub], via=hub,
                       sources=sorted(joined[a] | joined[b]))
         return graph
 
@@ -218,12 +400,11 @@ def _pairs(count: int) -> int:
 
 
 def _limit(edges: int, what: str, advice: str) -> None:
-    if edges > MAX_SHARED_EDGES:
-        raise TooLarge(f"{what} has {edges:,} edges, more than the {MAX_SHARED_EDGES:,} the shared view makes at once; {advice}")
+    if edges > MAX_EDGES:
+        raise TooLarge(f"{what} has {edges:,} edges, more than the {MAX_EDGES:,} made into a network at once; {advice}")
 
 
-View: TypeAlias = "Network | Projection"
-_KINDS: weakref.WeakKeyDictionary[Network, list[str]] = weakref.WeakKeyDictionary()
+View: TypeAlias = "Links | Projection | Network"
 
 
 def view(views: dict[str, View], name: str) -> View:
@@ -234,8 +415,13 @@ def view(views: dict[str, View], name: str) -> View:
 
 
 def whole(graph: View) -> Network:
-    """A whole view as a network; TooLarge for a shared view too large to make at once."""
-    return graph.whole() if isinstance(graph, Projection) else graph
+    """A whole view as a network; TooLarge for one too large to make at once."""
+    return graph if isinstance(graph, nx.MultiGraph) else graph.whole()
+
+
+def label(graph: View, node: str) -> str:
+    """The display name of a node of a view."""
+    return str(graph.nodes[node]["label"]) if isinstance(graph, nx.MultiGraph) else graph.label(node)
 
 
 def parse_kinds(text: str | None) -> list[str] | None:
@@ -245,26 +431,16 @@ def parse_kinds(text: str | None) -> list[str] | None:
 
 
 def kinds_of(graph: View) -> list[str]:
-    """The edge kinds present in a network."""
-    if isinstance(graph, Projection):
-        return graph.kinds()
-    known = _KINDS.get(graph)
-    return list(known) if known is not None else sorted({data["kind"] for _, _, data in graph.edges(data=True)})
+    """The edge kinds present in a view."""
+    if isinstance(graph, nx.MultiGraph):
+        return sorted({data["kind"] for _, _, data in graph.edges(data=True)})
+    return graph.kinds()
 
 
 def _check_kinds(graph: View, kinds: list[str] | None) -> None:
     unknown = set(kinds or ()) - set(kinds_of(graph))
     if unknown:
         raise UsageError(f"no edges of kind {', '.join(sorted(unknown))} in this view; it has {', '.join(kinds_of(graph))}")
-
-
-def _kinds_view(graph: Network, kinds: list[str] | None) -> Network:
-    """The network seen through edges of these kinds only, filtered as it is walked rather than copied."""
-    if not kinds:
-        return graph
-    _check_kinds(graph, kinds)
-    wanted = set(kinds)
-    return nx.subgraph_view(graph, filter_edge=lambda a, b, key: graph.edges[a, b, key]["kind"] in wanted)
 
 
 def only(graph: Network, kinds: list[str] | None) -> Network:
@@ -282,26 +458,27 @@ def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None =
         raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
     for node in nodes:
         _require(graph, node)
-    if isinstance(graph, Projection):
-        return _shared_ego(graph, nodes, depth, kinds)
-    filtered = _kinds_view(graph, kinds)
+    _check_kinds(graph, kinds)
+    if isinstance(graph, nx.MultiGraph):
+        return _network_ego(graph, nodes, depth, kinds)
+    reached = set(graph.reach(nodes, depth, kinds))
+    _limit(graph.edges_among(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
+    result = graph.among(reached, kinds)
+    for node in sorted(reached - set(result)):  # the nodes asked for, alone when they have no edges of the kinds
+        result.add_node(node, **_about(graph.terms, node))
+    return result
+
+
+def _network_ego(graph: Network, nodes: list[str], depth: int, kinds: list[str] | None) -> Network:
+    """An ego network of a networkx MultiGraph (an ego network, or a test's oracle)."""
+    wanted = set(kinds or ())
+    filtered = nx.subgraph_view(graph, filter_edge=lambda a, b, key: not wanted or graph.edges[a, b, key]["kind"] in wanted)
     reached = set(nodes)
     for node in nodes:
         reached.update(nx.single_source_shortest_path_length(filtered, node, cutoff=depth))
     result: Network = nx.MultiGraph(filtered.subgraph(reached), **graph.graph)
     for node in nodes:  # a node with no edges of the kinds asked for is still shown, alone
         result.add_node(node, **graph.nodes[node])
-    return result
-
-
-def _shared_ego(shared: Projection, nodes: list[str], depth: int, kinds: list[str] | None) -> Network:
-    """An ego network of the shared view, made from the hubs around the nodes rather than from the whole view."""
-    _check_kinds(shared, kinds)
-    reached = set(shared.reach(nodes, depth, kinds))
-    _limit(shared.edges_among(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
-    result = shared.among(reached, kinds)
-    for node in sorted(reached - set(result)):  # the nodes asked for, alone when they have no edges of the kinds
-        result.add_node(node, **_node(node, shared.node_data))
     return result
 
 
@@ -312,36 +489,36 @@ def paths(graph: View, source: str, target: str, max_length: int = 4,
         raise UsageError(f"max_length must be between 1 and {MAX_LENGTH}, not {max_length}")
     _require(graph, source)
     _require(graph, target)
-    if isinstance(graph, Projection):
-        graph, filtered = _shared_around(graph, source, target, max_length, kinds)
+    _check_kinds(graph, kinds)
+    if isinstance(graph, nx.MultiGraph):
+        filtered: nx.Graph[str] = nx.Graph(only(graph, kinds))
     else:
-        filtered = nx.Graph(only(graph, kinds))
+        graph, filtered = _around(graph, source, target, max_length, kinds)
     if source not in filtered or target not in filtered or not nx.has_path(filtered, source, target):
         return {"source": source, "target": target, "connected": False, "shortest": [], "paths": []}
-    shortest = list(itertools.islice(nx.all_shortest_paths(filtered, source, target), MAX_PATHS))
+    shortest = sorted(itertools.islice(nx.all_shortest_paths(filtered, source, target), MAX_PATHS))
     simple = sorted(itertools.islice(nx.all_simple_paths(filtered, source, target, cutoff=max_length), MAX_PATHS),
                     key=lambda p: (len(p), p))
     return {"source": source, "target": target, "connected": True,
             "shortest": [_explain(graph, p) for p in shortest], "paths": [_explain(graph, p) for p in simple]}
 
 
-def _shared_around(shared: Projection, source: str, target: str, max_length: int,
-                   kinds: list[str] | None) -> tuple[Network, nx.Graph[str]]:
-    """The part of the shared view that paths between two people can cross, whole and of the kinds only.
+def _around(compact: Links | Projection, source: str, target: str, max_length: int,
+            kinds: list[str] | None) -> tuple[Network, nx.Graph[str]]:
+    """The part of a view that paths between two nodes can cross, whole and of the kinds only.
 
     A node on a simple path of length at most L, or on a shortest path of length d, is at distances
     whose sum is at most max(L, d) from the two ends, so nothing farther is made.
     """
-    _check_kinds(shared, kinds)
-    depth = shared.number_of_nodes()  # no path is longer
-    from_source = shared.reach([source], depth, kinds)
+    depth = compact.number_of_nodes()  # no path is longer
+    from_source = compact.reach([source], depth, kinds)
     if target not in from_source:
-        return shared.among({source, target}), nx.Graph()
-    from_target = shared.reach([target], depth, kinds)
+        return compact.among({source, target}), nx.Graph()
     bound = max(max_length, from_source[target])
-    people = {p for p, d in from_source.items() if d + from_target.get(p, bound + 1) <= bound}
-    _limit(shared.edges_among(people, None), "the part of the shared view these paths cross", "ask for a shorter max_length")
-    return shared.among(people), nx.Graph(shared.among(people, kinds))
+    from_target = compact.reach([target], bound, kinds)
+    crossed = {node for node, distance in from_source.items() if distance + from_target.get(node, bound + 1) <= bound}
+    _limit(compact.edges_among(crossed, None), "the part of the view these paths cross", "ask for a shorter max_length")
+    return compact.among(crossed), nx.Graph(compact.among(crossed, kinds))
 
 
 def _explain(graph: Network, nodes: list[str]) -> list[dict[str, Any]]:
@@ -353,10 +530,12 @@ def _explain(graph: Network, nodes: list[str]) -> list[dict[str, Any]]:
 
 def path_network(graph: View, found: dict[str, Any]) -> Network:
     """The part of a network that the found paths go through."""
-    if isinstance(graph, Projection):
+    if not isinstance(graph, nx.MultiGraph):
         crossed = {found["source"], found["target"]} | {hop[end] for path in found["paths"] + found["shortest"]
                                                         for hop in path for end in ("from", "to")}
-        graph = graph.among(crossed)
+        compact, graph = graph, graph.among(crossed)
+        for end in (found["source"], found["target"]):  # shown even when no edge joins them
+            graph.add_node(end, **_about(compact.terms, end))
     edges = {(hop["from"], hop["to"]) for path in found["paths"] + found["shortest"] for hop in path}
     kept = [(a, b, k) for a, b, k in graph.edges(keys=True) if (a, b) in edges or (b, a) in edges]
     if not kept:

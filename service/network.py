@@ -107,7 +107,7 @@ def explore(request: Request, settings: SettingsDep,
             depth: Annotated[int, Query(ge=0, le=network.MAX_DEPTH)] = 1) -> Response:
     """The explorer page, starting from a node."""
     iri = _node(request, node, "all", settings.base)
-    graph = network.whole(network.view(_views(request), "all"))
-    context = {"node": iri, "label": graph.nodes[iri]["label"], "depth": depth, "kinds": network.kinds_of(graph),
+    graph = network.view(_views(request), "all")
+    context = {"node": iri, "label": network.label(graph, iri), "depth": depth, "kinds": network.kinds_of(graph),
                "link": local_link(iri, settings.base), "drawing": vendor.installed("cytoscape")}
     return templates.TemplateResponse(request, "explore.html", context)

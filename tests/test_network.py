@@ -12,6 +12,7 @@ import pytest
 
 from casegraph import netformats, network
 from casegraph.errors import NotFound, TooLarge, UsageError
+from casegraph.namespaces import local_name
 from casegraph.network import Network, View, build_views, ego, kinds_of, measures, path_network, paths, resolve, whole
 from casegraph.search import SearchIndex
 from casegraph.service.errors import status_of
@@ -158,7 +159,7 @@ def test_paths_of_a_network_are_a_network(views: dict[str, View]) -> None:
 
 def _materialised_shared(views: dict[str, View]) -> Network:
     """The shared view made whole the way it was before it was computed on demand: the test's oracle."""
-    cases = views["cases"]
+    cases = whole(views["cases"])
     classes = {"Court": "shared court", "DetentionFacility": "shared facility", "Charge": "shared charge",
                "LawArticle": "shared law article", "Trial": "shared trial", "Verdict": "shared verdict"}
     members: dict[str, dict[str, set[str]]] = {}
@@ -210,7 +211,7 @@ def test_shared_ego_networks_and_paths_on_demand_match_the_materialised_projecti
 
 def test_a_shared_view_too_large_to_make_whole_is_refused_clearly(views: dict[str, View],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(network, "MAX_SHARED_EDGES", 1)
+    monkeypatch.setattr(network, "MAX_EDGES", 1)
     with pytest.raises(TooLarge, match="ask for an ego network or a path instead"):
         whole(views["shared"])
     with pytest.raises(TooLarge):
@@ -228,3 +229,63 @@ def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_threshold(views
     monkeypatch.setattr(network, "BETWEENNESS_SAMPLE", 5)
     first, again = measures(views["people"]), measures(views["people"])
     assert first["betweenness_sample"] == 5 and first["betweenness"] == again["betweenness"]
+
+
+def _materialised(store: CaseStore, name: str) -> Network:
+    """A view made from its query's rows into a networkx MultiGraph, as views were before they were compact: the oracle.
+
+    Node names, kinds and classes come from the same node table (network._nodes), which did not change.
+    """
+    text = (Path(__file__).parents[1] / "queries" / "network" / f"{name}.rq").read_text(encoding="utf-8")
+    stated: dict[tuple[str, str, str, str], set[str]] = {}
+    for row in store.select(text):
+        key = (row["from"].value, row["to"].value, row["kind"].value, row["via"].value if row["via"] else "")
+        stated.setdefault(key, set()).add(row["source"].value)
+    terms = network._nodes(store)
+
+    def about(iri: str) -> dict[str, str]:
+        known = terms.index.get(iri)
+        return terms.attributes(known) if known is not None else {"label": local_name(iri), "kind": "", "class": ""}
+
+    graph: Network = nx.MultiGraph(view=name)
+    for (start, end, kind, via), sources in sorted(stated.items()):
+        graph.add_node(start, **about(start))
+        graph.add_node(end, **about(end))
+        through = about(via)["kind"] if via else ""
+        label = f"{about(kind)['label']} ({through})" if through else about(kind)["label"]
+        graph.add_edge(start, end, key=f"{local_name(kind)} {start} {via}", kind=local_name(kind), label=label,
+                       subject=start, object=end, via=via, via_label=about(via)["label"] if via else "", sources=sorted(sources))
+    return graph
+
+
+@pytest.mark.parametrize("name", ["people", "cases"])
+def test_compact_views_hold_exactly_the_networks_their_queries_state(store: CaseStore, views: dict[str, View],
+                                                                    name: str) -> None:
+    oracle, compact = _materialised(store, name), views[name]
+    assert oracle.number_of_edges() > 0
+    assert _same(whole(compact), oracle)
+    assert (compact.number_of_nodes(), compact.number_of_edges()) == (oracle.number_of_nodes(), oracle.number_of_edges())
+    assert kinds_of(compact) == kinds_of(oracle)
+    assert all(node in compact for node in oracle) and "https://example.org/nothing" not in compact
+
+
+def test_the_all_view_is_both_views_together(store: CaseStore, views: dict[str, View]) -> None:
+    oracle = nx.compose(_materialised(store, "people"), _materialised(store, "cases"))
+    assert _same(whole(views["all"]), oracle)
+
+
+@pytest.mark.parametrize("name", ["people", "all"])
+def test_compact_ego_networks_and_paths_match_networkx_on_the_oracle(store: CaseStore, views: dict[str, View],
+                                                                     name: str) -> None:
+    oracle = nx.compose(_materialised(store, "people"), _materialised(store, "cases")) if name == "all" \
+        else _materialised(store, name)
+    compact, people = views[name], sorted(n for n in oracle if "/person/" in n)
+    for kinds in (None, ["businessPartner"], ["speaker", "court" if name == "all" else "spouse"]):
+        for depth in (0, 1, 2):
+            for person in people:
+                assert _same(ego(compact, [person], depth, kinds), ego(oracle, [person], depth, kinds)), (person, depth, kinds)
+        for source, target in itertools.islice(itertools.combinations(people, 2), 40):
+            for length in (1, 3):
+                found = paths(compact, source, target, length, kinds)
+                assert found == paths(oracle, source, target, length, kinds), (source, target, length, kinds)
+                assert _same(path_network(compact, found), path_network(oracle, found))
