@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gzip
-import io
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, cast
 
 from casegraph.errors import NotFound
 from casegraph.export import FORMATS, ExportFormat, export
@@ -58,9 +61,28 @@ def _holds(store: CaseStore, name: str) -> bool:
     return True
 
 
-def dump_bytes(store: CaseStore, dump: Dump) -> bytes:
-    """The content of a dump."""
-    buffer = io.BytesIO()
-    export(store, dump.format, buffer, store.graph(dump.source) if dump.source else None)
-    data = buffer.getvalue()
-    return gzip.compress(data, mtime=0) if dump.gzipped else data
+def dump_file(store: CaseStore, dump: Dump, folder: Path) -> Path:
+    """The dump as a file in a folder kept for this store, written the first time it is asked for.
+
+    It is written under a temporary name and renamed, so a reader never sees half a file, and two
+    writers of one dump each rename a whole one. Whole-dataset dumps run to hundreds of MB at
+    100,000 cases: on disk they are written once and streamed, where kept in memory they would
+    stay there.
+    """
+    path = folder / dump.filename
+    if path.is_file():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as raw:
+        try:
+            if dump.gzipped:
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+                    # A binary stream that typeshed types as BufferedIOBase rather than IO[bytes].
+                    export(store, dump.format, cast(IO[bytes], zipped), store.graph(dump.source) if dump.source else None)
+            else:
+                export(store, dump.format, raw, store.graph(dump.source) if dump.source else None)
+        except BaseException:
+            os.unlink(raw.name)
+            raise
+    os.replace(raw.name, path)
+    return path

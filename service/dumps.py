@@ -9,16 +9,18 @@ from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 
 from casegraph import void
-from casegraph.dumps import dump_bytes, dumps, find_dump
+from casegraph.dumps import dump_file, dumps, find_dump
 from casegraph.service.dependencies import StoreDep, get_edition
 from casegraph.service.negotiation import negotiate
 from casegraph.sparql import GRAPH_FORMATS
 from casegraph.store import CaseStore
 
 router = APIRouter(tags=["Dumps"])
+# Beside the store each edition is served from, so a write's new store starts with none and an old one's go with it.
+DUMPS_FOLDER = "dumps"
 
 
 @router.get("/dumps", summary="List the downloadable dumps")
@@ -36,9 +38,9 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
     headers = _validators(request, dump.filename)
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    body = _cached_dump(get_edition(request).build.digest, filename, store)
+    path = dump_file(store, dump, get_edition(request).store_dir / DUMPS_FOLDER)
     headers["Content-Disposition"] = f'attachment; filename="{dump.filename}"'
-    return Response(body, media_type=dump.media_type, headers=headers)
+    return FileResponse(path, media_type=dump.media_type, headers=headers)
 
 
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
@@ -57,12 +59,6 @@ def get_void(request: Request, store: StoreDep) -> Response:
 def _void(digest: str, store: CaseStore, site: str, media_type: str) -> bytes:
     # Once per store and format (keyed by its digest): the counts read the whole graph.
     return void.document(store, site, GRAPH_FORMATS[media_type])
-
-
-@lru_cache(maxsize=64)
-def _cached_dump(digest: str, filename: str, store: CaseStore) -> bytes:
-    # Keyed by the build's digest, so a rebuilt store never serves a stale dump.
-    return dump_bytes(store, find_dump(store, filename))
 
 
 def _validators(request: Request, name: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -48,6 +49,19 @@ def test_conditional_requests_get_304(server: str) -> None:
     assert httpx.get(f"{server}/dumps/casegraph.nq", headers={"If-None-Match": '"other"'}).status_code == 200
     other = httpx.get(f"{server}/dumps/casegraph.ttl")
     assert other.headers["etag"] != etag, "each file has its own ETag"
+
+
+def test_a_dump_is_written_once_beside_its_store_then_streamed(server: str, store_dir: Path) -> None:
+    first = httpx.get(f"{server}/dumps/casegraph.trig.gz")
+    written = store_dir / "dumps" / "casegraph.trig.gz"
+    assert written.read_bytes() == first.content
+    stamp = written.stat().st_mtime_ns
+    assert httpx.get(f"{server}/dumps/casegraph.trig.gz").content == first.content
+    assert written.stat().st_mtime_ns == stamp, "served from the file, not written again"
+    assert not list(written.parent.glob(".*")), "no partial file is left behind"
+    whole = httpx.get(f"{server}/dumps/casegraph.nq").content
+    part = httpx.get(f"{server}/dumps/casegraph.nq", headers={"Range": "bytes=100-199"})
+    assert part.status_code == 206 and part.content == whole[100:200], "a download can be resumed"
 
 
 def test_an_unknown_dump_is_404_with_the_naming_rule(server: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import socket
@@ -140,6 +141,18 @@ def test_a_repeated_query_is_answered_again_after_a_write_changes_its_answer(sit
     assert names() == names(**{"Cache-Control": "no-cache"}) == ["Qxcached"]
     assert send(site, "DELETE", "/sources/cache-report", b"").status_code == 204
     assert names() == []
+
+
+def test_a_dump_asked_for_before_a_write_is_not_served_after_it(site: str) -> None:
+    """Dump files are kept beside the store they were written from; a write serves a new store, and so new files."""
+    def dumped() -> str:
+        return gzip.decompress(httpx.get(f"{site}/dumps/casegraph.nt.gz").content).decode()
+
+    assert "Qxdumped" not in dumped()
+    assert send(site, "POST", "/sources", document("dump-report", person='skos:prefLabel "Qxdumped"@en')).status_code == 201
+    assert "Qxdumped" in dumped()
+    assert send(site, "DELETE", "/sources/dump-report", b"").status_code == 204
+    assert "Qxdumped" not in dumped()
 
 
 def test_json_ld_and_trig_are_written_like_turtle(site: str) -> None:
