@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from functools import cache
 
 import pyoxigraph as ox
 
 from casegraph.dumps import dumps
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
+from casegraph.paths import queries_dir
 from casegraph.store import CaseStore
 
 VOID = "http://rdfs.org/ns/void#"
@@ -41,8 +43,9 @@ def describe(store: CaseStore, site: str) -> list[ox.Triple]:
     for dump in dumps(store):
         if dump.source is None and not dump.gzipped:
             triples += _distribution(dataset, site, dump.filename, dump.media_type)
+    sizes = {row["graph"].value: row["triples"].value for row in store.select(_sizes_query())}
     for graph in store.source_graphs():
-        triples += _subset(store, dataset, graph, site)
+        triples += _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
     return triples
 
 
@@ -58,11 +61,11 @@ def _distribution(dataset: ox.NamedNode, site: str, filename: str, media_type: s
     ]
 
 
-def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: str) -> list[ox.Triple]:
+def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: str, size: str) -> list[ox.Triple]:
     triples = [
         ox.Triple(dataset, _n(VOID, "subset"), graph),
         ox.Triple(graph, RDF_TYPE, _n(VOID, "Dataset")),
-        ox.Triple(graph, _n(VOID, "triples"), ox.Literal(str(store.count(graph)), datatype=INTEGER)),
+        ox.Triple(graph, _n(VOID, "triples"), ox.Literal(size, datatype=INTEGER)),
         ox.Triple(graph, _n(VOID, "dataDump"), ox.NamedNode(f"{site}dumps/{graph.value.rsplit('/', 1)[-1]}.nq")),
         ox.Triple(graph, _n(DCT, "source"), graph),
     ]
@@ -70,6 +73,11 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
         triples.append(ox.Triple(graph, _n(DCT, "title"), quad.object))
     return triples
 
+
+
+@cache
+def _sizes_query() -> str:
+    return (queries_dir() / "pages" / "graph-sizes.rq").read_text(encoding="utf-8")
 
 
 def document(store: CaseStore, site: str, rdf_format: ox.RdfFormat) -> bytes:

@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph.queries import named_query
-from casegraph.results import rows
+from casegraph.overview import first_sources, records_by_kind
 from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
 from casegraph.service.negotiation import html_or_json
@@ -22,8 +21,8 @@ router = APIRouter(tags=["Pages"])
 @router.get("/", summary="Home page: what the dataset holds, its sources, and a search box")
 def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """The home page: the first sources (all of them through the named query) and what the graph holds."""
-    sources, counts = _overview(get_edition(request).build.digest, store, settings.base)
-    context = {"sources": sources[:SOURCES_SHOWN], "more": len(sources) - SOURCES_SHOWN, "counts": counts}
+    sources, total, counts = _overview(get_edition(request).build.digest, store, settings.base)
+    context = {"sources": sources, "more": total - len(sources), "counts": counts}
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -31,14 +30,12 @@ SOURCES_SHOWN = 100
 
 
 @lru_cache(maxsize=4)
-def _overview(digest: str, store: CaseStore, base: str) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
-    # Once per store (keyed by its digest): both queries read the whole graph, seconds at 10,000 cases.
-    variables, values = rows(store.select(named_query("sources").text), base)
-    sources = [dict(zip(variables, row, strict=True)) for row in values]
+def _overview(digest: str, store: CaseStore, base: str) -> tuple[list[dict[str, str]], int, list[tuple[str, str]]]:
+    # Once per store (keyed by its digest): counting records by kind reads the whole graph.
+    sources, total = first_sources(store, base, SOURCES_SHOWN)
     for source in sources:
         source["link"] = "/" + source["source"].strip("<>")
-    _, counts = rows(store.select(named_query("records-by-class").text), base)
-    return sources, [(label, records) for _, label, records in counts]
+    return sources, total, records_by_kind(store, base)
 
 
 @router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")

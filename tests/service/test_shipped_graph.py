@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -49,3 +50,9 @@ def test_the_home_page_lists_the_first_sources_and_links_to_all_of_them(shipped:
     total = len(every["results"]["bindings"])
     assert total > 100 and page.count('<li><a href="/source/') == 100
     assert f"And {total - 100} more" in page and 'href="/queries/sources"' in page
+    # Each row shown says what the sources query says of that source, though the page asks only of the first 100.
+    first = sorted(every["results"]["bindings"], key=lambda row: row["source"]["value"])[:100]
+    shown = re.findall(r'<li><a href="/source/([^"]+)">[^<]*</a> <span class="lang">(.*?): (\d+) statements</span>', page)
+    assert shown == [(row["source"]["value"].rsplit("/source/", 1)[1],
+                      html.escape(f"{row.get('publisher', {}).get('value', '')}, {row.get('issued', {}).get('value', 'undated')}"),
+                      row.get("statements", {}).get("value", "0")) for row in first]
