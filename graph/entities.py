@@ -10,7 +10,7 @@ from rdflib import Literal, URIRef
 
 from casegraph.errors import NotFound
 from casegraph.namespaces import PREFIXES, SH, local_name
-from casegraph.paths import queries_dir
+from casegraph.queries import page_query
 from casegraph.store import CaseStore
 from casegraph.validate import shapes_graph
 
@@ -85,9 +85,6 @@ def single_valued() -> frozenset[str]:
     return frozenset(str(path) for shape in limited for path in shapes.objects(shape, SH.path) if isinstance(path, URIRef))
 
 
-@cache
-def _statements_query() -> str:
-    return (queries_dir() / "pages" / "entity-statements.rq").read_text(encoding="utf-8")
 
 
 def entity_iri(base: str, kind: str, slug: str) -> str:
@@ -114,7 +111,7 @@ def describe(store: CaseStore, iri: str) -> Entity:
     seen: dict[tuple[str, bool, Term], _Seen] = {}
     names: dict[tuple[str, str], None] = {}
     sources: dict[str, str] = {}
-    for row in store.select(_statements_query(), {"entity": ox.NamedNode(iri)}):
+    for row in store.select(page_query("entity-statements"), {"entity": ox.NamedNode(iri)}):
         prop, term, graph = row["property"].value, row["value"], row["graph"].value
         incoming = row["direction"].value == "in"
         source_label = row["sourceLabel"].value if row["sourceLabel"] else GRAPH_NAMES.get(graph[len(store.base):], graph)

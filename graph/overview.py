@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pyoxigraph as ox
 
-from casegraph.paths import queries_dir
-from casegraph.queries import named_query
+from casegraph.queries import named_query, page_query
 from casegraph.results import rows
 from casegraph.store import CaseStore
-
-
-@cache
-def _page_query(name: str) -> str:
-    return (queries_dir() / "pages" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def first_sources(store: CaseStore, base: str, count: int) -> tuple[list[dict[str, str]], int]:
@@ -22,10 +14,10 @@ def first_sources(store: CaseStore, base: str, count: int) -> tuple[list[dict[st
 
     Only those are described: the sources query over every source takes a minute at 100,000 cases.
     """
-    every = sorted(row["source"].value for row in store.select(_page_query("source-list")))
+    every = sorted(row["source"].value for row in store.select(page_query("source-list")))
     described: list[dict[str, str]] = []
     for iri in every[:count]:
-        variables, values = rows(store.select(_page_query("source"), {"source": ox.NamedNode(iri)}), base)
+        variables, values = rows(store.select(page_query("source"), {"source": ox.NamedNode(iri)}), base)
         described += [dict(zip(variables, row, strict=True)) for row in values]
     return described, len(every)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from casegraph.errors import NotFound
@@ -46,3 +47,9 @@ def named_query(name: str, directory: Path | None = None) -> NamedQuery:
     if name not in queries:
         raise NotFound(f"no query named {name!r}; named queries: {', '.join(queries) or 'none'}")
     return queries[name]
+
+
+@cache
+def page_query(name: str) -> str:
+    """The text of a query the pages and indexes run (queries/pages/NAME.rq), which is not offered as a named query."""
+    return (queries_dir() / "pages" / f"{name}.rq").read_text(encoding="utf-8")

@@ -6,11 +6,10 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import pyoxigraph as ox
 
-from casegraph.paths import queries_dir
+from casegraph.queries import page_query
 from casegraph.store import CaseStore
 
 
@@ -43,7 +42,7 @@ class SearchIndex:
     """An in-memory index of every label in the store, built once per store."""
 
     def __init__(self, store: CaseStore, entries: list[_Entry] | None = None) -> None:
-        self._entries = _entries(store.select(_labels_query())) if entries is None else entries
+        self._entries = _entries(store.select(page_query("labels"))) if entries is None else entries
         self._names: dict[str, str] = {}
         for entry in self._entries:
             if entry.preferred:  # the least preferred label, so the name does not hang on the order of rows
@@ -52,7 +51,8 @@ class SearchIndex:
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
         touched = set(records)
-        fresh = [e for iri in sorted(touched) for e in _entries(store.select(_labels_query(), {"entity": ox.NamedNode(iri)}))]
+        labels = page_query("labels")
+        fresh = [e for iri in sorted(touched) for e in _entries(store.select(labels, {"entity": ox.NamedNode(iri)}))]
         return SearchIndex(store, [e for e in self._entries if e.iri not in touched] + fresh)
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
@@ -76,6 +76,3 @@ def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:
             for r in rows]
 
 
-@cache
-def _labels_query() -> str:
-    return (queries_dir() / "pages" / "labels.rq").read_text(encoding="utf-8")

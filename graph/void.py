@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-from functools import cache
 
 import pyoxigraph as ox
 
 from casegraph.dumps import dumps
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
-from casegraph.paths import queries_dir
+from casegraph.queries import page_query
 from casegraph.store import CaseStore
 
 VOID = "http://rdfs.org/ns/void#"
@@ -43,7 +42,7 @@ def describe(store: CaseStore, site: str) -> list[ox.Triple]:
     for dump in dumps(store):
         if dump.source is None and not dump.gzipped:
             triples += _distribution(dataset, site, dump.filename, dump.media_type)
-    sizes = {row["graph"].value: row["triples"].value for row in store.select(_sizes_query())}
+    sizes = {row["graph"].value: row["triples"].value for row in store.select(page_query("graph-sizes"))}
     for graph in store.source_graphs():
         triples += _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
     return triples
@@ -75,9 +74,6 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
 
 
 
-@cache
-def _sizes_query() -> str:
-    return (queries_dir() / "pages" / "graph-sizes.rq").read_text(encoding="utf-8")
 
 
 def document(store: CaseStore, site: str, rdf_format: ox.RdfFormat) -> bytes:

@@ -53,6 +53,10 @@ def test_the_home_page_lists_the_first_sources_and_links_to_all_of_them(shipped:
     # Each row shown says what the sources query says of that source, though the page asks only of the first 100.
     first = sorted(every["results"]["bindings"], key=lambda row: row["source"]["value"])[:100]
     shown = re.findall(r'<li><a href="/source/([^"]+)">[^<]*</a> <span class="lang">(.*?): (\d+) statements</span>', page)
-    assert shown == [(row["source"]["value"].rsplit("/source/", 1)[1],
-                      html.escape(f"{row.get('publisher', {}).get('value', '')}, {row.get('issued', {}).get('value', 'undated')}"),
-                      row.get("statements", {}).get("value", "0")) for row in first]
+
+    def value(row: dict[str, dict[str, str]], name: str, missing: str) -> str:
+        return row[name]["value"] if name in row else missing
+
+    assert shown == [(value(row, "source", "").rsplit("/source/", 1)[1],
+                      html.escape(f"{value(row, 'publisher', '')}, {value(row, 'issued', 'undated')}"),
+                      value(row, "statements", "0")) for row in first]
