@@ -146,7 +146,8 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
 
 def write_build(store_dir: Path, result: BuildResult) -> None:
     """Write a store's build record; written last, it marks the store complete."""
-    (store_dir / BUILD_FILE).write_text(json.dumps(asdict(result), indent=1), encoding="utf-8")
+    # Unindented: the C encoder writes 180,000 source names in milliseconds, the indenting one in a fifth of a second.
+    (store_dir / BUILD_FILE).write_text(json.dumps(asdict(result)), encoding="utf-8")
 
 
 def full_digest(digest: str) -> str:

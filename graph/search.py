@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 import unicodedata
 from collections.abc import Iterable
@@ -39,21 +40,34 @@ class _Entry:
 
 
 class SearchIndex:
-    """An in-memory index of every label in the store, built once per store."""
+    """An in-memory index of every label in the store, built once per store and revised per write."""
 
     def __init__(self, store: CaseStore, entries: list[_Entry] | None = None) -> None:
-        self._entries = _entries(store.select(page_query("labels"))) if entries is None else entries
-        self._names: dict[str, str] = {}
-        for entry in self._entries:
-            if entry.preferred:  # the least preferred label, so the name does not hang on the order of rows
-                self._names[entry.iri] = min(entry.label, self._names.get(entry.iri, entry.label))
+        by_record: dict[str, list[_Entry]] = {}
+        for entry in _entries(store.select(page_query("labels"))) if entries is None else entries:
+            by_record.setdefault(entry.iri, []).append(entry)
+        self._set({iri: tuple(found) for iri, found in by_record.items()}, {})
+
+    def _set(self, by_record: dict[str, tuple[_Entry, ...]], names: dict[str, str]) -> None:
+        # Kept by record, so that a write replaces the few records it touched in copies made at C speed.
+        self._by_record = by_record
+        self._entries = list(itertools.chain.from_iterable(by_record.values()))
+        self._names = names or {iri: _name(found) for iri, found in by_record.items() if any(e.preferred for e in found)}
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
-        touched = set(records)
-        labels = page_query("labels")
-        fresh = [e for iri in sorted(touched) for e in _entries(store.select(labels, {"entity": ox.NamedNode(iri)}))]
-        return SearchIndex(store, [e for e in self._entries if e.iri not in touched] + fresh)
+        by_record, names, labels = dict(self._by_record), dict(self._names), page_query("labels")
+        for iri in sorted(set(records)):
+            found = tuple(_entries(store.select(labels, {"entity": ox.NamedNode(iri)})))
+            by_record.pop(iri, None)
+            names.pop(iri, None)
+            if found:
+                by_record[iri] = found
+                if any(e.preferred for e in found):
+                    names[iri] = _name(found)
+        revised = object.__new__(SearchIndex)
+        revised._set(by_record, names)
+        return revised
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Records with a label containing the text; exact and prefix matches first."""
@@ -68,6 +82,11 @@ class SearchIndex:
                     best[entry.iri] = (rank, entry)
         ordered = sorted(best.values(), key=lambda pair: (pair[0], self._names.get(pair[1].iri, pair[1].label).casefold()))
         return [Hit(e.iri, self._names.get(e.iri, e.label), e.label, e.kind) for _, e in ordered[:limit]]
+
+
+def _name(entries: tuple[_Entry, ...]) -> str:
+    """A record's name: the least of its preferred labels, so that it does not hang on the order of rows."""
+    return min(e.label for e in entries if e.preferred)
 
 
 def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:
