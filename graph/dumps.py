@@ -47,18 +47,10 @@ def find_dump(store: CaseStore, filename: str) -> Dump:
     stem, gzipped = (filename[:-3], True) if filename.endswith(".gz") else (filename, False)
     name, _, extension = stem.rpartition(".")
     chosen = [f for f in DUMP_FORMATS if FORMATS[f].extension == extension]
-    if chosen and name and (name == WHOLE or _holds(store, name)):
+    if chosen and name and (name == WHOLE or store.has_source(name)):
         return Dump(filename, None if name == WHOLE else name, FORMATS[chosen[0]], gzipped)
     extensions = ", ".join(FORMATS[f].extension for f in DUMP_FORMATS)
     raise NotFound(f"no dump {filename!r}: dumps are named {WHOLE} or a source name, then .{{{extensions}}}, optionally .gz")
-
-
-def _holds(store: CaseStore, name: str) -> bool:
-    try:
-        store.graph(name)
-    except NotFound:
-        return False
-    return True
 
 
 def dump_file(store: CaseStore, dump: Dump, folder: Path) -> Path:

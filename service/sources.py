@@ -83,9 +83,7 @@ async def _checked(request: Request, settings: Settings, who: str, action: str, 
 
 
 def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
-    iri = f"{settings.base}source/{name}"
-    served = {g.value for g in app.state.full.store.source_graphs()}
-    if iri in served and not (settings.writable_sources / f"{name}.trig").is_file():
+    if app.state.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
         raise Conflict(f"{name} is a curated source kept in the repository; change it there, not through the API")
 
 
