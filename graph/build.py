@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -146,8 +146,10 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
 
 def write_build(store_dir: Path, result: BuildResult) -> None:
     """Write a store's build record; written last, it marks the store complete."""
-    # Unindented: the C encoder writes 180,000 source names in milliseconds, the indenting one in a fifth of a second.
-    (store_dir / BUILD_FILE).write_text(json.dumps(asdict(result)), encoding="utf-8")
+    # Fields read shallowly and written unindented: with 180,000 source names, asdict's deep copy and
+    # indenting took 0.2 s of every write at 100,000 cases.
+    record = {field.name: getattr(result, field.name) for field in fields(result)}
+    (store_dir / BUILD_FILE).write_text(json.dumps(record), encoding="utf-8")
 
 
 def full_digest(digest: str) -> str:

@@ -194,8 +194,8 @@ class Columns:
 class Links:
     """A view kept compact: an edge is six integers and a node the numbers of its edges (compressed rows).
 
-    At 10,000 cases this takes about a tenth of the memory a networkx MultiGraph of the same
-    edges does (see `make bench`), and walking it for an ego network is as fast.
+    At 10,000 cases the views take 163 MB this way against 434 MB as networkx MultiGraphs, and a
+    depth-2 ego network in "all" 5 ms against 9 (README, Networks).
     """
 
     def __init__(self, name: str, terms: Terms, parts: list[Columns]) -> None:
