@@ -65,14 +65,15 @@ def dump_file(store: CaseStore, dump: Dump, folder: Path) -> Path:
     if path.is_file():
         return path
     folder.mkdir(parents=True, exist_ok=True)
+    graph = store.graph(dump.source) if dump.source else None
     with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as raw:
         try:
             if dump.gzipped:
                 with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
                     # A binary stream that typeshed types as BufferedIOBase rather than IO[bytes].
-                    export(store, dump.format, cast(IO[bytes], zipped), store.graph(dump.source) if dump.source else None)
+                    export(store, dump.format, cast(IO[bytes], zipped), graph)
             else:
-                export(store, dump.format, raw, store.graph(dump.source) if dump.source else None)
+                export(store, dump.format, raw, graph)
         except BaseException:
             os.unlink(raw.name)
             raise

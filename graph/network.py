@@ -80,8 +80,11 @@ class Terms:
         self.classes.append(klass)
         return len(self.iris) - 1
 
-    def attributes(self, number: int) -> dict[str, str]:
-        """A node's attributes as a network shows them."""
+    def about(self, iri: str) -> dict[str, str]:
+        """A node's attributes as a network shows them; a node never named is shown by its local name."""
+        number = self.index.get(iri)
+        if number is None:
+            return {"label": local_name(iri), "kind": "", "class": ""}
         return {"label": self.labels[number], "kind": self.kinds[number], "class": self.classes[number]}
 
     def word(self, text: str) -> int:
@@ -240,7 +243,7 @@ class Links:
 
     def label(self, node: str) -> str:
         """A node's display name."""
-        return self.terms.labels[self.terms.index[node]]
+        return self.terms.about(node)["label"]
 
     def _wanted(self, kinds: list[str] | None) -> set[int] | None:
         return None if not kinds else {number for kind in kinds if (number := self.terms.known(kind)) is not None}
@@ -301,15 +304,10 @@ class Links:
 
 def _link(graph: Network, terms: Terms, start: str, end: str, *, kind: str, label: str, via: str, sources: list[str]) -> None:
     """Add an edge (and its ends) with what explains it: kind, label, direction, event and sources (sorted)."""
-    graph.add_node(start, **_about(terms, start))
-    graph.add_node(end, **_about(terms, end))
+    graph.add_node(start, **terms.about(start))
+    graph.add_node(end, **terms.about(end))
     graph.add_edge(start, end, key=f"{kind} {start} {via}", kind=kind, label=label, subject=start, object=end, via=via,
-                   via_label=_about(terms, via)["label"] if via else "", sources=sources)
-
-
-def _about(terms: Terms, iri: str) -> dict[str, str]:
-    number = terms.index.get(iri)
-    return terms.attributes(number) if number is not None else {"label": local_name(iri), "kind": "", "class": ""}
+                   via_label=terms.about(via)["label"] if via else "", sources=sources)
 
 
 class Projection:
@@ -351,7 +349,7 @@ class Projection:
 
     def label(self, node: str) -> str:
         """A node's display name."""
-        return _about(self.terms, node)["label"]
+        return self.terms.about(node)["label"]
 
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
@@ -465,7 +463,7 @@ def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None =
     _limit(graph.edges_among(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
     result = graph.among(reached, kinds)
     for node in sorted(reached - set(result)):  # the nodes asked for, alone when they have no edges of the kinds
-        result.add_node(node, **_about(graph.terms, node))
+        result.add_node(node, **graph.terms.about(node))
     return result
 
 
@@ -535,7 +533,7 @@ def path_network(graph: View, found: dict[str, Any]) -> Network:
                                                         for hop in path for end in ("from", "to")}
         compact, graph = graph, graph.among(crossed)
         for end in (found["source"], found["target"]):  # shown even when no edge joins them
-            graph.add_node(end, **_about(compact.terms, end))
+            graph.add_node(end, **compact.terms.about(end))
     edges = {(hop["from"], hop["to"]) for path in found["paths"] + found["shortest"] for hop in path}
     kept = [(a, b, k) for a, b, k in graph.edges(keys=True) if (a, b) in edges or (b, a) in edges]
     if not kept:

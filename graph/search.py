@@ -42,17 +42,17 @@ class _Entry:
 class SearchIndex:
     """An in-memory index of every label in the store, built once per store and revised per write."""
 
-    def __init__(self, store: CaseStore, entries: list[_Entry] | None = None) -> None:
+    def __init__(self, store: CaseStore) -> None:
         by_record: dict[str, list[_Entry]] = {}
-        for entry in _entries(store.select(page_query("labels"))) if entries is None else entries:
+        for entry in _entries(store.select(page_query("labels"))):
             by_record.setdefault(entry.iri, []).append(entry)
-        self._set({iri: tuple(found) for iri, found in by_record.items()}, {})
+        records = {iri: tuple(found) for iri, found in by_record.items()}
+        self._set(records, {iri: name for iri, found in records.items() if (name := _name(found)) is not None})
 
     def _set(self, by_record: dict[str, tuple[_Entry, ...]], names: dict[str, str]) -> None:
         # Kept by record, so that a write replaces the few records it touched in copies made at C speed.
-        self._by_record = by_record
+        self._by_record, self._names = by_record, names
         self._entries = list(itertools.chain.from_iterable(by_record.values()))
-        self._names = names or {iri: _name(found) for iri, found in by_record.items() if any(e.preferred for e in found)}
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
@@ -63,9 +63,9 @@ class SearchIndex:
             names.pop(iri, None)
             if found:
                 by_record[iri] = found
-                if any(e.preferred for e in found):
-                    names[iri] = _name(found)
-        revised = object.__new__(SearchIndex)
+            if (name := _name(found)) is not None:
+                names[iri] = name
+        revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
         revised._set(by_record, names)
         return revised
 
@@ -84,9 +84,9 @@ class SearchIndex:
         return [Hit(e.iri, self._names.get(e.iri, e.label), e.label, e.kind) for _, e in ordered[:limit]]
 
 
-def _name(entries: tuple[_Entry, ...]) -> str:
-    """A record's name: the least of its preferred labels, so that it does not hang on the order of rows."""
-    return min(e.label for e in entries if e.preferred)
+def _name(entries: tuple[_Entry, ...]) -> str | None:
+    """A record's name: the least of its preferred labels, so that it does not hang on the order of rows; None without one."""
+    return min((e.label for e in entries if e.preferred), default=None)
 
 
 def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:

@@ -69,25 +69,26 @@ class CaseStore:
 
     def graph(self, name: str) -> ox.NamedNode:
         """The named graph for a source IRI or short source name; NotFound if the store has none."""
-        iri = name if ":" in name else source_prefix(self.base) + name
-        try:
-            graph = ox.NamedNode(iri)
-        except ValueError:
-            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name") from None
+        graph = self._graph_named(name)
+        if graph is None:
+            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name")
         if not self.oxigraph.contains_named_graph(graph):
             # At most 21 read: listing every source would make each miss cost a second at 100,000 cases.
             few = sorted(g.value.rsplit("/", 1)[-1] for g in itertools.islice(self._source_graphs(), 21))
             known = ", ".join(few) if len(few) <= 20 else "too many to list here; they are listed at /dumps"
-            raise NotFound(f"no graph {iri} in the store; known sources: {known}")
+            raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
         return graph
 
     def has_source(self, name: str) -> bool:
         """Whether the store holds the graph of a source IRI or short source name."""
+        graph = self._graph_named(name)
+        return graph is not None and self.oxigraph.contains_named_graph(graph)
+
+    def _graph_named(self, name: str) -> ox.NamedNode | None:
         try:
-            graph = ox.NamedNode(name if ":" in name else source_prefix(self.base) + name)
+            return ox.NamedNode(name if ":" in name else source_prefix(self.base) + name)
         except ValueError:
-            return False
-        return self.oxigraph.contains_named_graph(graph)
+            return None
 
     def source_names(self) -> list[str]:
         """Short names of the source graphs."""

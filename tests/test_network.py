@@ -241,11 +241,7 @@ def _materialised(store: CaseStore, name: str) -> Network:
     for row in store.select(text):
         key = (row["from"].value, row["to"].value, row["kind"].value, row["via"].value if row["via"] else "")
         stated.setdefault(key, set()).add(row["source"].value)
-    terms = network._nodes(store)
-
-    def about(iri: str) -> dict[str, str]:
-        known = terms.index.get(iri)
-        return terms.attributes(known) if known is not None else {"label": local_name(iri), "kind": "", "class": ""}
+    about = network._nodes(store).about
 
     graph: Network = nx.MultiGraph(view=name)
     for (start, end, kind, via), sources in sorted(stated.items()):
