@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import multiprocessing
 import os
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -21,9 +24,23 @@ from casegraph.errors import NotFound, SourceFileError
 from casegraph.namespaces import SH, catalog_graph
 from casegraph.paths import ontology_files, shapes_files
 from casegraph.settings import DEFAULT_BASE
+from casegraph.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
 from casegraph.sources import CG_SOURCE, SourceFile, read_source
 from casegraph.store import CaseStore
 
+
+class _IllTypedLiterals(logging.Filter):
+    """Drops rdflib's traceback for a literal its datatype does not fit: validation reports those itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiterals())
+warnings.filterwarnings("ignore", message="Parsing weird boolean", module="rdflib")
+
+Engine = Literal["compiled", "pyshacl"]
+ENGINES: tuple[Engine, ...] = ("compiled", "pyshacl")
 
 @dataclass(frozen=True)
 class Violation:
@@ -78,6 +95,22 @@ def ontology_graph() -> Graph:
     return _parse_turtle(ontology_files())
 
 
+@cache
+def compiled_shapes() -> Shapes | None:
+    """The shapes compiled to Python checks, or None when they use a feature only pyshacl checks."""
+    try:
+        return compile_shapes(shapes_graph())
+    except Unsupported:
+        return None
+
+
+@cache
+def ontology_data() -> Data:
+    """The ontology indexed for the compiled shapes, read once."""
+    triples = (t for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    return Data((t.subject, t.predicate, t.object) for t in triples)
+
+
 def _parse_turtle(paths: Iterable[Path]) -> Graph:
     graph = Graph()
     for path in paths:
@@ -85,39 +118,42 @@ def _parse_turtle(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def validate_file(path: Path, base: str = DEFAULT_BASE) -> Report:
+def validate_file(path: Path, base: str = DEFAULT_BASE, engine: Engine = "compiled") -> Report:
     """Validate one source file: its layout, then its graph against the shapes."""
     try:
         source = read_source(path, base)
     except SourceFileError as error:
         return Report([layout_violation(error)], [str(path)])
-    return validate_source(source, str(path), base)
+    return validate_source(source, str(path), base, engine)
 
 
 def validate_files(
-    paths: Iterable[Path], base: str = DEFAULT_BASE, progress: Callable[[Path], None] | None = None
+    paths: Iterable[Path],
+    base: str = DEFAULT_BASE,
+    progress: Callable[[Path], None] | None = None,
+    engine: Engine = "compiled",
 ) -> Report:
     """Validate several source files, one process per core, and gather every violation in file order."""
     report = Report()
-    for path, found in validate_each(list(paths), base):
+    for path, found in validate_each(list(paths), base, engine):
         report.extend(found)
         if progress:
             progress(path)
     return report
 
 
-def validate_each(paths: list[Path], base: str) -> Iterator[tuple[Path, Report]]:
+def validate_each(paths: list[Path], base: str, engine: Engine = "compiled") -> Iterator[tuple[Path, Report]]:
     """Each file's report, in order; files are independent, so several validate at once where there are cores."""
     jobs = min(os.cpu_count() or 1, len(paths))
     if jobs < 2:
-        yield from ((path, validate_file(path, base)) for path in paths)
+        yield from ((path, validate_file(path, base, engine)) for path in paths)
         return
     # Spawned, not forked: the caller may hold an open store, which must not be copied into a child.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(paths, pool.map(validate_file, paths, itertools.repeat(base)), strict=True)
+        yield from zip(paths, pool.map(validate_file, paths, itertools.repeat(base), itertools.repeat(engine)), strict=True)
 
 
-def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) -> Report:
+def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE, engine: Engine = "compiled") -> Report:
     """Validate the facts of a file's source documents, together with their catalog descriptions."""
     catalog = ox.NamedNode(catalog_graph(base))
     held: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
@@ -127,23 +163,37 @@ def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE) ->
             held[holder].append(quad)
     violations: list[Violation] = []
     for batch in _batches(source.graphs, held):
-        violations += _validate_batch([q for graph in batch for q in held[graph]], tuple(batch), label, base)
+        violations += _validate_batch([q for graph in batch for q in held[graph]], tuple(batch), label, base, engine)
     return Report(sorted(violations, key=_sort_key), [label])
 
 
-def _validate_batch(quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str) -> list[Violation]:
-    data, graphs_of = _to_rdflib(quads, graphs, base)
+def _validate_batch(
+    quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str, engine: Engine
+) -> list[Violation]:
+    kept, graphs_of = _kept(quads, graphs, base)
+    shapes = compiled_shapes() if engine == "compiled" else None
+    if shapes is None:
+        return _pyshacl(kept, label, graphs_of)
+    data = Data((q.triple for q in kept), ontology_data())  # type: ignore[misc]
+    return [_compiled_violation(result, label, graphs_of) for result in shapes.validate(data)]
+
+
+def _pyshacl(kept: list[ox.Quad], label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
+    data = Graph()
+    data.parse(data=ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES), format="nt")
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
     )
     return [] if conforms else _violations(results, label, graphs_of)
 
 
-def validate_store(store: CaseStore, progress: Callable[[str], None] | None = None) -> Report:
+def validate_store(
+    store: CaseStore, progress: Callable[[str], None] | None = None, engine: Engine = "compiled"
+) -> Report:
     """Validate every source graph held in a store."""
     graphs = store.source_graphs()
     quads = tuple(q for graph in graphs for q in store.source_quads(graph))
-    report = validate_source(SourceFile(Path("store"), tuple(graphs), quads), "store", store.base)
+    report = validate_source(SourceFile(Path("store"), tuple(graphs), quads), "store", store.base, engine)
     report.checked = [g.value for g in graphs]
     if progress:
         for graph in graphs:
@@ -175,23 +225,23 @@ def _batches(graphs: Iterable[ox.NamedNode], held: dict[ox.NamedNode, list[ox.Qu
 
 def _descriptions(quads: list[ox.Quad]) -> dict[str, frozenset[tuple[str, str]]]:
     found: dict[str, set[tuple[str, str]]] = {}
-    for quad in quads:
-        if quad.predicate != CG_SOURCE:
-            found.setdefault(str(quad.subject), set()).add((str(quad.predicate), str(quad.object)))
+    for subject, predicate, value, _ in quads:
+        if predicate != CG_SOURCE:
+            found.setdefault(str(subject), set()).add((str(predicate), str(value)))
     return {subject: frozenset(pairs) for subject, pairs in found.items()}
 
 
-def _to_rdflib(quads: Iterable[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str) -> tuple[Graph, Callable[[str], str]]:
-    """The sources' facts and catalog entries as one rdflib graph, and which source graph states a focus node."""
+def _kept(
+    quads: Iterable[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str
+) -> tuple[list[ox.Quad], Callable[[str], str]]:
+    """The sources' facts and catalog entries, and which source graph states a focus node."""
     catalog, own = ox.NamedNode(catalog_graph(base)), set(graphs)
     kept = [q for q in quads if q.graph_name in own or (q.graph_name == catalog and q.subject in own)]
-    data = Graph()
-    data.parse(data=ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES), format="nt")
     stating: dict[str, set[str]] = {}
     for quad in kept:
         where = quad.subject.value if quad.graph_name == catalog else quad.graph_name.value  # type: ignore[union-attr]
-        stating.setdefault(str(quad.subject.value), set()).add(where)  # type: ignore[union-attr]
-    return data, lambda focus: ", ".join(sorted(stating.get(focus, {graphs[0].value})))
+        stating.setdefault(_shown(quad.subject), set()).add(where)  # type: ignore[arg-type]
+    return kept, lambda focus: ", ".join(sorted(stating.get(focus, {graphs[0].value})))
 
 
 def _violations(results: Graph, label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
@@ -211,7 +261,7 @@ def _violation(results: Graph, result: Node, label: str, graphs_of: Callable[[st
         file=label,
         graph=graphs_of(focus),
         focus=focus,
-        path=one(SH.resultPath),
+        path=_result_path(results, results.value(result, SH.resultPath)),
         value=one(SH.value),
         constraint=component.rsplit("#", 1)[-1],
         shape=one(SH.sourceShape) or "",
@@ -219,8 +269,36 @@ def _violation(results: Graph, result: Node, label: str, graphs_of: Callable[[st
     )
 
 
+def _result_path(results: Graph, path: Node | None) -> str | None:
+    """A predicate path as its IRI; an alternative path as its predicates joined by " | ", as the compiled shapes show it."""
+    if isinstance(path, BNode):
+        for graph in (results, shapes_graph()):
+            alternatives = graph.value(path, SH.alternativePath)
+            if alternatives is not None:
+                return " | ".join(str(p) for p in graph.items(alternatives))
+    return None if path is None else _show(path)
+
+
 def _show(term: Node) -> str:
     return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def _compiled_violation(result: Result, label: str, graphs_of: Callable[[str], str]) -> Violation:
+    focus = _shown(result.focus)
+    return Violation(
+        file=label,
+        graph=graphs_of(focus),
+        focus=focus,
+        path=result.path,
+        value=None if result.value is None else _shown(result.value),
+        constraint=result.component,
+        shape=result.shape,
+        message=result.message,
+    )
+
+
+def _shown(term: Term) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 def layout_violation(error: SourceFileError) -> Violation:
