@@ -34,7 +34,7 @@ from casegraph.settings import Settings, get_settings
 from casegraph.sparql import run as run_query
 from casegraph.store import CaseStore
 from casegraph.synth import write_synthetic
-from casegraph.validate import Report, validate_files, validate_store
+from casegraph.validate import ENGINES, Engine, Report, validate_files, validate_store
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 out = Console()
@@ -162,27 +162,32 @@ def synth(
 def validate(
     files: Annotated[list[Path] | None, typer.Argument(help="Source files to check; none checks the store.")] = None,
     store: StoreOption = None,
+    engine: Annotated[
+        str, typer.Option(help="compiled: the shapes as Python checks; pyshacl: the reference they are tested against.")
+    ] = "compiled",
 ) -> None:
     """Check source files (or every source graph in the store) against the shapes; exit 1 on violations."""
     settings = _settings(store)
     with _user_errors():
-        report = _validate_files(files, settings) if files else _validate_store(settings)
+        if engine not in ENGINES:
+            raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        report = _validate_files(files, settings, engine) if files else _validate_store(settings, engine)
     _print_report(report)
     if not report.conforms:
         _fail(f"{len(report.violations)} violation(s) in {len(report.checked)} source(s)", 1)
 
 
-def _validate_files(files: list[Path], settings: Settings) -> Report:
+def _validate_files(files: list[Path], settings: Settings, engine: Engine) -> Report:
     with _progress() as progress:
         task = progress.add_task("validating", total=len(files))
-        return validate_files(files, settings.base, lambda _: progress.advance(task))
+        return validate_files(files, settings.base, lambda _: progress.advance(task), engine)
 
 
-def _validate_store(settings: Settings) -> Report:
+def _validate_store(settings: Settings, engine: Engine) -> Report:
     store = CaseStore.open(settings.store, settings.base, read_only=True)
     with _progress() as progress:
         task = progress.add_task("validating the store", total=len(store.source_graphs()))
-        return validate_store(store, lambda _: progress.advance(task))
+        return validate_store(store, lambda _: progress.advance(task), engine)
 
 
 @app.command()

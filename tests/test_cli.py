@@ -71,6 +71,22 @@ def test_validate_a_bad_file_exits_non_zero_with_a_report(tmp_path: Path, store_
     assert "bad.trig" in result.stderr and "person/ikram-nurmehmet" in result.stderr and "reportedAge" in result.stderr
 
 
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+def test_validate_reports_an_ill_typed_literal_without_a_traceback(tmp_path: Path, store_dir: Path, engine: str) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text((sources_dir() / "hrw-ikram-nurmehmet.trig").read_text(encoding="utf-8")
+                   .replace('cg:reportedAge 33', 'cg:reportedAge "thirty"^^xsd:integer'), encoding="utf-8")
+    result = run("validate", "--engine", engine, str(bad), store=store_dir)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert "(value: thirty)" in result.stderr and "NodeConstraintComponent" in result.stderr
+
+
+def test_validate_refuses_an_unknown_engine(store_dir: Path) -> None:
+    result = run("validate", "--engine", "fast", *map(str, seed_sources()), store=store_dir)
+    assert result.returncode == 2 and "unknown engine 'fast'" in result.stderr
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml", "table"])
 def test_query_output_formats(store_dir: Path, fmt: str) -> None:
     text = "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }"
