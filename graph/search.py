@@ -39,34 +39,49 @@ class _Entry:
     kind: str
 
 
+@dataclass(frozen=True)
+class _Table:
+    """Labels by record, every label in one list, and each record's name."""
+
+    records: dict[str, tuple[_Entry, ...]]
+    entries: list[_Entry]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, records: dict[str, tuple[_Entry, ...]]) -> _Table:
+        names = {iri: name for iri, found in records.items() if (name := _name(found)) is not None}
+        return cls(records, list(itertools.chain.from_iterable(records.values())), names)
+
+
 class SearchIndex:
-    """An in-memory index of every label in the store, built once per store and revised per write."""
+    """An in-memory index of every label in the store, built once per store and revised per write.
+
+    A write reads again only the records it touched, into a small table of changes searched beside
+    the table read at start; the two are merged once the changes reach `compact_at` records. So a
+    write costs what it touched, not the size of the store (a copy of the whole index took 27 ms a
+    write at 10,000 cases), and the merge, which does, comes once in thousands of records.
+    """
+
+    compact_at = 5_000
 
     def __init__(self, store: CaseStore) -> None:
         by_record: dict[str, list[_Entry]] = {}
         for entry in _entries(store.select(page_query("labels"))):
             by_record.setdefault(entry.iri, []).append(entry)
-        records = {iri: tuple(found) for iri, found in by_record.items()}
-        self._set(records, {iri: name for iri, found in records.items() if (name := _name(found)) is not None})
-
-    def _set(self, by_record: dict[str, tuple[_Entry, ...]], names: dict[str, str]) -> None:
-        # Kept by record, so that a write replaces the few records it touched in copies made at C speed.
-        self._by_record, self._names = by_record, names
-        self._entries = list(itertools.chain.from_iterable(by_record.values()))
+        self._base = _Table.of({iri: tuple(found) for iri, found in by_record.items()})
+        self._changes = _Table.of({})
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
-        by_record, names, labels = dict(self._by_record), dict(self._names), page_query("labels")
+        changed, labels = dict(self._changes.records), page_query("labels")
         for iri in sorted(set(records)):
-            found = tuple(_entries(store.select(labels, {"entity": ox.NamedNode(iri)})))
-            by_record.pop(iri, None)
-            names.pop(iri, None)
-            if found:
-                by_record[iri] = found
-            if (name := _name(found)) is not None:
-                names[iri] = name
+            changed[iri] = tuple(_entries(store.select(labels, {"entity": ox.NamedNode(iri)})))  # () when none are left
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
-        revised._set(by_record, names)
+        if len(changed) >= self.compact_at:
+            merged = {iri: found for iri, found in {**self._base.records, **changed}.items() if found}
+            revised._base, revised._changes = _Table.of(merged), _Table.of({})
+        else:
+            revised._base, revised._changes = self._base, _Table.of(changed)
         return revised
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
@@ -74,14 +89,20 @@ class SearchIndex:
         needle = fold(text.strip())
         if not needle:
             return []
+        changed = self._changes.records
+        found = [e for e in self._base.entries if needle in e.folded and e.iri not in changed]
+        found += [e for e in self._changes.entries if needle in e.folded]
         best: dict[str, tuple[int, _Entry]] = {}
-        for entry in self._entries:
-            if needle in entry.folded:
-                rank = 0 if entry.folded == needle else 1 if entry.folded.startswith(needle) else 2
-                if entry.iri not in best or rank < best[entry.iri][0]:
-                    best[entry.iri] = (rank, entry)
-        ordered = sorted(best.values(), key=lambda pair: (pair[0], self._names.get(pair[1].iri, pair[1].label).casefold()))
-        return [Hit(e.iri, self._names.get(e.iri, e.label), e.label, e.kind) for _, e in ordered[:limit]]
+        for entry in found:
+            rank = 0 if entry.folded == needle else 1 if entry.folded.startswith(needle) else 2
+            if entry.iri not in best or rank < best[entry.iri][0]:
+                best[entry.iri] = (rank, entry)
+        ordered = sorted(best.values(), key=lambda pair: (pair[0], self._shown_name(pair[1]).casefold()))
+        return [Hit(e.iri, self._shown_name(e), e.label, e.kind) for _, e in ordered[:limit]]
+
+    def _shown_name(self, entry: _Entry) -> str:
+        table = self._changes if entry.iri in self._changes.records else self._base
+        return table.names.get(entry.iri, entry.label)
 
 
 def _name(entries: tuple[_Entry, ...]) -> str | None:
