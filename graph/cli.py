@@ -89,7 +89,7 @@ def build(
     with _user_errors(), _progress() as progress:
         task = progress.add_task("validating and loading", total=len(input_files(directories)))
         result = build_store(directories, settings.store, settings.base, lambda _: progress.advance(task))
-    err.print(f"[green]✓[/] built {settings.store}: {len(result.sources)} sources, {result.triples} quads")
+    err.print(f"[green]✓[/] built {settings.store}: {result.documents} sources, {result.triples} quads")
 
 
 @app.command("import")

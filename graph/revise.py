@@ -52,30 +52,29 @@ def _revise_one(served: ox.Store, current: Path, target: Path, old: SourceFile |
     shutil.rmtree(target, ignore_errors=True)
     served.backup(str(target))
     store = ox.Store(str(target))
-    removed = _remove(store, old.graphs if old else (), base)
+    removed, gone = _remove(store, old.graphs if old else (), base)
     added = set(quads)
     store.extend(added)
     store.flush()
     del store
     previous, catalog = read_build(current), catalog_graph(base)
-    gone = {g.value for g in old.graphs} if old else set()
     graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
-    result = BuildResult(sources=list(dict.fromkeys([s for s in previous.sources if s not in gone] + sorted(graphs))),
-                         triples=previous.triples - removed + len(added), digest=digest,
-                         built=datetime.now(UTC).replace(microsecond=0).isoformat())
+    result = BuildResult(documents=previous.documents - gone + len(graphs), triples=previous.triples - removed + len(added),
+                         digest=digest, built=datetime.now(UTC).replace(microsecond=0).isoformat())
     write_build(target, result)
 
 
-def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> int:
-    """Take out source graphs and their catalog entries; returns how many quads went."""
-    catalog, removed = ox.NamedNode(catalog_graph(base)), 0
+def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> tuple[int, int]:
+    """Take out source graphs and their catalog entries; returns how many quads and how many of the graphs went."""
+    catalog, removed, gone = ox.NamedNode(catalog_graph(base)), 0, 0
     for graph in graphs:
         entry = list(store.quads_for_pattern(graph, None, None, catalog))
-        removed += len(entry) + sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        held = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        removed, gone = removed + len(entry) + held, gone + bool(entry or held)  # a restricted one is not public
         for quad in entry:
             store.remove(quad)
         store.remove_graph(graph)
-    return removed
+    return removed, gone
 
 
 def generations(store_dir: Path) -> list[Path]:

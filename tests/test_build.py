@@ -7,7 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from casegraph.build import build
+from casegraph.build import BUILD_FILE, build, read_build
 from casegraph.errors import InvalidData, NotFound
 from casegraph.paths import sources_dir
 from casegraph.store import CaseStore
@@ -164,3 +164,12 @@ def test_a_build_records_a_digest_of_its_inputs(tmp_path: Path) -> None:
     assert read_build(tmp_path / "a") == first and len(first.digest) == 64
     assert build(copy_seeds(tmp_path / "seeds"), tmp_path / "b", BASE).digest == first.digest, "same inputs, same digest"
     assert build(copy_seeds(tmp_path / "seeds"), tmp_path / "c", "http://localhost:8000/").digest != first.digest
+
+
+def test_the_build_record_counts_the_sources_and_reads_one_that_named_them(tmp_path: Path) -> None:
+    build(copy_seeds(tmp_path / "sources"), tmp_path / "store", BASE)
+    assert read_build(tmp_path / "store").documents == 2
+    older = tmp_path / "older"
+    older.mkdir()
+    (older / BUILD_FILE).write_text('{"sources": ["a", "b", "c"], "triples": 9, "digest": "d", "built": "t"}')
+    assert (read_build(older).documents, read_build(older).triples) == (3, 9)
