@@ -104,6 +104,12 @@ def compiled_shapes() -> Shapes | None:
         return None
 
 
+def prepare() -> None:
+    """Compile the shapes and index the ontology now, so that the first write does not wait for it."""
+    compiled_shapes()
+    ontology_data()
+
+
 @cache
 def ontology_data() -> Data:
     """The ontology indexed for the compiled shapes, read once."""

@@ -136,9 +136,15 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
 class _ViewsRefresher(threading.Thread):
     """Rebuilds the networks after writes, off the request path; a run of writes costs one rebuild, not one each.
 
-    Until it finishes, the networks are the ones from before the write (the store, search, pages
-    and SPARQL see the write at once).
+    The rebuild starts once no write has come for `quiet` seconds. It holds the interpreter for
+    seconds (minutes at 100,000 cases), and a write made meanwhile waits on it: measured at 10,000
+    cases, a median of 124 ms against 66 ms in a run of writes. So a run of writes, such as an
+    import, goes through first. Until
+    the rebuild finishes, the networks are the ones from before the write (the store, search,
+    pages and SPARQL see the write at once).
     """
+
+    quiet = 1.0
 
     def __init__(self, app: FastAPI) -> None:
         super().__init__(name="views-refresher", daemon=True)
@@ -147,8 +153,10 @@ class _ViewsRefresher(threading.Thread):
     def run(self) -> None:
         while True:
             self.wanted.wait()
-            self.wanted.clear()
             self.done.clear()
+            self.wanted.clear()
+            while self.wanted.wait(self.quiet):
+                self.wanted.clear()
             generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
             try:
                 fresh = replace(public, views=build_views(public.store))
