@@ -20,7 +20,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 import rdflib
 from pyshacl.rdfutil.compare import compare_literal as _untyped_compare
-from rdflib import RDF, RDFS, XSD, BNode, Graph, URIRef
+from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from casegraph.namespaces import SH
@@ -31,6 +31,7 @@ Check = Callable[["Data", Term, Set[Term]], Iterable[Term | None]]
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
 LANG_STRING = str(RDF.langString)
+XSD_STRING = ox.NamedNode(str(XSD.string))
 NOTHING: frozenset[Term] = frozenset()
 # pyshacl's own ordering of two literals, for sh:minInclusive and sh:maxInclusive.
 compare_literal: Callable[[rdflib.Literal, rdflib.Literal], int] = _untyped_compare
@@ -158,6 +159,8 @@ class Shape:
             values = about.get(self.path[0], NOTHING)
         else:
             values = set().union(*(about.get(predicate, NOTHING) for predicate in self.path))
+        if len(values) > 1:
+            values = one_per_value(values)
         if values or self.on_empty:
             for component, check in self.checks:
                 for value in check(data, focus, values):
@@ -229,10 +232,17 @@ def compile_shapes(graph: Graph) -> Shapes:
     for target in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.severity, SH.deactivated):
         if (None, target, None) in graph:
             raise Unsupported(f"{target} is not compiled")
+    for kind in (RDFS.Class, OWL.Class):
+        if any((node, RDF.type, kind) in graph for node in graph.subjects(RDF.type, SH.NodeShape)):
+            raise Unsupported("a shape that is also a class (an implicit class target) is not compiled")
     compiler = _Compiler(graph)
     targeted: dict[Term, list[Shape]] = {}
     for node in sorted(set(graph.subjects(SH.targetClass, None)), key=str):
-        shape = compiler.shape(node, reported=True)
+        shape = compiler.shape(node)
+        for part in (node, *graph.objects(node, SH.property)):
+            messages = len(list(graph.objects(part, SH.message)))
+            if compiler.done[part].checks and messages != 1:
+                raise Unsupported(f"shape {part} reports with {messages} sh:message; pyshacl's own wording is not copied")
         for cls in graph.objects(node, SH.targetClass):
             targeted.setdefault(_term(cls), []).append(shape)
     return Shapes({cls: tuple(shapes) for cls, shapes in targeted.items()})
@@ -244,7 +254,7 @@ class _Compiler:
         self.done: dict[rdflib.term.Node, Shape] = {}
         self.open: set[rdflib.term.Node] = set()
 
-    def shape(self, node: rdflib.term.Node, reported: bool = False) -> Shape:
+    def shape(self, node: rdflib.term.Node) -> Shape:
         if node in self.done:
             return self.done[node]
         if node in self.open:
@@ -264,12 +274,10 @@ class _Compiler:
             if parameter == SH.property and path is not None:
                 raise Unsupported(f"sh:property inside the property shape {node}")
             if parameter == SH.property:
-                shape.properties.append(self.shape(value, reported))
+                shape.properties.append(self.shape(value))
             elif isinstance(parameter, URIRef) and str(parameter).startswith(str(SH)):
                 shape.checks.append(self._check(parameter, value))
         shape.on_empty = any(component in ON_EMPTY for component, _ in shape.checks)
-        if reported and shape.checks and len(messages) != 1:
-            raise Unsupported(f"shape {node} reports with {len(messages)} sh:message; pyshacl's own wording is not copied")
         self.open.discard(node)
         self.done[node] = shape
         return shape
@@ -279,7 +287,8 @@ class _Compiler:
             return (ox.NamedNode(str(path)),)
         alternatives = self.graph.value(path, SH.alternativePath)
         items = list(Collection(self.graph, alternatives)) if alternatives is not None else []
-        if len(list(self.graph.predicate_objects(path))) != 1 or not all(isinstance(i, URIRef) for i in items):
+        only = len(list(self.graph.predicate_objects(path))) == 1
+        if not (only and items and all(isinstance(i, URIRef) for i in items)):
             raise Unsupported(f"path {path}: only predicates and sh:alternativePath of predicates are compiled")
         return tuple(ox.NamedNode(str(item)) for item in items)
 
@@ -304,6 +313,8 @@ def _class(_: _Compiler, value: rdflib.term.Node) -> Check:
 
 
 def _datatype(_: _Compiler, value: rdflib.term.Node) -> Check:
+    if value in (RDFS.Literal, RDFS.Datatype):
+        raise Unsupported(f"sh:datatype {value}, which pyshacl reads as any literal")
     datatype = str(value)
     return lambda data, focus, values: [v for v in values if not _has_datatype(v, datatype)]
 
@@ -353,7 +364,9 @@ def _less_than_or_equals(_: _Compiler, value: rdflib.term.Node) -> Check:
     other = _term(value)
     if not isinstance(other, ox.NamedNode):
         raise Unsupported(f"sh:lessThanOrEquals {value}")
-    return lambda data, focus, values: [v for v in values for w in data.values(focus, other) if not _at_most(v, w)]
+    return lambda data, focus, values: [
+        v for v in values for w in one_per_value(data.values(focus, other)) if not _at_most(v, w)
+    ]
 
 
 def _node(compiler: _Compiler, value: rdflib.term.Node) -> Check:
@@ -407,6 +420,23 @@ def _well_formed(lexical: str, datatype: str) -> bool:
         return False
     expected = _PYTHON_TYPES.get(datatype)
     return expected is None or isinstance(literal.value, expected)
+
+
+def one_per_value(values: Set[Term]) -> Set[Term]:
+    """The values with one spelling kept of each typed value: rdflib, and so pyshacl, reads "033" and "33" as one integer."""
+    kept: dict[object, Term] = {}
+    for value in values:
+        normal = _normal(value) if isinstance(value, ox.Literal) else None
+        kept.setdefault(value if normal is None else normal, value)
+    return values if len(kept) == len(values) else set(kept.values())
+
+
+@lru_cache(maxsize=65536)
+def _normal(value: ox.Literal) -> tuple[str, str] | None:
+    """A typed literal as rdflib rewrites it ("33" for "033"), with its datatype; None for text, which it keeps."""
+    if value.language is not None or value.datatype == XSD_STRING:
+        return None
+    return str(rdflib.Literal(value.value, datatype=URIRef(value.datatype.value))), value.datatype.value
 
 
 def _repeated_languages(values: Set[Term]) -> set[str]:
