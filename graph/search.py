@@ -58,8 +58,8 @@ class SearchIndex:
 
     A write reads again only the records it touched, into a small table of changes searched beside
     the table read at start; the two are merged once the changes reach `compact_at` records. So a
-    write costs what it touched, not the size of the store (a copy of the whole index took 27 ms a
-    write at 10,000 cases), and the merge, which does, comes once in thousands of records.
+    write costs at most the changes table, not the size of the store (a copy of the whole index
+    took 27 ms a write at 10,000 cases), and the merge, which does, comes once in thousands of records.
     """
 
     compact_at = 5_000

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -144,18 +145,18 @@ class _ViewsRefresher(threading.Thread):
     pages and SPARQL see the write at once).
     """
 
-    quiet = 1.0
+    quiet, patience = 1.0, 30.0  # seconds; writes that never pause still get a rebuild every `patience`
 
     def __init__(self, app: FastAPI) -> None:
         super().__init__(name="views-refresher", daemon=True)
-        self.app, self.wanted, self.done = app, threading.Event(), threading.Event()
+        self.app, self.wanted = app, threading.Event()
 
     def run(self) -> None:
         while True:
             self.wanted.wait()
-            self.done.clear()
             self.wanted.clear()
-            while self.wanted.wait(self.quiet):
+            since = time.monotonic()
+            while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
             generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
             try:
@@ -167,8 +168,6 @@ class _ViewsRefresher(threading.Thread):
             with _lock:
                 if self.app.state.generation == generation:
                     self.app.state.public, self.app.state.full = fresh, fuller
-            if not self.wanted.is_set():
-                self.done.set()
 
 
 def _views_refresher(app: FastAPI) -> _ViewsRefresher:
