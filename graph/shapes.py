@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pyoxigraph as ox
 import rdflib
@@ -148,8 +148,11 @@ class Shape:
     message: str
     checks: list[tuple[str, Check]] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
-    # Only these constraints can fail when a path has no values; other shapes are skipped then.
-    on_empty: bool = False
+
+    @cached_property
+    def on_empty(self) -> bool:
+        """Whether a constraint here can fail when the path has no values; other shapes are skipped then."""
+        return any(component in ON_EMPTY for component, _ in self.checks)
 
     def check(self, data: Data, focus: Term, about: Facts, found: list[Result]) -> None:
         """Add the results of this shape's own constraints for one focus node, whose facts are `about`."""
@@ -160,7 +163,7 @@ class Shape:
         else:
             values = set().union(*(about.get(predicate, NOTHING) for predicate in self.path))
         if len(values) > 1:
-            values = one_per_value(values)
+            values = _one_per_value(values)
         if values or self.on_empty:
             for component, check in self.checks:
                 for value in check(data, focus, values):
@@ -277,7 +280,6 @@ class _Compiler:
                 shape.properties.append(self.shape(value))
             elif isinstance(parameter, URIRef) and str(parameter).startswith(str(SH)):
                 shape.checks.append(self._check(parameter, value))
-        shape.on_empty = any(component in ON_EMPTY for component, _ in shape.checks)
         self.open.discard(node)
         self.done[node] = shape
         return shape
@@ -365,7 +367,7 @@ def _less_than_or_equals(_: _Compiler, value: rdflib.term.Node) -> Check:
     if not isinstance(other, ox.NamedNode):
         raise Unsupported(f"sh:lessThanOrEquals {value}")
     return lambda data, focus, values: [
-        v for v in values for w in one_per_value(data.values(focus, other)) if not _at_most(v, w)
+        v for v in values for w in _one_per_value(data.values(focus, other)) if not _at_most(v, w)
     ]
 
 
@@ -422,7 +424,7 @@ def _well_formed(lexical: str, datatype: str) -> bool:
     return expected is None or isinstance(literal.value, expected)
 
 
-def one_per_value(values: Set[Term]) -> Set[Term]:
+def _one_per_value(values: Set[Term]) -> Set[Term]:
     """The values with one spelling kept of each typed value: rdflib, and so pyshacl, reads "033" and "33" as one integer."""
     kept: dict[object, Term] = {}
     for value in values:

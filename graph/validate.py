@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
@@ -41,7 +41,7 @@ logging.getLogger("rdflib.term").addFilter(_IllTypedLiterals())
 warnings.filterwarnings("ignore", message="Parsing weird boolean", module="rdflib")
 
 Engine = Literal["compiled", "pyshacl"]
-ENGINES: tuple[Engine, ...] = ("compiled", "pyshacl")
+ENGINES: tuple[Engine, ...] = get_args(Engine)
 
 @dataclass(frozen=True)
 class Violation:
@@ -178,17 +178,18 @@ def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE, en
 def _validate_batch(
     quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str, engine: Engine
 ) -> list[Violation]:
-    kept, graphs_of = _kept(quads, graphs, base)
+    # The quads are already the batch's own: its graphs, and their catalog entries.
+    graphs_of = _stating(quads, graphs, base)
     shapes = compiled_shapes() if engine == "compiled" else None
     if shapes is None:
-        return _pyshacl(kept, label, graphs_of)
-    data = Data((q.triple for q in kept), ontology_data())  # type: ignore[misc]
+        return _pyshacl(quads, label, graphs_of)
+    data = Data((q.triple for q in quads), ontology_data())  # type: ignore[misc]
     return [_compiled_violation(result, label, graphs_of) for result in shapes.validate(data)]
 
 
-def _pyshacl(kept: list[ox.Quad], label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
+def _pyshacl(quads: list[ox.Quad], label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
     data = Graph()
-    data.parse(data=ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    data.parse(data=ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
     )
@@ -240,17 +241,13 @@ def _descriptions(quads: list[ox.Quad]) -> dict[str, frozenset[tuple[str, str]]]
     return {subject: frozenset(pairs) for subject, pairs in found.items()}
 
 
-def _kept(
-    quads: Iterable[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str
-) -> tuple[list[ox.Quad], Callable[[str], str]]:
-    """The sources' facts and catalog entries, and which source graph states a focus node."""
-    catalog, own = ox.NamedNode(catalog_graph(base)), set(graphs)
-    kept = [q for q in quads if q.graph_name in own or (q.graph_name == catalog and q.subject in own)]
-    stating: dict[str, set[str]] = {}
-    for quad in kept:
+def _stating(quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], base: str) -> Callable[[str], str]:
+    """Which source graphs state a focus node: a catalog entry's source, or the graph a fact is in."""
+    catalog, stating = ox.NamedNode(catalog_graph(base)), dict[str, set[str]]()
+    for quad in quads:
         where = quad.subject.value if quad.graph_name == catalog else quad.graph_name.value  # type: ignore[union-attr]
         stating.setdefault(_shown(quad.subject), set()).add(where)  # type: ignore[arg-type]
-    return kept, lambda focus: ", ".join(sorted(stating.get(focus, {graphs[0].value})))
+    return lambda focus: ", ".join(sorted(stating.get(focus, {graphs[0].value})))
 
 
 def _violations(results: Graph, label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
