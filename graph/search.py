@@ -5,19 +5,24 @@ from __future__ import annotations
 import itertools
 import sys
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
 
+_END = b"\x00"  # closes every packed string; fold() drops NULs, so no match runs from one label into the next
+
 
 def fold(text: str) -> str:
-    """Text reduced for matching: compatibility forms unified, accents removed, case folded."""
+    """Text reduced for matching: compatibility forms unified, accents and NULs removed, case folded."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in decomposed if not unicodedata.combining(c) and c != "\x00").casefold()
 
 
 @dataclass(frozen=True)
@@ -30,31 +35,91 @@ class Hit:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)  # one per label: hundreds of thousands on a large collection
-class _Entry:
+class _Row(NamedTuple):
     iri: str
     label: str
-    folded: str
     preferred: bool
     kind: str
 
 
-@dataclass(frozen=True)
+class _Packed:
+    """Strings end to end in one byte string, each closed by a NUL and found by its number.
+
+    A million labels held as Python strings take about 70 bytes each before their text; packed,
+    they take their UTF-8 and eight bytes.
+    """
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.ends = array("q")  # where each string's NUL ends
+
+    def append(self, text: str) -> None:
+        """Add a string at the next number."""
+        self.data += text.encode()
+        self.data += _END
+        self.ends.append(len(self.data))
+
+    def start(self, number: int) -> int:
+        """Where a string begins in the data."""
+        return self.ends[number - 1] if number else 0
+
+    def __getitem__(self, number: int) -> str:
+        return self.data[self.start(number):self.ends[number] - 1].decode()
+
+
 class _Table:
-    """Labels by record, every label in one list, and each record's name."""
+    """Labels packed (see _Packed), each with its record, kind and whether it is preferred; a record's name is its least preferred label."""
 
-    records: dict[str, tuple[_Entry, ...]]
-    entries: list[_Entry]
-    names: dict[str, str]
+    def __init__(self, rows: Iterable[_Row]) -> None:
+        self.iris, self.labels, self.folded = _Packed(), _Packed(), _Packed()
+        self.record, self.kind, self.preferred = array("i"), array("i"), bytearray()
+        numbers: dict[str, int] = {}
+        kinds: dict[str, int] = {}
+        self.name = array("i")  # the label that names each record; -1 for none
+        for row in rows:
+            record = numbers.get(row.iri)
+            if record is None:
+                record = numbers[row.iri] = len(self.name)
+                self.iris.append(row.iri)
+                self.name.append(-1)
+            if row.preferred and (self.name[record] < 0 or row.label < self.labels[self.name[record]]):
+                self.name[record] = len(self.record)
+            self.record.append(record)
+            self.kind.append(kinds.setdefault(row.kind, len(kinds)))
+            self.preferred.append(row.preferred)
+            self.labels.append(row.label)
+            self.folded.append(fold(row.label))
+        self.kinds: list[str] = list(kinds)
 
-    @classmethod
-    def of(cls, records: dict[str, tuple[_Entry, ...]]) -> _Table:
-        names = {iri: name for iri, found in records.items() if (name := _name(found)) is not None}
-        return cls(records, list(itertools.chain.from_iterable(records.values())), names)
+    def matches(self, needle: bytes) -> Iterator[tuple[int, int]]:
+        """Each label containing the folded needle, by number, with its rank: 0 equal, 1 starting with it, 2 holding it."""
+        data, ends = self.folded.data, self.folded.ends
+        at = data.find(needle)
+        while at != -1:
+            entry = bisect_right(ends, at)
+            start = self.folded.start(entry)
+            yield entry, 2 if at != start else 0 if ends[entry] - 1 - start == len(needle) else 1
+            at = data.find(needle, ends[entry])  # the first match in a label ranks it: on to the next label
+
+    def iri(self, entry: int) -> str:
+        """The record a label belongs to."""
+        return self.iris[self.record[entry]]
+
+    def shown(self, entry: int) -> str:
+        """The name shown for a label's record: its name, or the label itself when it has none."""
+        named = self.name[self.record[entry]]
+        return self.labels[entry if named < 0 else named]
+
+    def rows(self, leaving: dict[str, tuple[_Row, ...]]) -> Iterator[_Row]:
+        """Every label as read, except those of the records left out."""
+        for entry, record in enumerate(self.record):
+            iri = self.iris[record]
+            if iri not in leaving:
+                yield _Row(iri, self.labels[entry], bool(self.preferred[entry]), self.kinds[self.kind[entry]])
 
 
 class SearchIndex:
-    """An in-memory index of every label in the store, built once per store and revised per write.
+    """An index of every label in the store, built once per store and revised per write.
 
     A write reads again only the records it touched, into a small table of changes searched beside
     the table read at start; the two are merged once the changes reach `compact_at` records. So a
@@ -65,54 +130,39 @@ class SearchIndex:
     compact_at = 5_000
 
     def __init__(self, store: CaseStore) -> None:
-        by_record: dict[str, list[_Entry]] = {}
-        for entry in _entries(store.select(page_query("labels"))):
-            by_record.setdefault(entry.iri, []).append(entry)
-        self._base = _Table.of({iri: tuple(found) for iri, found in by_record.items()})
-        self._changes = _Table.of({})
+        self._base, self._changed = _Table(_rows(store.select(page_query("labels")))), {}
+        self._changes = _Table(())
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
-        changed, labels = dict(self._changes.records), page_query("labels")
+        changed, labels = dict(self._changed), page_query("labels")
         for iri in sorted(set(records)):
-            changed[iri] = tuple(_entries(store.select(labels, {"entity": ox.NamedNode(iri)})))  # () when none are left
+            changed[iri] = tuple(_rows(store.select(labels, {"entity": ox.NamedNode(iri)})))  # () when none are left
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
         if len(changed) >= self.compact_at:
-            merged = {iri: found for iri, found in {**self._base.records, **changed}.items() if found}
-            revised._base, revised._changes = _Table.of(merged), _Table.of({})
+            revised._base = _Table(itertools.chain(self._base.rows(changed), *changed.values()))
+            revised._changed, revised._changes = {}, _Table(())
         else:
-            revised._base, revised._changes = self._base, _Table.of(changed)
+            revised._base, revised._changed = self._base, changed
+            revised._changes = _Table(itertools.chain(*changed.values()))
         return revised
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
-        """Records with a label containing the text; exact and prefix matches first."""
-        needle = fold(text.strip())
+        """Records with a label containing the text; exact and prefix matches first, then by name."""
+        needle = fold(text.strip()).encode()
         if not needle:
             return []
-        changed = self._changes.records
-        found = [e for e in self._base.entries if needle in e.folded and e.iri not in changed]
-        found += [e for e in self._changes.entries if needle in e.folded]
-        best: dict[str, tuple[int, _Entry]] = {}
-        for entry in found:
-            rank = 0 if entry.folded == needle else 1 if entry.folded.startswith(needle) else 2
-            if entry.iri not in best or rank < best[entry.iri][0]:
-                best[entry.iri] = (rank, entry)
-        ordered = sorted(best.values(), key=lambda pair: (pair[0], self._shown_name(pair[1]).casefold()))
-        return [Hit(e.iri, self._shown_name(e), e.label, e.kind) for _, e in ordered[:limit]]
-
-    def _shown_name(self, entry: _Entry) -> str:
-        table = self._changes if entry.iri in self._changes.records else self._base
-        return table.names.get(entry.iri, entry.label)
+        best: dict[str, tuple[int, str, str, str]] = {}  # record: rank, label matched, name, kind
+        for table, left in ((self._base, self._changed), (self._changes, {})):
+            for entry, rank in table.matches(needle):
+                iri, label = table.iri(entry), table.labels[entry]
+                if iri not in left and (iri not in best or (rank, label) < best[iri][:2]):
+                    best[iri] = (rank, label, table.shown(entry), table.kinds[table.kind[entry]])
+        ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][2].casefold(), item[0]))
+        return [Hit(iri, name, label, kind) for iri, (_, label, name, kind) in ordered[:limit]]
 
 
-def _name(entries: tuple[_Entry, ...]) -> str | None:
-    """A record's name: the least of its preferred labels, so that it does not hang on the order of rows; None without one."""
-    return min((e.label for e in entries if e.preferred), default=None)
-
-
-def _entries(rows: Iterable[ox.QuerySolution]) -> list[_Entry]:
-    return [_Entry(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
+def _rows(solutions: Iterable[ox.QuerySolution]) -> Iterator[_Row]:
+    for r in solutions:
+        yield _Row(r["entity"].value, r["label"].value, r["preferred"].value == "true",
                    sys.intern(r["kind"].value) if r["kind"] else "")
-            for r in rows]
-
-

@@ -1,0 +1,89 @@
+"""The packed search index finds what a plain scan of every label finds, ranked the same way."""
+
+from __future__ import annotations
+
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from casegraph.queries import page_query
+from casegraph.search import Hit, SearchIndex, fold
+from casegraph.store import CaseStore
+from conftest import BASE
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _labels(store: CaseStore) -> list[tuple[str, str, bool]]:
+    return [(r["entity"].value, r["label"].value, r["preferred"].value == "true") for r in store.select(page_query("labels"))]
+
+
+def _scan(rows: list[tuple[str, str, bool]], text: str) -> list[tuple[int, str, str]]:
+    """Every record with a label holding the folded text, as (rank, shown name folded, IRI), read label by label."""
+    needle = fold(text.strip())
+    names: dict[str, str] = {}
+    for iri, label, preferred in rows:
+        if preferred:
+            names[iri] = min(names.get(iri, label), label)
+    ranks: dict[str, tuple[int, str]] = {}
+    for iri, label, _ in rows:
+        folded = fold(label)
+        if needle in folded:
+            rank = 0 if folded == needle else 1 if folded.startswith(needle) else 2
+            ranks[iri] = min(ranks.get(iri, (3, "")), (rank, label))
+    return sorted((rank, names.get(iri, label).casefold(), iri) for iri, (rank, label) in ranks.items())
+
+
+def _ranked(hits: list[Hit], expected: list[tuple[int, str, str]], text: str) -> list[tuple[int, str, str]]:
+    needle = fold(text.strip())
+    ranks = {iri: rank for rank, _, iri in expected}
+    assert all(needle in fold(hit.matched) for hit in hits), "each hit shows a label that matched"
+    return [(ranks.get(hit.iri, 3), hit.name.casefold(), hit.iri) for hit in hits]
+
+
+def test_the_index_finds_what_a_scan_of_the_shipped_graph_finds(shipped_store: CaseStore) -> None:
+    rows = _labels(shipped_store)
+    labels = [label for _, label, _ in rows]
+    pieces = random.Random(20261130)
+    needles = ["a", "e", "ü", "prison", "gulmira", "no such name"]
+    for label in pieces.sample(labels, 60):
+        start = pieces.randrange(len(label))
+        needles.append(label[start:start + pieces.randrange(1, 10)])
+    index = SearchIndex(shipped_store)
+    assert any(not label.isascii() for label in labels), "the shipped graph has names in other scripts"
+    for needle in needles:
+        if fold(needle.strip()):
+            expected = _scan(rows, needle)
+            assert _ranked(index.search(needle, limit=100_000), expected, needle) == expected, needle
+
+
+@pytest.fixture
+def records() -> CaseStore:
+    """Records of the test's own (no facts about anyone): several labels each, shared labels, a NUL inside one."""
+    store = CaseStore.in_memory(BASE)
+    graph = ox.NamedNode(f"{BASE}source/test")
+    quads = []
+    for name, preferred, alternative in [("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
+                                         ("three", ["Def"], ["ab\x00c"]), ("four", ["Ghi"], [])]:
+        record = ox.NamedNode(f"{BASE}person/{name}")
+        quads += [ox.Quad(record, RDF_TYPE, ox.NamedNode("https://w3id.org/casegraph/ontology#Person"), graph),
+                  ox.Quad(record, ox.NamedNode("https://w3id.org/casegraph/ontology#source"), graph, graph)]
+        quads += [ox.Quad(record, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label), graph) for label in preferred]
+        quads += [ox.Quad(record, ox.NamedNode(SKOS + "altLabel"), ox.Literal(label), graph) for label in alternative]
+    store.add(quads)
+    return store
+
+
+def test_ranks_names_and_matched_labels(records: CaseStore) -> None:
+    hits = [(hit.iri.rsplit("/", 1)[-1], hit.name, hit.matched) for hit in SearchIndex(records).search("ABC")]
+    # A record is named by its least preferred label, or by the label found; a NUL is not searched for.
+    assert hits == [("one", "Abc", "Abc"), ("two", "abc", "abc"), ("three", "Def", "ab\x00c")]
+    assert [hit.name for hit in SearchIndex(records).search("de")] == ["Def", "Abc"]
+
+
+@pytest.mark.parametrize("text", ["cd", "zedx", "c\x00d", "ghi\x00"])
+def test_no_match_runs_from_one_label_into_the_next(records: CaseStore, text: str) -> None:
+    found = {hit.iri.rsplit("/", 1)[-1] for hit in SearchIndex(records).search(text)}
+    assert found == ({"four"} if text == "ghi\x00" else set())
