@@ -22,6 +22,7 @@ import networkx as nx
 
 from casegraph.errors import NotFound, TooLarge, UsageError
 from casegraph.namespaces import local_name
+from casegraph.packed import Packed
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -60,7 +61,7 @@ class Terms:
     def __init__(self) -> None:
         self.iris: list[str] = []
         self.index: dict[str, int] = {}
-        self.labels: list[str] = []
+        self.labels = Packed()
         self.kinds: list[str] = []
         self.classes: list[str] = []
         self.words: list[str] = []  # edge kinds and edge labels
@@ -126,12 +127,16 @@ def _nodes(store: CaseStore) -> Terms:
             labels[row["class"].value].add(row["kind"].value)
         else:
             broader[row["class"].value].add(row["broader"].value)
-    types: dict[str, set[str]] = defaultdict(set)
+    # A node's class, and a set only for the few with several: a set each took 300 MB at 100,000 cases.
+    types: dict[str, str] = {}
+    several: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_query("types")):
-        types[row["node"].value].add(row["class"].value)
+        node, klass = row["node"].value, sys.intern(row["class"].value)
+        if types.setdefault(node, klass) != klass:
+            several[node].update((klass, types[node]))
     terms = Terms()
     for iri, label in sorted((row["node"].value, row["label"].value) for row in store.select(_query("nodes"))):
-        classes = _most_specific(types.get(iri, set()), broader)
+        classes = _most_specific(several[iri] if iri in several else {types[iri]} if iri in types else set(), broader)
         kinds = [kind for c in classes for kind in labels.get(c, ())]
         named = [c for c in classes if c in labels]
         # A handful of kinds and classes repeat over every node: one string each.
@@ -315,13 +320,22 @@ class Projection:
 
     def __init__(self, cases: Links) -> None:
         terms, columns = cases.terms, cases.edges
-        members: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        # Each person at each hub with the sources saying so: a number in Terms.source_lists, not a set of IRIs
+        # (348 MB against about 100 at 100,000 cases). Most pairs come from one edge; sets only for the rest.
+        first: dict[int, dict[int, int]] = defaultdict(dict)
+        more: dict[tuple[int, int], set[int]] = defaultdict(set)
         for edge in range(len(columns)):
-            for number in (columns.ends[edge], columns.vias[edge]):
-                if number != NO_VIA and terms.classes[number] in SHARED:
-                    members[terms.iris[number]][terms.iris[columns.starts[edge]]].update(terms.source_lists[columns.sources[edge]])
+            for hub in (columns.ends[edge], columns.vias[edge]):
+                if hub != NO_VIA and terms.classes[hub] in SHARED:
+                    person, sources = columns.starts[edge], columns.sources[edge]
+                    if first[hub].setdefault(person, sources) != sources:
+                        more[hub, person].add(sources)
+        for (hub, person), lists in more.items():
+            lists.add(first[hub][person])
+            first[hub][person] = terms.sources(frozenset(terms.index[iri] for n in lists for iri in terms.source_lists[n]))
         # A hub with one person joins no one, and a person only in such hubs is not in the view.
-        self.members = {hub: dict(people) for hub, people in members.items() if len(people) > 1}
+        self.members = {terms.iris[hub]: {terms.iris[person]: sources for person, sources in people.items()}
+                        for hub, people in first.items() if len(people) > 1}
         self.hubs: dict[str, list[str]] = defaultdict(list)
         for hub in sorted(self.members):
             for person in self.members[hub]:
@@ -362,9 +376,10 @@ class Projection:
         hubs = sorted({hub for person in people for hub in self.hubs.get(person, ()) if not kinds or self.kind[hub] in kinds})
         for hub in hubs:
             joined = {person: sources for person, sources in self.members[hub].items() if person in people}
+            lists = self.terms.source_lists
             for a, b in itertools.combinations(sorted(joined), 2):
                 _link(graph, self.terms, a, b, kind=self.kind[hub], label=self.label_of[hub], via=hub,
-                      sources=sorted(joined[a] | joined[b]))
+                      sources=sorted({*lists[joined[a]], *lists[joined[b]]}))
         return graph
 
     def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:

@@ -13,11 +13,9 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
+from casegraph.packed import Packed
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
-
-_END = b"\x00"  # closes every packed string; fold() drops NULs, so no match runs from one label into the next
-
 
 def fold(text: str) -> str:
     """Text reduced for matching: compatibility forms unified, accents and NULs removed, case folded."""
@@ -42,36 +40,12 @@ class _Row(NamedTuple):
     kind: str
 
 
-class _Packed:
-    """Strings end to end in one byte string, each closed by a NUL and found by its number.
-
-    A million labels held as Python strings take about 70 bytes each before their text; packed,
-    they take their UTF-8 and eight bytes.
-    """
-
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.ends = array("q")  # where each string's NUL ends
-
-    def append(self, text: str) -> None:
-        """Add a string at the next number."""
-        self.data += text.encode()
-        self.data += _END
-        self.ends.append(len(self.data))
-
-    def start(self, number: int) -> int:
-        """Where a string begins in the data."""
-        return self.ends[number - 1] if number else 0
-
-    def __getitem__(self, number: int) -> str:
-        return self.data[self.start(number):self.ends[number] - 1].decode()
-
-
 class _Table:
-    """Labels packed (see _Packed), each with its record, kind and whether it is preferred; a record's name is its least preferred label."""
+    """Labels packed, each with its record, kind and whether it is preferred; a record's name is its least preferred label."""
 
     def __init__(self, rows: Iterable[_Row]) -> None:
-        self.iris, self.labels, self.folded = _Packed(), _Packed(), _Packed()
+        # fold() drops NULs, the ends of packed strings: so no match runs from one label into the next.
+        self.iris, self.labels, self.folded = Packed(), Packed(), Packed()
         self.record, self.kind, self.preferred = array("i"), array("i"), bytearray()
         numbers: dict[str, int] = {}
         kinds: dict[str, int] = {}

@@ -194,6 +194,20 @@ def test_the_shared_view_on_demand_is_the_materialised_projection(views: dict[st
     assert kinds_of(views["shared"]) == kinds_of(oracle)
 
 
+def test_a_person_at_a_hub_through_several_sources_is_joined_with_all_of_them(store: CaseStore) -> None:
+    # A second source of the test's own (no fact about anyone is added to the graph) states that an event
+    # concerning her went through the court: her tie to the court now rests on two sources.
+    both = CaseStore.in_memory(BASE)
+    both.add(store.quads())
+    event, second = ox.NamedNode(f"{BASE}event/test-hearing"), ox.NamedNode(f"{BASE}source/test-second")
+    both.add([ox.Quad(event, ox.NamedNode(CG + "concerns"), ox.NamedNode(GULMIRA), second),
+              ox.Quad(event, ox.NamedNode(CG + "court"), ox.NamedNode(COURT), second)])
+    views = build_views(both)
+    oracle = _materialised_shared(views)
+    assert second.value in oracle.get_edge_data(GULMIRA, IKRAM)[f"shared-court {GULMIRA} {COURT}"]["sources"]
+    assert _same(whole(views["shared"]), oracle)
+
+
 def test_shared_ego_networks_and_paths_on_demand_match_the_materialised_projection(views: dict[str, View]) -> None:
     oracle, shared = _materialised_shared(views), views["shared"]
     people = sorted(oracle)
