@@ -17,6 +17,7 @@ from casegraph.packed import Packed
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
 
+
 def fold(text: str) -> str:
     """Text reduced for matching: compatibility forms unified, accents and NULs removed, case folded."""
     decomposed = unicodedata.normalize("NFKD", text)
