@@ -325,17 +325,17 @@ class Projection:
         first: dict[int, dict[int, int]] = defaultdict(dict)
         more: dict[tuple[int, int], set[int]] = defaultdict(set)
         for edge in range(len(columns)):
-            for hub in (columns.ends[edge], columns.vias[edge]):
-                if hub != NO_VIA and terms.classes[hub] in SHARED:
-                    person, sources = columns.starts[edge], columns.sources[edge]
-                    if first[hub].setdefault(person, sources) != sources:
-                        more[hub, person].add(sources)
-        for (hub, person), lists in more.items():
-            lists.add(first[hub][person])
-            first[hub][person] = terms.sources(frozenset(terms.index[iri] for n in lists for iri in terms.source_lists[n]))
+            for at in (columns.ends[edge], columns.vias[edge]):
+                if at != NO_VIA and terms.classes[at] in SHARED:
+                    who, sources = columns.starts[edge], columns.sources[edge]
+                    if first[at].setdefault(who, sources) != sources:
+                        more[at, who].add(sources)
+        for (at, who), lists in more.items():
+            lists.add(first[at][who])
+            first[at][who] = terms.sources(frozenset(terms.index[iri] for n in lists for iri in terms.source_lists[n]))
         # A hub with one person joins no one, and a person only in such hubs is not in the view.
-        self.members = {terms.iris[hub]: {terms.iris[person]: sources for person, sources in people.items()}
-                        for hub, people in first.items() if len(people) > 1}
+        self.members = {terms.iris[at]: {terms.iris[who]: sources for who, sources in people.items()}
+                        for at, people in first.items() if len(people) > 1}
         self.hubs: dict[str, list[str]] = defaultdict(list)
         for hub in sorted(self.members):
             for person in self.members[hub]:

@@ -105,8 +105,8 @@ class SearchIndex:
     compact_at = 5_000
 
     def __init__(self, store: CaseStore) -> None:
-        self._base, self._changed = _Table(_rows(store.select(page_query("labels")))), {}
-        self._changes = _Table(())
+        self._base, self._changes = _Table(_rows(store.select(page_query("labels")))), _Table(())
+        self._changed: dict[str, tuple[_Row, ...]] = {}
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
