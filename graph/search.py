@@ -37,7 +37,16 @@ class Hit:
 class _Row(NamedTuple):
     iri: str
     label: str
+    folded: str
     preferred: bool
+    kind: str
+
+
+class _Match(NamedTuple):
+    rank: int  # 0 the label is the text, 1 it starts with it, 2 it holds it
+    iri: str
+    label: str
+    name: str  # the record's name, or the label itself when it has none
     kind: str
 
 
@@ -63,34 +72,44 @@ class _Table:
             self.kind.append(kinds.setdefault(row.kind, len(kinds)))
             self.preferred.append(row.preferred)
             self.labels.append(row.label)
-            self.folded.append(fold(row.label))
+            self.folded.append(row.folded)
         self.kinds: list[str] = list(kinds)
 
-    def matches(self, needle: bytes) -> Iterator[tuple[int, int]]:
-        """Each label containing the folded needle, by number, with its rank: 0 equal, 1 starting with it, 2 holding it."""
-        data, ends = self.folded.data, self.folded.ends
-        at = data.find(needle)
+    def matches(self, needle: str) -> Iterator[_Match]:
+        """Each label holding the folded text."""
+        data, ends, sought = self.folded.data, self.folded.ends, needle.encode()
+        at = data.find(sought)
         while at != -1:
             entry = bisect_right(ends, at)
-            start = self.folded.start(entry)
-            yield entry, 2 if at != start else 0 if ends[entry] - 1 - start == len(needle) else 1
-            at = data.find(needle, ends[entry])  # the first match in a label ranks it: on to the next label
-
-    def iri(self, entry: int) -> str:
-        """The record a label belongs to."""
-        return self.iris[self.record[entry]]
-
-    def shown(self, entry: int) -> str:
-        """The name shown for a label's record: its name, or the label itself when it has none."""
-        named = self.name[self.record[entry]]
-        return self.labels[entry if named < 0 else named]
+            start, record = self.folded.start(entry), self.record[entry]
+            named = self.name[record]
+            yield _Match(2 if at != start else 0 if ends[entry] - 1 - start == len(sought) else 1, self.iris[record],
+                         self.labels[entry], self.labels[entry if named < 0 else named], self.kinds[self.kind[entry]])
+            at = data.find(sought, ends[entry])  # the first match in a label ranks it: on to the next label
 
     def rows(self, leaving: dict[str, tuple[_Row, ...]]) -> Iterator[_Row]:
         """Every label as read, except those of the records left out."""
         for entry, record in enumerate(self.record):
             iri = self.iris[record]
             if iri not in leaving:
-                yield _Row(iri, self.labels[entry], bool(self.preferred[entry]), self.kinds[self.kind[entry]])
+                yield _Row(iri, self.labels[entry], self.folded[entry], bool(self.preferred[entry]), self.kinds[self.kind[entry]])
+
+
+class _Changes:
+    """The labels of the records written since the table was packed: few, so searched as read, and made anew each write."""
+
+    def __init__(self, changed: dict[str, tuple[_Row, ...]]) -> None:
+        self.changed = changed
+        self.names = {iri: name for iri, rows in changed.items()
+                      if (name := min((row.label for row in rows if row.preferred), default=None)) is not None}
+
+    def matches(self, needle: str) -> Iterator[_Match]:
+        """Each label holding the folded text."""
+        for rows in self.changed.values():
+            for row in rows:
+                if needle in row.folded:
+                    rank = 0 if row.folded == needle else 1 if row.folded.startswith(needle) else 2
+                    yield _Match(rank, row.iri, row.label, self.names.get(row.iri, row.label), row.kind)
 
 
 class SearchIndex:
@@ -105,39 +124,35 @@ class SearchIndex:
     compact_at = 5_000
 
     def __init__(self, store: CaseStore) -> None:
-        self._base, self._changes = _Table(_rows(store.select(page_query("labels")))), _Table(())
-        self._changed: dict[str, tuple[_Row, ...]] = {}
+        self._base, self._changes = _Table(_rows(store.select(page_query("labels")))), _Changes({})
 
     def revised(self, store: CaseStore, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
-        changed, labels = dict(self._changed), page_query("labels")
+        changed, labels = dict(self._changes.changed), page_query("labels")
         for iri in sorted(set(records)):
             changed[iri] = tuple(_rows(store.select(labels, {"entity": ox.NamedNode(iri)})))  # () when none are left
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
         if len(changed) >= self.compact_at:
-            revised._base = _Table(itertools.chain(self._base.rows(changed), *changed.values()))
-            revised._changed, revised._changes = {}, _Table(())
+            revised._base, revised._changes = _Table(itertools.chain(self._base.rows(changed), *changed.values())), _Changes({})
         else:
-            revised._base, revised._changed = self._base, changed
-            revised._changes = _Table(itertools.chain(*changed.values()))
+            revised._base, revised._changes = self._base, _Changes(changed)
         return revised
 
     def search(self, text: str, limit: int = 50) -> list[Hit]:
         """Records with a label containing the text; exact and prefix matches first, then by name."""
-        needle = fold(text.strip()).encode()
+        needle = fold(text.strip())
         if not needle:
             return []
-        best: dict[str, tuple[int, str, str, str]] = {}  # record: rank, label matched, name, kind
-        for table, left in ((self._base, self._changed), (self._changes, {})):
-            for entry, rank in table.matches(needle):
-                iri, label = table.iri(entry), table.labels[entry]
-                if iri not in left and (iri not in best or (rank, label) < best[iri][:2]):
-                    best[iri] = (rank, label, table.shown(entry), table.kinds[table.kind[entry]])
-        ordered = sorted(best.items(), key=lambda item: (item[1][0], item[1][2].casefold(), item[0]))
-        return [Hit(iri, name, label, kind) for iri, (_, label, name, kind) in ordered[:limit]]
+        best: dict[str, _Match] = {}
+        kept = (match for match in self._base.matches(needle) if match.iri not in self._changes.changed)
+        for match in itertools.chain(kept, self._changes.matches(needle)):
+            if match.iri not in best or (match.rank, match.label) < (best[match.iri].rank, best[match.iri].label):
+                best[match.iri] = match
+        ordered = sorted(best.values(), key=lambda match: (match.rank, match.name.casefold(), match.iri))
+        return [Hit(match.iri, match.name, match.label, match.kind) for match in ordered[:limit]]
 
 
 def _rows(solutions: Iterable[ox.QuerySolution]) -> Iterator[_Row]:
     for r in solutions:
-        yield _Row(r["entity"].value, r["label"].value, r["preferred"].value == "true",
+        yield _Row(r["entity"].value, r["label"].value, fold(r["label"].value), r["preferred"].value == "true",
                    sys.intern(r["kind"].value) if r["kind"] else "")
