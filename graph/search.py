@@ -77,7 +77,8 @@ class _Table:
 
     def matches(self, needle: str) -> Iterator[_Match]:
         """Each label holding the folded text."""
-        data, ends, sought = self.folded.data, self.folded.ends, needle.encode()
+        # A lone surrogate (undecodable bytes on a command line) cannot be in the UTF-8 of a label: it finds nothing.
+        data, ends, sought = self.folded.data, self.folded.ends, needle.encode(errors="surrogatepass")
         at = data.find(sought)
         while at != -1:
             entry = bisect_right(ends, at)

@@ -208,6 +208,20 @@ def test_a_person_at_a_hub_through_several_sources_is_joined_with_all_of_them(st
     assert _same(whole(views["shared"]), oracle)
 
 
+def test_a_node_of_several_classes_is_shown_by_its_most_specific_ones(store: CaseStore) -> None:
+    # Classes added in a graph of the test's own, in this copy only: a narrower one (and her own again)
+    # for Gulmira Imin, an unrelated one for Ikram Nurmehmet, whose kind then sorts first.
+    typed = CaseStore.in_memory(BASE)
+    typed.add(store.quads())
+    extra, is_a = ox.NamedNode(f"{BASE}source/test-classes"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    typed.add([ox.Quad(ox.NamedNode(GULMIRA), is_a, ox.NamedNode(CG + "UnidentifiedPerson"), extra),
+               ox.Quad(ox.NamedNode(GULMIRA), is_a, ox.NamedNode(CG + "Person"), extra),
+               ox.Quad(ox.NamedNode(IKRAM), is_a, ox.NamedNode(CG + "Organisation"), extra)])
+    terms = build_views(typed)["cases"].terms
+    assert terms.about(GULMIRA) | {"label": ""} == {"label": "", "kind": "unidentified person", "class": "UnidentifiedPerson"}
+    assert terms.about(IKRAM) | {"label": ""} == {"label": "", "kind": "organisation", "class": "Organisation"}
+
+
 def test_shared_ego_networks_and_paths_on_demand_match_the_materialised_projection(views: dict[str, View]) -> None:
     oracle, shared = _materialised_shared(views), views["shared"]
     people = sorted(oracle)
