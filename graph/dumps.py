@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -34,11 +35,17 @@ class Dump:
 
 def dumps(store: CaseStore) -> list[Dump]:
     """Every dump the store offers: the whole dataset and each source, in each format, plain and gzipped."""
-    names = [WHOLE, *store.source_names()]
-    return [
-        Dump(f"{name}.{FORMATS[f].extension}{'.gz' if gz else ''}", None if name == WHOLE else name, FORMATS[f], gz)
-        for name in names for f in DUMP_FORMATS for gz in (False, True)
-    ]
+    return [_dump(name, f, gz) for name in [WHOLE, *store.source_names()] for f in DUMP_FORMATS for gz in (False, True)]
+
+
+def whole_dumps() -> list[Dump]:
+    """The uncompressed dumps of the whole dataset, one per format."""
+    return [_dump(WHOLE, f, False) for f in DUMP_FORMATS]
+
+
+def _dump(name: str, format_name: str, gzipped: bool) -> Dump:
+    fmt = FORMATS[format_name]
+    return Dump(f"{name}.{fmt.extension}{'.gz' if gzipped else ''}", None if name == WHOLE else name, fmt, gzipped)
 
 
 def find_dump(store: CaseStore, filename: str) -> Dump:
@@ -56,24 +63,33 @@ def find_dump(store: CaseStore, filename: str) -> Dump:
 def dump_file(store: CaseStore, dump: Dump, folder: Path) -> Path:
     """The dump as a file in a folder kept for this store, written the first time it is asked for.
 
-    It is written under a temporary name and renamed, so a reader never sees half a file, and two
-    writers of one dump each rename a whole one. Whole-dataset dumps run to hundreds of MB at
-    100,000 cases: on disk they are written once and streamed, where kept in memory they would
-    stay there.
+    Whole-dataset dumps run to hundreds of MB at 100,000 cases: on disk they are written once and
+    streamed, where kept in memory they would stay there.
     """
-    path = folder / dump.filename
+    graph = store.graph(dump.source) if dump.source else None
+
+    def write(raw: IO[bytes]) -> None:
+        if dump.gzipped:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
+                # A binary stream that typeshed types as BufferedIOBase rather than IO[bytes].
+                export(store, dump.format, cast(IO[bytes], zipped), graph)
+        else:
+            export(store, dump.format, raw, graph)
+    return kept_file(folder / dump.filename, write)
+
+
+def kept_file(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """A file written once, by `write`, the first time it is asked for, and kept.
+
+    It is written under a temporary name and renamed, so a reader never sees half a file, and two
+    writers of one file each rename a whole one.
+    """
     if path.is_file():
         return path
-    folder.mkdir(parents=True, exist_ok=True)
-    graph = store.graph(dump.source) if dump.source else None
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".", suffix=".part", delete=False) as raw:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".part", delete=False) as raw:
         try:
-            if dump.gzipped:
-                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
-                    # A binary stream that typeshed types as BufferedIOBase rather than IO[bytes].
-                    export(store, dump.format, cast(IO[bytes], zipped), graph)
-            else:
-                export(store, dump.format, raw, graph)
+            write(raw)
         except BaseException:
             os.unlink(raw.name)
             raise

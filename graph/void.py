@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import hashlib
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
-from casegraph.dumps import dumps
+from casegraph.dumps import kept_file, whole_dumps
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
@@ -18,16 +23,18 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LICENCE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT}
+KEPT_FILES = 16
+KEPT_SECONDS = 60  # a file asked for this recently may be being sent: not pruned
 
 
 def _n(namespace: str, term: str) -> ox.NamedNode:
     return ox.NamedNode(namespace + term)
 
 
-def describe(store: CaseStore, site: str) -> list[ox.Triple]:
-    """Triples describing the dataset served at this site address (ending in /)."""
+def describe(store: CaseStore, site: str) -> Iterator[ox.Triple]:
+    """Triples describing the dataset served at this site address (ending in /), made one source at a time."""
     dataset = ox.NamedNode(site + ".well-known/void#casegraph")
-    triples = [
+    yield from [
         ox.Triple(dataset, RDF_TYPE, _n(VOID, "Dataset")),
         ox.Triple(dataset, RDF_TYPE, _n(DCAT, "Dataset")),
         ox.Triple(dataset, _n(DCT, "title"), ox.Literal("casegraph", language="en")),
@@ -39,13 +46,11 @@ def describe(store: CaseStore, site: str) -> list[ox.Triple]:
         ox.Triple(dataset, _n(VOID, "vocabulary"), ox.NamedNode(ONTOLOGY_IRI)),
         ox.Triple(dataset, _n(VOID, "triples"), ox.Literal(str(len(store)), datatype=INTEGER)),
     ]
-    for dump in dumps(store):
-        if dump.source is None and not dump.gzipped:
-            triples += _distribution(dataset, site, dump.filename, dump.media_type)
+    for dump in whole_dumps():
+        yield from _distribution(dataset, site, dump.filename, dump.media_type)
     sizes = {row["graph"].value: row["triples"].value for row in store.select(page_query("graph-sizes"))}
     for graph in store.source_graphs():
-        triples += _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
-    return triples
+        yield from _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
 
 
 def _distribution(dataset: ox.NamedNode, site: str, filename: str, media_type: str) -> list[ox.Triple]:
@@ -73,11 +78,27 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
     return triples
 
 
+def description_file(store: CaseStore, site: str, rdf_format: ox.RdfFormat, folder: Path) -> Path:
+    """The description in an RDF format, as a file in a folder kept for this store, written the first time it is asked for.
+
+    It holds a few triples per source, so it is written as they are made: at 100,000 cases (68 MB of
+    Turtle) that raised the peak of a process by 220 MB, against 614 MB made whole in memory. It
+    names the site it is served at, which the Host header sets: the files of the KEPT_FILES sites
+    and formats asked for last are kept, so that made-up hosts cannot fill the disk.
+    """
+    site_key = hashlib.sha256(site.encode()).hexdigest()[:16]
+
+    def write(output: IO[bytes]) -> None:
+        ox.serialize(describe(store, site), output, rdf_format, prefixes=PREFIXES)
+    path = kept_file(folder / f"void-{site_key}.{rdf_format.file_extension}", write)
+    os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
+    _prune(folder)
+    return path
 
 
-
-def document(store: CaseStore, site: str, rdf_format: ox.RdfFormat) -> bytes:
-    """The description serialised in an RDF format."""
-    buffer = io.BytesIO()
-    ox.serialize(describe(store, site), buffer, rdf_format, prefixes=PREFIXES)
-    return buffer.getvalue()
+def _prune(folder: Path) -> None:
+    """Remove the descriptions beyond the KEPT_FILES last asked for, except those asked for in the last KEPT_SECONDS."""
+    files = sorted(folder.glob("void-*"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in files[KEPT_FILES:]:
+        if time.time() - stale.stat().st_mtime > KEPT_SECONDS:
+            stale.unlink(missing_ok=True)

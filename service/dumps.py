@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -16,7 +15,6 @@ from casegraph.dumps import dump_file, dumps, find_dump
 from casegraph.service.dependencies import StoreDep, get_edition
 from casegraph.service.negotiation import negotiate
 from casegraph.sparql import GRAPH_FORMATS
-from casegraph.store import CaseStore
 
 router = APIRouter(tags=["Dumps"])
 # Beside the store each edition is served from, so a write's new store starts with none and an old one's go with it.
@@ -52,13 +50,9 @@ def get_void(request: Request, store: StoreDep) -> Response:
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     site = str(request.url_for("list_dumps"))[: -len("dumps")]
-    return Response(_void(get_edition(request).build.digest, store, site, media_type), media_type=media_type, headers=headers)
-
-
-@lru_cache(maxsize=16)
-def _void(digest: str, store: CaseStore, site: str, media_type: str) -> bytes:
-    # Once per store and format (keyed by its digest): the counts read the whole graph.
-    return void.document(store, site, GRAPH_FORMATS[media_type])
+    folder = get_edition(request).store_dir / DUMPS_FOLDER
+    return FileResponse(void.description_file(store, site, GRAPH_FORMATS[media_type], folder), media_type=media_type,
+                        headers=headers)
 
 
 def _validators(request: Request, name: str) -> dict[str, str]:

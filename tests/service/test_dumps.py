@@ -10,6 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from casegraph import void
 from casegraph.store import CaseStore
 from conftest import BASE
 
@@ -89,3 +90,15 @@ def test_void_in_json_ld(server: str) -> None:
     response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/ld+json"})
     assert response.headers["content-type"].startswith("application/ld+json")
     assert len(Graph().parse(data=response.text, format="json-ld")) > 20
+
+
+def test_void_names_the_host_asked_for_and_keeps_the_files_of_the_last_few(server: str, store_dir: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(void, "KEPT_FILES", 2)
+    monkeypatch.setattr(void, "KEPT_SECONDS", 0)
+    for number in range(4):
+        response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/n-triples",
+                                                                     "Host": f"host{number}.example"})
+        assert response.status_code == 200
+        assert f"<http://host{number}.example/sparql>" in response.text
+    assert len(list((store_dir / "dumps").glob("void-*"))) == 2
