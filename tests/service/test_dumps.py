@@ -11,6 +11,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from casegraph import void
+from casegraph.service import dumps as service_dumps
 from casegraph.store import CaseStore
 from conftest import BASE
 
@@ -36,9 +37,19 @@ def test_dumps_reparse_to_the_store(server: str, store: CaseStore, ext: str, nam
     assert terms(list(ox.parse(body, format=FORMAT[ext])), quad_format) == terms(list(store.quads(graph)), quad_format)
 
 
-def test_the_dump_list_names_every_source(server: str) -> None:
-    files = {d["file"] for d in httpx.get(f"{server}/dumps").json()}
+@pytest.mark.parametrize("at_once", [7, 1000])
+def test_the_dump_list_names_every_source(server: str, store: CaseStore, at_once: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service_dumps, "LISTED_AT_ONCE", at_once)  # several chunks, and one
+    response = httpx.get(f"{server}/dumps")
+    assert response.headers["content-type"] == "application/json"
+    listed = response.json()
+    files = {d["file"] for d in listed}
     assert {"casegraph.nq", "casegraph.ttl.gz", "hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.jsonld.gz"} <= files
+    assert len(listed) == len(files) == 2 * len(PLAIN) * (1 + len(store.source_names()))
+    assert {"file": "uscirf-gulmira-imin.nq.gz", "url": f"{server}/dumps/uscirf-gulmira-imin.nq.gz",
+            "media_type": "application/gzip", "source": "uscirf-gulmira-imin", "gzip": True} in listed
+    assert {"file": "casegraph.ttl", "url": f"{server}/dumps/casegraph.ttl", "media_type": "text/turtle",
+            "source": None, "gzip": False} in listed
     assert len(files) == 3 * len(PLAIN) * 2
 
 
