@@ -108,6 +108,13 @@ class Terms:
             self.source_lists.append(sorted(self.iris[n] for n in numbers))
         return found
 
+    def seal(self) -> None:
+        """Forget the index of the source lists, which only numbering them needs (69 MB at 100,000 cases).
+
+        A list added after it is kept again, under a new number.
+        """
+        self._list_index = {}
+
 
 def build_views(store: CaseStore) -> dict[str, View]:
     """Every view of the store, built afresh from its current contents; "shared" is computed on demand."""
@@ -115,7 +122,9 @@ def build_views(store: CaseStore) -> dict[str, View]:
     people = _links(store, "people", terms)
     cases = _links(store, "cases", terms)
     everything = Links("all", terms, [people.edges, cases.edges])
-    return {"people": people, "cases": cases, "shared": Projection(cases), "all": everything}
+    shared = Projection(cases)
+    terms.seal()
+    return {"people": people, "cases": cases, "shared": shared, "all": everything}
 
 
 def _nodes(store: CaseStore) -> Terms:
@@ -336,10 +345,11 @@ class Projection:
         # A hub with one person joins no one, and a person only in such hubs is not in the view.
         self.members = {terms.iris[at]: {terms.iris[who]: sources for who, sources in people.items()}
                         for at, people in first.items() if len(people) > 1}
-        self.hubs: dict[str, list[str]] = defaultdict(list)
+        hubs: dict[str, list[str]] = defaultdict(list)
         for hub in sorted(self.members):
             for person in self.members[hub]:
-                self.hubs[person].append(hub)
+                hubs[person].append(hub)
+        self.hubs = {person: tuple(at) for person, at in hubs.items()}  # tuples: 400,000 of them at 100,000 cases
         classes = {hub: terms.classes[terms.index[hub]] for hub in self.members}
         self.kind = {hub: SHARED[classes[hub]].replace(" ", "-") for hub in self.members}
         self.label_of = {hub: SHARED[classes[hub]] for hub in self.members}
