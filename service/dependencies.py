@@ -13,7 +13,8 @@ from pydantic import SecretStr
 
 from casegraph.build import BUILD_FILE, BuildResult, full_store_dir, read_build
 from casegraph.errors import CasegraphError
-from casegraph.network import View, build_views
+from casegraph.index import read_search, read_views
+from casegraph.network import View
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings
 from casegraph.sparql import Plan
@@ -44,14 +45,16 @@ class Edition:
 def open_edition(store_dir: Path, settings: Settings, before: Edition | None = None, touched: Collection[str] = ()) -> Edition:
     """A store with everything served from it; after a write, the edition before it lends what the write left alone.
 
-    The query workers carry over (they open the new store at their next query), and the search
-    index reads again only the records the write touched. The networks carry over too, until
-    the background refresher in service/sources.py has rebuilt them.
+    The search index and the networks are read from the store's index files (graph/index.py). After
+    a write, the query workers carry over (they open the new store at their next query), and the
+    search index reads again only the records the write touched. The networks carry over too,
+    until the background refresher in service/sources.py has read the new store's.
     """
     store = CaseStore.open(store_dir, settings.base, read_only=True)
     if before is None:
         workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows)
-        return Edition(store_dir, store, read_build(store_dir), SearchIndex(store), build_views(store), workers)
+        search, views = read_search(store_dir, settings.base), read_views(store_dir, settings.base)
+        return Edition(store_dir, store, read_build(store_dir), search, views, workers)
     return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)
 
 

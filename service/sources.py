@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool  # writes block on disk and 
 from casegraph.build import BUILD_FILE, full_store_dir, input_digest
 from casegraph.errors import InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
-from casegraph.network import build_views
+from casegraph.index import read_views
 from casegraph.revise import generations, revise, touched
 from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
@@ -137,10 +137,9 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
 class _ViewsRefresher(threading.Thread):
     """Rebuilds the networks after writes, off the request path; a run of writes costs one rebuild, not one each.
 
-    The rebuild starts once no write has come for `quiet` seconds. It holds the interpreter for
-    seconds (minutes at 100,000 cases), and a write made meanwhile waits on it: measured at 10,000
-    cases, a median of 124 ms against 66 ms in a run of writes. So a run of writes, such as an
-    import, goes through first. Until
+    The rebuild starts once no write has come for `quiet` seconds, so that a run of writes, such as
+    an import, goes through first. It reads the newest store's index files, which a process of
+    their own makes (graph/index.py): this thread only waits for it, then loads the files. Until
     the rebuild finishes, the networks are the ones from before the write (the store, search,
     pages and SPARQL see the write at once).
     """
@@ -159,9 +158,10 @@ class _ViewsRefresher(threading.Thread):
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
             generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
+            base = self.app.state.settings.base
             try:
-                fresh = replace(public, views=build_views(public.store))
-                fuller = fresh if full is public else replace(full, views=build_views(full.store))
+                fresh = replace(public, views=read_views(public.store_dir, base))
+                fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
             except Exception as error:  # a later write's generation may have replaced the store meanwhile
                 logger.warning("the networks were not rebuilt after a write: %s", type(error).__name__)
                 continue
