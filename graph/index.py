@@ -98,7 +98,9 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     record = index_record(store_dir)
     if record is not None:
         return record
-    process = multiprocessing.get_context("spawn").Process(target=make_index, args=(store_dir, base), name="casegraph-index")
+    # A daemon: a service stopping mid-way stops it too, rather than waiting minutes; no record is written then.
+    process = multiprocessing.get_context("spawn").Process(target=make_index, args=(store_dir, base), name="casegraph-index",
+                                                           daemon=True)
     process.start()
     process.join()
     record = index_record(store_dir)
