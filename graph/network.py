@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import itertools
 import sys
+from abc import ABC, abstractmethod
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, TypeAlias
 
@@ -22,7 +23,7 @@ import networkx as nx
 
 from casegraph.errors import NotFound, TooLarge, UsageError
 from casegraph.namespaces import local_name
-from casegraph.packed import Packed
+from casegraph.packed import Lookup, Packed
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -56,36 +57,58 @@ def _query(name: str) -> str:
 
 
 class Terms:
-    """The strings every view shares, each held once and referred to by its number: nodes, edge kinds and labels, source lists."""
+    """The strings every view shares, each held once and referred to by its number: nodes, edge kinds and labels, source lists.
+
+    Nodes are numbered through a dictionary while the views are read; sealed, through a Lookup of
+    their packed IRIs, which is what is kept (a Python string and a dictionary entry for each of
+    1.5 million nodes took 222 MB at 100,000 cases).
+    """
 
     def __init__(self) -> None:
-        self.iris: list[str] = []
-        self.index: dict[str, int] = {}
+        self.iris = Packed()
+        self._numbers: dict[str, int] | None = {}
+        self._lookup: Lookup | None = None
         self.labels = Packed()
         self.kinds: list[str] = []
         self.classes: list[str] = []
         self.words: list[str] = []  # edge kinds and edge labels
         self._word_index: dict[str, int] = {}
-        self.source_lists: list[list[str]] = []
+        # Each list of sources: the numbers of its graphs, sorted by IRI, end to end.
+        self._list_items, self._list_ends = array("i"), array("q")
         self._list_index: dict[frozenset[int], int] = {}
 
     def node(self, iri: str, label: str | None = None, kind: str = "", klass: str = "") -> int:
         """The number of a node, added (named by its local name unless a label is given) when new."""
-        found = self.index.get(iri)
+        found = self.number(iri)
         if found is not None:
             return found
-        self.index[iri] = len(self.iris)
+        if self._numbers is None:
+            raise RuntimeError(f"no node can be added to sealed terms: {iri}")
+        self._numbers[iri] = len(self.iris)
         self.iris.append(iri)
         self.labels.append(local_name(iri) if label is None else label)
         self.kinds.append(kind)
         self.classes.append(klass)
         return len(self.iris) - 1
 
+    def number(self, iri: str) -> int | None:
+        """The number of a node, or None."""
+        return self._numbers.get(iri) if self._numbers is not None else self._lookup.get(iri) if self._lookup else None
+
+    def known(self, iri: str) -> int:
+        """The number of a node that must be there."""
+        number = self.number(iri)
+        if number is None:
+            raise KeyError(iri)
+        return number
+
     def about(self, iri: str) -> dict[str, str]:
         """A node's attributes as a network shows them; a node never named is shown by its local name."""
-        number = self.index.get(iri)
-        if number is None:
-            return {"label": local_name(iri), "kind": "", "class": ""}
+        number = self.number(iri)
+        return {"label": local_name(iri), "kind": "", "class": ""} if number is None else self.described(number)
+
+    def described(self, number: int) -> dict[str, str]:
+        """The attributes of a node by its number."""
         return {"label": self.labels[number], "kind": self.kinds[number], "class": self.classes[number]}
 
     def word(self, text: str) -> int:
@@ -96,24 +119,34 @@ class Terms:
             self.words.append(sys.intern(text))
         return found
 
-    def known(self, text: str) -> int | None:
+    def known_word(self, text: str) -> int | None:
         """The number of an edge kind or label already held, or None."""
         return self._word_index.get(text)
 
     def sources(self, numbers: frozenset[int]) -> int:
-        """The number of a set of source graphs, kept once as a sorted list of IRIs."""
+        """The number of a set of source graphs, kept once as a list sorted by IRI."""
         found = self._list_index.get(numbers)
         if found is None:
-            found = self._list_index[numbers] = len(self.source_lists)
-            self.source_lists.append(sorted(self.iris[n] for n in numbers))
+            found = self._list_index[numbers] = len(self._list_ends)
+            self._list_items.extend(sorted(numbers, key=self.iris.__getitem__))
+            self._list_ends.append(len(self._list_items))
         return found
 
-    def seal(self) -> None:
-        """Forget the index of the source lists, which only numbering them needs (69 MB at 100,000 cases).
+    def source_graphs(self, number: int) -> array[int]:
+        """The node numbers of a list of sources, sorted by IRI."""
+        return self._list_items[self._list_ends[number - 1] if number else 0:self._list_ends[number]]
 
-        A list added after it is kept again, under a new number.
+    def source_list(self, number: int) -> list[str]:
+        """The IRIs of a list of sources, sorted."""
+        return [self.iris[graph] for graph in self.source_graphs(number)]
+
+    def seal(self) -> None:
+        """Number nodes through a Lookup instead of a dictionary, and forget the index of the source lists.
+
+        Both dictionaries are needed only while the views are read (the second took 69 MB at
+        100,000 cases). A list of sources added after it is kept again, under a new number.
         """
-        self._list_index = {}
+        self._lookup, self._numbers, self._list_index = Lookup(self.iris), None, {}
 
 
 def build_views(store: CaseStore) -> dict[str, View]:
@@ -208,7 +241,52 @@ class Columns:
         return len(self.starts)
 
 
-class Links:
+class _Compact(ABC):
+    """What the compact views share: their questions asked with IRIs, answered with node numbers."""
+
+    terms: Terms
+    graph: dict[str, str]
+
+    @abstractmethod
+    def _reach(self, starts: list[int], depth: int, kinds: list[str] | None) -> dict[int, int]:
+        """Every node within `depth` links of the starts over edges of the kinds, with its distance."""
+
+    @abstractmethod
+    def _count_between(self, numbers: set[int], kinds: list[str] | None) -> int:
+        """How many edges (of the kinds) join two of the nodes."""
+
+    @abstractmethod
+    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
+        """The edges (of the kinds) joining two of the nodes, as a network."""
+
+    def _numbers(self, nodes: Iterable[str]) -> set[int]:
+        return {number for node in nodes if (number := self.terms.number(node)) is not None}
+
+    def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:
+        """Every node within `depth` links of the starts over edges of the kinds, with its distance."""
+        reached = self._reach([self.terms.known(start) for start in starts], depth, kinds)
+        return {self.terms.iris[node]: distance for node, distance in reached.items()}
+
+    def edges_among(self, nodes: set[str], kinds: list[str] | None) -> int:
+        """How many edges among() would make, without making them."""
+        return self._count_between(self._numbers(nodes), kinds)
+
+    def among(self, nodes: set[str], kinds: list[str] | None = None) -> Network:
+        """The view's part between these nodes: every edge (of the kinds) joining two of them, with its ends."""
+        return self._among(self._numbers(nodes), kinds)
+
+    def ego(self, starts: list[str], depth: int, kinds: list[str] | None) -> Network:
+        """The edges (of the kinds) among everything within `depth` links of the starts."""
+        reached = set(self._reach([self.terms.known(start) for start in starts], depth, kinds))
+        _limit(self._count_between(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
+        return self._among(reached, kinds)
+
+    def label(self, node: str) -> str:
+        """A node's display name."""
+        return self.terms.about(node)["label"]
+
+
+class Links(_Compact):
     """A view kept compact: an edge is six integers and a node the numbers of its edges (compressed rows).
 
     At 10,000 cases the views take 163 MB this way against 434 MB as networkx MultiGraphs, and a
@@ -236,7 +314,7 @@ class Links:
         self._kinds = sorted({terms.words[kind] for kind in set(self.edges.kinds)})
 
     def __contains__(self, node: object) -> bool:
-        number = self.terms.index.get(node) if isinstance(node, str) else None
+        number = self.terms.number(node) if isinstance(node, str) else None
         return number is not None and self._degree(number) > 0
 
     def _degree(self, number: int) -> int:
@@ -255,12 +333,8 @@ class Links:
         """The edge kinds of the view."""
         return list(self._kinds)
 
-    def label(self, node: str) -> str:
-        """A node's display name."""
-        return self.terms.about(node)["label"]
-
     def _wanted(self, kinds: list[str] | None) -> set[int] | None:
-        return None if not kinds else {number for kind in kinds if (number := self.terms.known(kind)) is not None}
+        return None if not kinds else {number for kind in kinds if (number := self.terms.known_word(kind)) is not None}
 
     def _neighbours(self, number: int, wanted: set[int] | None) -> Iterable[tuple[int, int]]:
         """Each edge at a node (of the wanted kinds) with the node at its other end."""
@@ -269,10 +343,9 @@ class Links:
             if wanted is None or kinds[edge] in wanted:
                 yield edge, ends[edge] if starts[edge] == number else starts[edge]
 
-    def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:
-        """Every node within `depth` links of the starts over edges of the kinds, with its distance."""
+    def _reach(self, starts: list[int], depth: int, kinds: list[str] | None) -> dict[int, int]:
         wanted = self._wanted(kinds)
-        reached = {self.terms.index[start]: 0 for start in starts}
+        reached = dict.fromkeys(starts, 0)
         frontier = list(reached)
         for distance in range(1, depth + 1):
             if not frontier:
@@ -284,20 +357,17 @@ class Links:
                         reached[other] = distance
                         ahead.append(other)
             frontier = ahead
-        return {self.terms.iris[node]: distance for node, distance in reached.items()}
+        return reached
 
-    def _between(self, nodes: set[str], kinds: list[str] | None) -> set[int]:
-        numbers = {self.terms.index[node] for node in nodes if node in self}
+    def _between(self, numbers: set[int], kinds: list[str] | None) -> set[int]:
         wanted = self._wanted(kinds)
         return {edge for node in numbers for edge, other in self._neighbours(node, wanted) if other in numbers}
 
-    def edges_among(self, nodes: set[str], kinds: list[str] | None) -> int:
-        """How many edges among() would make, without making them."""
-        return len(self._between(nodes, kinds))
+    def _count_between(self, numbers: set[int], kinds: list[str] | None) -> int:
+        return len(self._between(numbers, kinds))
 
-    def among(self, nodes: set[str], kinds: list[str] | None = None) -> Network:
-        """The view's part between these nodes: every edge (of the kinds) joining two of them, with its ends."""
-        return self._made(self._between(nodes, kinds))
+    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
+        return self._made(self._between(numbers, kinds))
 
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
@@ -306,30 +376,52 @@ class Links:
 
     def _made(self, edges: Iterable[int]) -> Network:
         """A networkx MultiGraph of these edges, in the order of their ends, kind and event."""
-        iris, words, columns = self.terms.iris, self.terms.words, self.edges
+        words, columns = self.terms.words, self.edges
+        iri, sources = _Decoded(self.terms.iris.__getitem__), _Decoded(self.terms.source_list)  # ends and lists recur
         graph: Network = nx.MultiGraph(view=self.graph["view"])
-        explained = [(iris[columns.starts[e]], iris[columns.ends[e]], words[columns.kinds[e]],
-                      iris[columns.vias[e]] if columns.vias[e] != NO_VIA else "", e) for e in edges]
+        explained = [(iri(columns.starts[e]), iri(columns.ends[e]), words[columns.kinds[e]],
+                      iri(columns.vias[e]) if columns.vias[e] != NO_VIA else "", e) for e in edges]
         for start, end, kind, via, edge in sorted(explained):
-            _link(graph, self.terms, start, end, kind=kind, label=words[columns.labels[edge]], via=via,
-                  sources=self.terms.source_lists[columns.sources[edge]])
+            _link(graph, self.terms, (columns.starts[edge], start), (columns.ends[edge], end), (columns.vias[edge], via),
+                  kind=kind, label=words[columns.labels[edge]], sources=sources(columns.sources[edge]))
         return graph
 
 
-def _link(graph: Network, terms: Terms, start: str, end: str, *, kind: str, label: str, via: str, sources: list[str]) -> None:
-    """Add an edge (and its ends) with what explains it: kind, label, direction, event and sources (sorted)."""
-    graph.add_node(start, **terms.about(start))
-    graph.add_node(end, **terms.about(end))
-    graph.add_edge(start, end, key=f"{kind} {start} {via}", kind=kind, label=label, subject=start, object=end, via=via,
-                   via_label=terms.about(via)["label"] if via else "", sources=sources)
+class _Decoded(dict[int, Any]):
+    """What a function gives for each number, worked out once."""
+
+    def __init__(self, decode: Callable[[int], Any]) -> None:
+        super().__init__()
+        self.decode = decode
+
+    def __missing__(self, number: int) -> Any:
+        found = self[number] = self.decode(number)
+        return found
+
+    def __call__(self, number: int) -> Any:
+        return self[number]
 
 
-class Projection:
-    """The "shared" view, kept as who is linked to each hub; its edges are made only for what is asked."""
+def _link(graph: Network, terms: Terms, start: tuple[int, str], end: tuple[int, str], via: tuple[int, str], *,
+          kind: str, label: str, sources: list[str]) -> None:
+    """Add an edge (and its ends, each a number and an IRI) with what explains it: kind, label, direction, event and sources."""
+    graph.add_node(start[1], **terms.described(start[0]))
+    graph.add_node(end[1], **terms.described(end[0]))
+    graph.add_edge(start[1], end[1], key=f"{kind} {start[1]} {via[1]}", kind=kind, label=label, subject=start[1], object=end[1],
+                   via=via[1], via_label=terms.labels[via[0]] if via[0] != NO_VIA else "", sources=sources)
+
+
+class Projection(_Compact):
+    """The "shared" view, kept as who is linked to each hub; its edges are made only for what is asked.
+
+    Hubs are numbered in the order of their IRIs. Who is at each hub, with the list of sources
+    saying so, and the hubs of each node are kept as arrays of numbers (compressed rows): as
+    dictionaries of IRIs they took 78 MB at 100,000 cases.
+    """
 
     def __init__(self, cases: Links) -> None:
         terms, columns = cases.terms, cases.edges
-        # Each person at each hub with the sources saying so: a number in Terms.source_lists, not a set of IRIs
+        # Each person at each hub with the sources saying so: a number of a list in Terms, not a set of IRIs
         # (the sets grew the process by 348 MB at 100,000 cases). Most pairs come from one edge; sets only for the rest.
         first: dict[int, dict[int, int]] = defaultdict(dict)
         more: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -341,81 +433,94 @@ class Projection:
                         more[at, who].add(sources)
         for (at, who), lists in more.items():
             lists.add(first[at][who])
-            first[at][who] = terms.sources(frozenset(terms.index[iri] for n in lists for iri in terms.source_lists[n]))
+            first[at][who] = terms.sources(frozenset(graph for n in lists for graph in terms.source_graphs(n)))
         # A hub with one person joins no one, and a person only in such hubs is not in the view.
-        self.members = {terms.iris[at]: {terms.iris[who]: sources for who, sources in people.items()}
-                        for at, people in first.items() if len(people) > 1}
-        hubs: dict[str, list[str]] = defaultdict(list)
-        for hub in sorted(self.members):
-            for person in self.members[hub]:
-                hubs[person].append(hub)
-        self.hubs = {person: tuple(at) for person, at in hubs.items()}  # tuples: 400,000 of them at 100,000 cases
-        classes = {hub: terms.classes[terms.index[hub]] for hub in self.members}
-        self.kind = {hub: SHARED[classes[hub]].replace(" ", "-") for hub in self.members}
-        self.label_of = {hub: SHARED[classes[hub]] for hub in self.members}
+        self.hub_nodes = array("i", sorted((at for at, people in first.items() if len(people) > 1), key=terms.iris.__getitem__))
+        self.people, self.sources, self.people_ends = array("i"), array("i"), array("q")
+        hubs_of: dict[int, list[int]] = defaultdict(list)
+        for hub, at in enumerate(self.hub_nodes):
+            for who, sources in first[at].items():
+                self.people.append(who)
+                self.sources.append(sources)
+                hubs_of[who].append(hub)
+            self.people_ends.append(len(self.people))
+        self.hubs, self.hubs_ends = array("i"), array("i", [0])
+        for node in range(len(terms.iris)):
+            self.hubs.extend(hubs_of.get(node, ()))
+            self.hubs_ends.append(len(self.hubs))
+        self.size = len(hubs_of)
+        self.kind = [SHARED[terms.classes[at]].replace(" ", "-") for at in self.hub_nodes]
+        self.label_of = [SHARED[terms.classes[at]] for at in self.hub_nodes]
         self.terms = terms
         self.graph = {"view": "shared"}
 
+    def _hubs_of(self, node: int, kinds: list[str] | None) -> Iterable[int]:
+        """The hubs of a node (of the kinds), by number."""
+        at = self.hubs[self.hubs_ends[node]:self.hubs_ends[node + 1]] if node + 1 < len(self.hubs_ends) else ()
+        return at if not kinds else [hub for hub in at if self.kind[hub] in kinds]
+
+    def _at(self, hub: int) -> Iterable[tuple[int, int]]:
+        """Each person at a hub with the number of the list of sources saying so."""
+        start = self.people_ends[hub - 1] if hub else 0
+        return zip(self.people[start:self.people_ends[hub]], self.sources[start:self.people_ends[hub]], strict=True)
+
     def __contains__(self, node: object) -> bool:
-        return node in self.hubs
+        number = self.terms.number(node) if isinstance(node, str) else None
+        return number is not None and bool(self._hubs_of(number, None))
 
     def number_of_nodes(self) -> int:
         """How many people share something with someone."""
-        return len(self.hubs)
+        return self.size
 
     def number_of_edges(self, kinds: list[str] | None = None) -> int:
         """How many edges the view has (of the given kinds), without making them."""
-        return sum(_pairs(len(people)) for hub, people in self.members.items() if not kinds or self.kind[hub] in kinds)
+        return sum(_pairs(self._count(hub)) for hub in range(len(self.hub_nodes)) if not kinds or self.kind[hub] in kinds)
+
+    def _count(self, hub: int) -> int:
+        return self.people_ends[hub] - (self.people_ends[hub - 1] if hub else 0)
 
     def kinds(self) -> list[str]:
         """The edge kinds of the view."""
-        return sorted(set(self.kind.values()))
-
-    def label(self, node: str) -> str:
-        """A node's display name."""
-        return self.terms.about(node)["label"]
+        return sorted(set(self.kind))
 
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
         _limit(self.number_of_edges(), "the whole shared view", "ask for an ego network or a path instead")
-        return self.among(set(self.hubs))
+        return self._among({who for hub in range(len(self.hub_nodes)) for who, _ in self._at(hub)}, None)
 
-    def among(self, people: set[str], kinds: list[str] | None = None) -> Network:
-        """The view's part between these people: each of them, and every edge (of the kinds) joining two of them."""
+    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
         graph: Network = nx.MultiGraph(view="shared")
-        hubs = sorted({hub for person in people for hub in self.hubs.get(person, ()) if not kinds or self.kind[hub] in kinds})
-        lists = self.terms.source_lists
-        for hub in hubs:
-            joined = {person: sources for person, sources in self.members[hub].items() if person in people}
-            for a, b in itertools.combinations(sorted(joined), 2):
-                _link(graph, self.terms, a, b, kind=self.kind[hub], label=self.label_of[hub], via=hub,
-                      sources=sorted({*lists[joined[a]], *lists[joined[b]]}))
+        iris, lists = self.terms.iris, _Decoded(self.terms.source_list)  # each list recurs for many pairs
+        for hub in sorted({hub for person in numbers for hub in self._hubs_of(person, kinds)}):
+            at = self.hub_nodes[hub]
+            joined = sorted((iris[person], person, sources) for person, sources in self._at(hub) if person in numbers)
+            for (a, a_number, a_sources), (b, b_number, b_sources) in itertools.combinations(joined, 2):
+                _link(graph, self.terms, (a_number, a), (b_number, b), (at, iris[at]), kind=self.kind[hub],
+                      label=self.label_of[hub], sources=sorted({*lists(a_sources), *lists(b_sources)}))
         return graph
 
-    def reach(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, int]:
-        """Every person within `depth` links of the starts over hubs of the kinds, with their distance."""
-        reached = {start: 0 for start in starts}
-        frontier, seen = list(starts), set()
+    def _reach(self, starts: list[int], depth: int, kinds: list[str] | None) -> dict[int, int]:
+        reached = dict.fromkeys(starts, 0)
+        frontier, seen = list(reached), set()
         for distance in range(1, depth + 1):
             if not frontier:
                 break
             ahead = []
             for person in frontier:
-                for hub in self.hubs.get(person, ()):
-                    if hub in seen or (kinds and self.kind[hub] not in kinds):
+                for hub in self._hubs_of(person, kinds):
+                    if hub in seen:
                         continue
                     seen.add(hub)
-                    for other in self.members[hub]:
+                    for other, _ in self._at(hub):
                         if other not in reached:
                             reached[other] = distance
                             ahead.append(other)
             frontier = ahead
         return reached
 
-    def edges_among(self, people: set[str], kinds: list[str] | None) -> int:
-        """How many edges among() would make, without making them."""
-        hubs = {hub for person in people for hub in self.hubs.get(person, ()) if not kinds or self.kind[hub] in kinds}
-        return sum(_pairs(sum(1 for person in self.members[hub] if person in people)) for hub in hubs)
+    def _count_between(self, numbers: set[int], kinds: list[str] | None) -> int:
+        hubs = {hub for person in numbers for hub in self._hubs_of(person, kinds)}
+        return sum(_pairs(sum(1 for person, _ in self._at(hub) if person in numbers)) for hub in hubs)
 
 
 def _pairs(count: int) -> int:
@@ -484,10 +589,9 @@ def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None =
     _check_kinds(graph, kinds)
     if isinstance(graph, nx.MultiGraph):
         return _network_ego(graph, nodes, depth, kinds)
-    reached = set(graph.reach(nodes, depth, kinds))
-    _limit(graph.edges_among(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
-    result = graph.among(reached, kinds)
-    for node in sorted(reached - set(result)):  # the nodes asked for, alone when they have no edges of the kinds
+    result = graph.ego(nodes, depth, kinds)
+    # Whatever else is reached is reached over an edge among them: only the nodes asked for can be alone.
+    for node in sorted(set(nodes) - set(result)):
         result.add_node(node, **graph.terms.about(node))
     return result
 
