@@ -6,8 +6,9 @@ So a child process reads them, writes them with pickle into the store's director
 service loads the files. A restart then costs seconds, and the service holds only what it serves.
 
 The files are used only with the store and the code that made them: they are keyed by the store's
-build digest and a digest of the modules and queries that make them. The pickles are written and
-read by casegraph alone, in the store's own directory, which is trusted as the store itself is.
+build digest and a digest of casegraph's modules and queries, as loaded by the service. Loading a
+pickle runs what it names, so whoever can write into a store's directory can run code in the
+service: the directory must be writable by the service alone, as the store itself must be.
 """
 
 from __future__ import annotations
@@ -16,19 +17,21 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import pickle
 import resource
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from casegraph import network, packed, search
+from casegraph import network
 from casegraph.build import read_build
-from casegraph.dumps import kept_file
 from casegraph.errors import CasegraphError
 from casegraph.files import write_durably
 from casegraph.network import View, build_views
@@ -54,42 +57,61 @@ class IndexRecord:
     peak_mb: float
 
 
-def index_key(store_dir: Path) -> str:
-    """The identity of the index files a store and this code make: its build digest, the code and the queries."""
-    digest = hashlib.sha256(read_build(store_dir).digest.encode())
-    digest.update(f"{sys.version_info[:2]} {ox.__version__}".encode())
-    made_by = [Path(module.__file__ or "") for module in (network, packed, search, sys.modules[__name__])]
-    read_with = [queries_dir() / "pages" / "labels.rq", *sorted((queries_dir() / "network").glob("*.rq"))]
-    for path in [*made_by, *read_with]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+@cache
+def code_digest() -> str:
+    """A digest of what makes the files: casegraph's modules and queries, read once, when first asked (at start-up)."""
+    return digest_of(Path(network.__file__ or "").parent, queries_dir())
+
+
+def digest_of(package: Path, queries: Path) -> str:
+    """A digest of the Python and pyoxigraph versions, every module of a package folder and every query under a folder."""
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {ox.__version__}".encode())
+    for path in [*sorted(package.glob("*.py")), *sorted(queries.rglob("*.rq"))]:
+        digest.update(str(path.relative_to(path.parent.parent)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def make_index(store_dir: Path, base: str) -> None:
-    """Read the search index and the networks of a store and write them into its index folder; the record goes last."""
+def index_key(store_dir: Path, code: str | None = None) -> str:
+    """The identity of the index files of a store: its build digest and the code that makes them."""
+    return hashlib.sha256(f"{read_build(store_dir).digest} {code or code_digest()}".encode()).hexdigest()
+
+
+def make_index(store_dir: Path, base: str, code: str) -> None:
+    """Read the search index and the networks of a store and write them into its index folder; the record goes last.
+
+    `code` is the digest of the code of the process that asked: one whose code changed on disk
+    since would load files made by other code, so they are not made.
+    """
+    if code != code_digest():
+        raise IndexFailed("casegraph's code changed since the service started: restart it")
     start, folder = time.perf_counter(), store_dir / INDEX_FOLDER
     store = CaseStore.open(store_dir, base, read_only=True)
+    folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
+    (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
     _write(folder / "search.pickle", SearchIndex(store))
     _write(folder / "views.pickle", build_views(store))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    record = IndexRecord(index_key(store_dir), round(time.perf_counter() - start, 3), round(peak, 1))
+    record = IndexRecord(index_key(store_dir, code), round(time.perf_counter() - start, 3), round(peak, 1))
     write_durably(folder / RECORD, json.dumps(asdict(record)).encode())
 
 
 def _write(path: Path, kept: object) -> None:
-    path.unlink(missing_ok=True)  # kept_file keeps a file that is there: this one is from another store or code
-
-    def write(output: IO[bytes]) -> None:
-        pickle.dump(kept, output, protocol=pickle.HIGHEST_PROTOCOL)
-    kept_file(path, write)
+    """Write a pickle under a temporary name and rename it over the old one, so a reader sees one or the other."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".part", delete=False) as handle:
+        try:
+            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)
 
 
 def index_record(store_dir: Path) -> IndexRecord | None:
     """The record of the store's index files when they were made from this store by this code, else None."""
-    path = store_dir / INDEX_FOLDER / RECORD
-    if not path.is_file():
+    try:
+        record = IndexRecord(**json.loads((store_dir / INDEX_FOLDER / RECORD).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):  # none, or not one this code wrote: the files are made again
         return None
-    record = IndexRecord(**json.loads(path.read_text(encoding="utf-8")))
     return record if record.key == index_key(store_dir) else None
 
 
@@ -98,9 +120,9 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     record = index_record(store_dir)
     if record is not None:
         return record
-    # A daemon: a service stopping mid-way stops it too, rather than waiting minutes; no record is written then.
-    process = multiprocessing.get_context("spawn").Process(target=make_index, args=(store_dir, base), name="casegraph-index",
-                                                           daemon=True)
+    # A daemon, so that a service exiting while a refresh runs does not wait for it (start-up does wait).
+    process = multiprocessing.get_context("spawn").Process(target=make_index, args=(store_dir, base, code_digest()),
+                                                           name="casegraph-index", daemon=True)
     process.start()
     process.join()
     record = index_record(store_dir)
@@ -109,26 +131,29 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     return record
 
 
-def read_search(store_dir: Path, base: str) -> SearchIndex:
-    """The store's search index, from its index files (made first when needed)."""
+def read_index(store_dir: Path, base: str) -> tuple[SearchIndex, dict[str, View]]:
+    """The store's search index and network views, from its index files (made first when needed)."""
     ensure_index(store_dir, base)
-    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex)
+    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex), read_views(store_dir, base, made=True)
 
 
-def read_views(store_dir: Path, base: str) -> dict[str, View]:
-    """The store's network views, from its index files (made first when needed)."""
-    ensure_index(store_dir, base)
+def read_views(store_dir: Path, base: str, made: bool = False) -> dict[str, View]:
+    """The store's network views, from its index files (made first when needed, unless `made`)."""
+    if not made:
+        ensure_index(store_dir, base)
     views: dict[str, View] = _read(store_dir / INDEX_FOLDER / "views.pickle", dict)
     return views
 
 
 def _read(path: Path, kind: type[Kept]) -> Kept:
+    collecting = gc.isenabled()
     gc.disable()  # millions of objects come in at once: the collector would walk them all, over and over
     try:
         with path.open("rb") as handle:
             kept: Any = pickle.load(handle)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     if not isinstance(kept, kind):
         raise IndexFailed(f"{path} holds a {type(kept).__name__}, not a {kind.__name__}")
     return kept

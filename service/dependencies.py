@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from casegraph.build import BUILD_FILE, BuildResult, full_store_dir, read_build
 from casegraph.errors import CasegraphError
-from casegraph.index import read_search, read_views
+from casegraph.index import read_index
 from casegraph.network import View
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings
@@ -53,7 +53,7 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     store = CaseStore.open(store_dir, settings.base, read_only=True)
     if before is None:
         workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows)
-        search, views = read_search(store_dir, settings.base), read_views(store_dir, settings.base)
+        search, views = read_index(store_dir, settings.base)
         return Edition(store_dir, store, read_build(store_dir), search, views, workers)
     return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)
 

@@ -19,7 +19,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
-from casegraph.build import BUILD_FILE, full_store_dir, input_digest
+from casegraph.build import full_store_dir, input_digest
 from casegraph.errors import InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
 from casegraph.index import read_views
@@ -163,7 +163,7 @@ class _ViewsRefresher(threading.Thread):
                 fresh = replace(public, views=read_views(public.store_dir, base))
                 fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
             except Exception as error:  # a later write's generation may have replaced the store meanwhile
-                logger.warning("the networks were not rebuilt after a write: %s", type(error).__name__)
+                logger.warning("the networks were not rebuilt after a write: %s: %s", type(error).__name__, error)
                 continue
             with _lock:
                 if self.app.state.generation == generation:
@@ -181,6 +181,7 @@ def _views_refresher(app: FastAPI) -> _ViewsRefresher:
 def _remove_old_generations(store: Path, current: int) -> None:
     # The generation before the current one may still answer a request that began before the switch.
     for directory in generations(store):
-        if int(directory.name.rsplit("-", 1)[-1]) < current - 1 and (directory / BUILD_FILE).exists():
+        # By number alone: one whose removal was cut short, or that a late indexing process wrote into, goes too.
+        if int(directory.name.rsplit("-", 1)[-1]) < current - 1:
             shutil.rmtree(directory, ignore_errors=True)
             shutil.rmtree(full_store_dir(directory), ignore_errors=True)

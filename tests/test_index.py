@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -10,8 +11,20 @@ import pytest
 
 from casegraph import index
 from casegraph.build import BUILD_FILE, build
-from casegraph.index import INDEX_FOLDER, RECORD, IndexFailed, ensure_index, index_key, read_search, read_views
+from casegraph.index import (
+    INDEX_FOLDER,
+    RECORD,
+    IndexFailed,
+    code_digest,
+    digest_of,
+    ensure_index,
+    index_key,
+    make_index,
+    read_index,
+    read_views,
+)
 from casegraph.network import build_views, ego, whole
+from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
 from conftest import BASE, copy_seeds
@@ -28,7 +41,7 @@ def own_store(tmp_path: Path) -> Path:
 
 
 def test_the_files_read_back_what_the_store_gives(own_store: Path) -> None:
-    search, views = read_search(own_store, BASE), read_views(own_store, BASE)
+    search, views = read_index(own_store, BASE)
     store = CaseStore.open(own_store, BASE, read_only=True)
     fresh_search, fresh_views = SearchIndex(store), build_views(store)
     for needle in NEEDLES:
@@ -76,3 +89,42 @@ def test_a_file_holding_something_else_is_refused(own_store: Path) -> None:
     (own_store / INDEX_FOLDER / "views.pickle").write_bytes((own_store / INDEX_FOLDER / "search.pickle").read_bytes())
     with pytest.raises(IndexFailed, match="holds a SearchIndex, not a dict"):
         read_views(own_store, BASE)
+
+
+def test_the_key_changes_with_any_module_or_query(tmp_path: Path) -> None:
+    package, queries = Path(index.__file__).parent, queries_dir()
+    assert index.code_digest() == digest_of(package, queries)
+    shutil.copytree(package, tmp_path / "graph", ignore=shutil.ignore_patterns("data", "__pycache__"))
+    shutil.copytree(queries, tmp_path / "queries")
+    seen = {digest_of(tmp_path / "graph", tmp_path / "queries")}
+    assert seen == {index.code_digest()}
+    for changed in (tmp_path / "graph" / "namespaces.py", tmp_path / "queries" / "network" / "people.rq"):
+        changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        seen.add(digest_of(tmp_path / "graph", tmp_path / "queries"))
+    assert len(seen) == 3
+
+
+def test_files_made_by_other_code_are_not_used(own_store: Path) -> None:
+    first = ensure_index(own_store, BASE)
+    assert index_key(own_store, "other code") != first.key
+    with pytest.raises(IndexFailed, match="code changed since the service started"):
+        make_index(own_store, BASE, "other code")
+
+
+def test_the_record_goes_before_the_files_are_written_again(own_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ensure_index(own_store, BASE)
+
+    def broken(store: CaseStore) -> None:
+        raise RuntimeError("stopped while writing")
+    monkeypatch.setattr(index, "build_views", broken)
+    with pytest.raises(RuntimeError, match="stopped while writing"):
+        make_index(own_store, BASE, code_digest())
+    assert not (own_store / INDEX_FOLDER / RECORD).exists()
+    assert index.index_record(own_store) is None
+
+
+def test_an_unreadable_record_means_the_files_are_made_again(own_store: Path) -> None:
+    ensure_index(own_store, BASE)
+    (own_store / INDEX_FOLDER / RECORD).write_text('{"not": "a record"}', encoding="utf-8")
+    assert index.index_record(own_store) is None
+    assert ensure_index(own_store, BASE).key == index_key(own_store)

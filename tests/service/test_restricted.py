@@ -12,6 +12,7 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from casegraph.build import build, full_store_dir
+from casegraph.index import INDEX_FOLDER, ensure_index
 from conftest import BASE, copy_seeds
 
 SECRET = "Zetawitness"
@@ -63,6 +64,9 @@ def reader(site: str, path: str, **params: str) -> httpx.Response:
 
 
 def test_the_public_store_holds_nothing_of_it_and_the_full_store_all_of_it(restricted_store: Path) -> None:
+    for store in (restricted_store, full_store_dir(restricted_store)):  # the index files too
+        ensure_index(store, BASE)
+    assert (restricted_store / INDEX_FOLDER / "views.pickle").is_file()
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in restricted_store.rglob("*") if p.is_file())
     assert any(SECRET.encode() in p.read_bytes() for p in full_store_dir(restricted_store).rglob("*") if p.is_file())
 

@@ -237,3 +237,21 @@ def test_a_restricted_write_is_seen_only_with_a_reader_token(site: str) -> None:
     assert httpx.get(f"{site}/person/qxnewperson").status_code == 404
     assert httpx.get(f"{site}/person/qxnewperson", headers={"Authorization": f"Bearer {READER}"}).status_code == 200
     assert send(site, "DELETE", "/sources/hidden-report", b"").status_code == 204
+
+
+def test_a_restricted_write_reaches_only_the_full_editions_networks(site: str) -> None:
+    """Once the networks are rebuilt, the full edition's show the person, and the public edition's still do not."""
+    hidden = document("hidden-network", extra="; cg:restricted true ").replace("person/qxnewperson", "person/qxhidden")
+    assert send(site, "POST", "/sources", hidden).status_code == 201
+    visible = document("visible-network").replace("person/qxnewperson", "person/qxvisible")
+    assert send(site, "POST", "/sources", visible).status_code == 201
+    # The public person shows in the public network only once a rebuild has read both writes.
+    deadline = time.monotonic() + 60
+    while httpx.get(f"{site}/graph/ego", params={"node": "person/qxvisible", "view": "cases"}).status_code != 200:
+        assert time.monotonic() < deadline, "the public network never showed the public person"
+        time.sleep(0.2)
+    ego = {"node": "person/qxhidden", "view": "cases"}
+    assert httpx.get(f"{site}/graph/ego", params=ego).status_code == 404
+    assert httpx.get(f"{site}/graph/ego", params=ego, headers={"Authorization": f"Bearer {READER}"}).status_code == 200
+    assert send(site, "DELETE", "/sources/visible-network", b"").status_code == 204
+    assert send(site, "DELETE", "/sources/hidden-network", b"").status_code == 204
