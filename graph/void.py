@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO
 
 import pyoxigraph as ox
 
 from casegraph.dumps import kept_file, whole_dumps
+from casegraph.errors import CasegraphError
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
@@ -24,7 +24,10 @@ LICENCE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT}
 KEPT_FILES = 16
-KEPT_SECONDS = 60  # a file asked for this recently may be being sent: not pruned
+
+
+class TooManySites(CasegraphError):
+    """The description's file was pruned three times before it could be opened: asked for at too many addresses at once."""
 
 
 def _n(namespace: str, term: str) -> ox.NamedNode:
@@ -78,27 +81,38 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
     return triples
 
 
-def description_file(store: CaseStore, site: str, rdf_format: ox.RdfFormat, folder: Path) -> Path:
-    """The description in an RDF format, as a file in a folder kept for this store, written the first time it is asked for.
+def open_description(store: CaseStore, site: str, rdf_format: ox.RdfFormat, folder: Path) -> BinaryIO:
+    """The description in an RDF format, opened from a file kept in a folder for this store, written when first asked for.
 
     It holds a few triples per source, so it is written as they are made: at 100,000 cases (68 MB of
     Turtle) that raised the peak of a process by 220 MB, against 614 MB made whole in memory. It
-    names the site it is served at, which the Host header sets: the files of the KEPT_FILES sites
-    and formats asked for last are kept, so that made-up hosts cannot fill the disk.
+    names the site it is served at, which the Host header sets, so only the KEPT_FILES sites and
+    formats asked for last keep their files. The file is returned open: a prune by another request
+    cannot take it away while it is sent.
     """
     site_key = hashlib.sha256(site.encode()).hexdigest()[:16]
 
     def write(output: IO[bytes]) -> None:
         ox.serialize(describe(store, site), output, rdf_format, prefixes=PREFIXES)
-    path = kept_file(folder / f"void-{site_key}.{rdf_format.file_extension}", write)
-    os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
-    _prune(folder)
-    return path
+    for _ in range(3):
+        path = kept_file(folder / f"void-{site_key}.{rdf_format.file_extension}", write)
+        try:
+            os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
+            handle = path.open("rb")
+        except FileNotFoundError:  # pruned by another request in between: written again
+            continue
+        _prune(folder)
+        return handle
+    raise TooManySites("the dataset description is being asked for at too many addresses at once; try again")
 
 
 def _prune(folder: Path) -> None:
-    """Remove the descriptions beyond the KEPT_FILES last asked for, except those asked for in the last KEPT_SECONDS."""
-    files = sorted(folder.glob("void-*"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for stale in files[KEPT_FILES:]:
-        if time.time() - stale.stat().st_mtime > KEPT_SECONDS:
-            stale.unlink(missing_ok=True)
+    """Remove the descriptions beyond the KEPT_FILES last asked for (other requests may be removing them too)."""
+    dated = []
+    for path in folder.glob("void-*"):
+        try:
+            dated.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:
+            continue
+    for _, stale in sorted(dated, reverse=True)[KEPT_FILES:]:
+        stale.unlink(missing_ok=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import BinaryIO
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
@@ -71,9 +73,15 @@ def get_void(request: Request, store: StoreDep) -> Response:
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     site = str(request.url_for("list_dumps"))[: -len("dumps")]
-    folder = get_edition(request).store_dir / DUMPS_FOLDER
-    return FileResponse(void.description_file(store, site, GRAPH_FORMATS[media_type], folder), media_type=media_type,
-                        headers=headers)
+    handle = void.open_description(store, site, GRAPH_FORMATS[media_type], get_edition(request).store_dir / DUMPS_FOLDER)
+    headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
+    return StreamingResponse(_sent(handle), media_type=media_type, headers=headers)
+
+
+def _sent(handle: BinaryIO) -> Iterator[bytes]:
+    """The file in chunks, closed once sent (or once the client has gone)."""
+    with handle:
+        yield from iter(lambda: handle.read(1 << 16), b"")
 
 
 def _validators(request: Request, name: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -106,10 +107,22 @@ def test_void_in_json_ld(server: str) -> None:
 def test_void_names_the_host_asked_for_and_keeps_the_files_of_the_last_few(server: str, store_dir: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(void, "KEPT_FILES", 2)
-    monkeypatch.setattr(void, "KEPT_SECONDS", 0)
     for number in range(4):
         response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/n-triples",
                                                                      "Host": f"host{number}.example"})
         assert response.status_code == 200
         assert f"<http://host{number}.example/sparql>" in response.text
     assert len(list((store_dir / "dumps").glob("void-*"))) == 2
+
+
+def test_requests_at_many_addresses_at_once_each_get_their_own_description(store: CaseStore, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(void, "KEPT_FILES", 2)
+
+    def ask(number: int) -> bool:
+        site = f"http://host{number % 9}.example/"
+        with void.open_description(store, site, ox.RdfFormat.N_TRIPLES, tmp_path) as handle:
+            return f"<{site}sparql>".encode() in handle.read()
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(ask, range(60)))
+    assert len(list(tmp_path.glob("void-*"))) == 2
