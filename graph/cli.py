@@ -23,9 +23,10 @@ from casegraph.errors import CasegraphError, InvalidData, UsageError
 from casegraph.export import FORMATS, export_format
 from casegraph.export import export as export_store
 from casegraph.importer import Outcome, run_import
+from casegraph.index import read_index
 from casegraph.links import links_file, load_links
 from casegraph.mapping import load_mapping
-from casegraph.network import Network, View, build_views
+from casegraph.network import Network, View
 from casegraph.queries import named_query
 from casegraph.reconcile import propose, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
@@ -301,9 +302,9 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File 
 
 
 def _network(settings: Settings, view: str) -> tuple[View, SearchIndex]:
-    """One view of the store, and the search index that names its nodes."""
-    case_store = CaseStore.open(settings.store, settings.base, read_only=True)
-    return network.view(build_views(case_store), view), SearchIndex(case_store)
+    """One view of the store, and the search index that names its nodes, from the store's index files (made when needed)."""
+    search, views = read_index(settings.store, settings.base)
+    return network.view(views, view), search
 
 
 def _write_network(graph: Network, fmt: str, output: Path | None) -> None:
