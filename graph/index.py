@@ -23,6 +23,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
@@ -157,3 +158,29 @@ def _read(path: Path, kind: type[Kept]) -> Kept:
     if not isinstance(kept, kind):
         raise IndexFailed(f"{path} holds a {type(kept).__name__}, not a {kind.__name__}")
     return kept
+
+
+def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], store_dir: Path, base: str) -> Kept:
+    """What `make` gives for a store, made the first time by a process of its own and kept in the store's index folder.
+
+    For summaries of the whole store, such as the charts and the home page's counts: the queries
+    behind them grew the serving process by up to 1.1 GB at 100,000 cases, memory Python then
+    keeps. The file's name carries the code's digest, and the folder is the store's own.
+    """
+    path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
+    if not path.is_file():
+        process = multiprocessing.get_context("spawn").Process(target=_keep, args=(make, store_dir, base, path, code_digest()),
+                                                               name=f"casegraph-{name}", daemon=True)
+        process.start()
+        process.join()
+        if process.exitcode != 0 or not path.is_file():
+            raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {process.exitcode}); see the log")
+    return _read(path, kind)
+
+
+def _keep(make: Callable[[CaseStore], object], store_dir: Path, base: str, path: Path, code: str) -> None:
+    if code != code_digest():
+        raise IndexFailed("casegraph's code changed since the service started: restart it")
+    store = CaseStore.open(store_dir, base, read_only=True)
+    path.parent.mkdir(exist_ok=True)
+    _write(path, make(store))

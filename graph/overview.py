@@ -8,6 +8,15 @@ from casegraph.queries import named_query, page_query
 from casegraph.results import rows
 from casegraph.store import CaseStore
 
+SOURCES_SHOWN = 100
+Overview = tuple[list[dict[str, str]], int, list[tuple[str, str]]]
+
+
+def overview(store: CaseStore) -> Overview:
+    """What the home page shows: the first SOURCES_SHOWN sources, how many there are, and the records by kind."""
+    sources, total = first_sources(store, store.base, SOURCES_SHOWN)
+    return sources, total, records_by_kind(store, store.base)
+
 
 def first_sources(store: CaseStore, base: str, count: int) -> tuple[list[dict[str, str]], int]:
     """The first `count` source documents by IRI, each as the sources query describes it, and how many there are.

@@ -3,39 +3,38 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph.overview import first_sources, records_by_kind
+from casegraph.index import kept_apart
+from casegraph.overview import Overview, overview
 from casegraph.service import vendor
-from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
+from casegraph.service.dependencies import SettingsDep, get_edition
 from casegraph.service.negotiation import html_or_json
 from casegraph.service.rendering import local_link, templates
-from casegraph.store import CaseStore
 
 router = APIRouter(tags=["Pages"])
 
 
 @router.get("/", summary="Home page: what the dataset holds, its sources, and a search box")
-def home(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def home(request: Request, settings: SettingsDep) -> Response:
     """The home page: the first sources (all of them through the named query) and what the graph holds."""
-    sources, total, counts = _overview(get_edition(request).build.digest, store, settings.base)
+    edition = get_edition(request)
+    sources, total, counts = _overview(edition.build.digest, edition.store_dir, settings.base)
     context = {"sources": sources, "more": total - len(sources), "counts": counts}
     return templates.TemplateResponse(request, "home.html", context)
 
 
-SOURCES_SHOWN = 100
-
-
 @lru_cache(maxsize=4)
-def _overview(digest: str, store: CaseStore, base: str) -> tuple[list[dict[str, str]], int, list[tuple[str, str]]]:
-    # Once per store (keyed by its digest): counting records by kind reads the whole graph.
-    sources, total = first_sources(store, base, SOURCES_SHOWN)
+def _overview(digest: str, store_dir: Path, base: str) -> Overview:
+    # Once per store (keyed by its digest), in a process of its own: counting records by kind reads the whole graph.
+    sources, total, counts = kept_apart("overview", overview, tuple, store_dir, base)
     for source in sources:
         source["link"] = "/" + source["source"].strip("<>")
-    return sources, total, records_by_kind(store, base)
+    return sources, total, counts
 
 
 @router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")

@@ -11,6 +11,7 @@ import pytest
 
 from casegraph import index
 from casegraph.build import BUILD_FILE, build
+from casegraph.charts import charts
 from casegraph.index import (
     INDEX_FOLDER,
     RECORD,
@@ -19,11 +20,13 @@ from casegraph.index import (
     digest_of,
     ensure_index,
     index_key,
+    kept_apart,
     make_index,
     read_index,
     read_views,
 )
 from casegraph.network import build_views, ego, whole
+from casegraph.overview import overview
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -128,3 +131,23 @@ def test_an_unreadable_record_means_the_files_are_made_again(own_store: Path) ->
     (own_store / INDEX_FOLDER / RECORD).write_text('{"not": "a record"}', encoding="utf-8")
     assert index.index_record(own_store) is None
     assert ensure_index(own_store, BASE).key == index_key(own_store)
+
+
+def test_a_summary_is_made_apart_once_and_kept(own_store: Path) -> None:
+    store = CaseStore.open(own_store, BASE, read_only=True)
+    kept = kept_apart("charts", charts, list, own_store, BASE)
+    assert kept == charts(store) and any(chart.bars for chart in kept)
+    made = {path: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).glob("charts-*.pickle")}
+    assert len(made) == 1
+    assert kept_apart("charts", charts, list, own_store, BASE) == kept
+    assert {path: path.stat().st_mtime_ns for path in made} == made
+    assert kept_apart("overview", overview, tuple, own_store, BASE) == overview(store)
+
+
+def failing(store: CaseStore) -> list[str]:
+    raise RuntimeError("no summary")
+
+
+def test_a_summary_that_cannot_be_made_is_reported(own_store: Path) -> None:
+    with pytest.raises(IndexFailed, match="making the nothing of .* failed"):
+        kept_apart("nothing", failing, list, own_store, BASE)

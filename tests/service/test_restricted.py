@@ -12,7 +12,9 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from casegraph.build import build, full_store_dir
-from casegraph.index import INDEX_FOLDER, ensure_index
+from casegraph.charts import charts
+from casegraph.index import INDEX_FOLDER, ensure_index, kept_apart
+from casegraph.overview import overview
 from conftest import BASE, copy_seeds
 
 SECRET = "Zetawitness"
@@ -64,8 +66,10 @@ def reader(site: str, path: str, **params: str) -> httpx.Response:
 
 
 def test_the_public_store_holds_nothing_of_it_and_the_full_store_all_of_it(restricted_store: Path) -> None:
-    for store in (restricted_store, full_store_dir(restricted_store)):  # the index files too
+    for store in (restricted_store, full_store_dir(restricted_store)):  # the index files and summaries too
         ensure_index(store, BASE)
+        kept_apart("charts", charts, list, store, BASE)
+        kept_apart("overview", overview, tuple, store, BASE)
     assert (restricted_store / INDEX_FOLDER / "views.pickle").is_file()
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in restricted_store.rglob("*") if p.is_file())
     assert any(SECRET.encode() in p.read_bytes() for p in full_store_dir(restricted_store).rglob("*") if p.is_file())
