@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +10,7 @@ from typing import IO, cast
 
 from casegraph.errors import NotFound
 from casegraph.export import FORMATS, ExportFormat, export
+from casegraph.files import replace_with
 from casegraph.store import CaseStore
 
 WHOLE = "casegraph"
@@ -87,11 +86,5 @@ def kept_file(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
     if path.is_file():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".part", delete=False) as raw:
-        try:
-            write(raw)
-        except BaseException:
-            os.unlink(raw.name)
-            raise
-    os.replace(raw.name, path)
+    replace_with(path, write)
     return path

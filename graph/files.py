@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 
@@ -62,3 +64,17 @@ def _sync_directory(directory: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def replace_with(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a file under a temporary name beside it and rename it into place: a reader sees the old file or the new one.
+
+    Not synced (see write_durably): for files that can be made again from the store.
+    """
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".part", delete=False) as handle:
+        try:
+            write(handle)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)

@@ -17,11 +17,9 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import os
 import pickle
 import resource
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -34,7 +32,7 @@ import pyoxigraph as ox
 from casegraph import network
 from casegraph.build import read_build
 from casegraph.errors import CasegraphError
-from casegraph.files import write_durably
+from casegraph.files import replace_with, write_durably
 from casegraph.network import View, build_views
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
@@ -83,8 +81,7 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
     `code` is the digest of the code of the process that asked: one whose code changed on disk
     since would load files made by other code, so they are not made.
     """
-    if code != code_digest():
-        raise IndexFailed("casegraph's code changed since the service started: restart it")
+    _same_code(code)
     start, folder = time.perf_counter(), store_dir / INDEX_FOLDER
     store = CaseStore.open(store_dir, base, read_only=True)
     folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
@@ -97,14 +94,25 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
 
 
 def _write(path: Path, kept: object) -> None:
-    """Write a pickle under a temporary name and rename it over the old one, so a reader sees one or the other."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".", suffix=".part", delete=False) as handle:
-        try:
-            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            os.unlink(handle.name)
-            raise
-    os.replace(handle.name, path)
+    replace_with(path, lambda handle: pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _same_code(code: str) -> None:
+    """Refuse to make files for a process whose code is not this one's: it would load them into other classes."""
+    if code != code_digest():
+        raise IndexFailed("casegraph's code changed since the service started: restart it")
+
+
+def _in_own_process(name: str, target: Callable[..., None], *args: object) -> int | None:
+    """Run a function in a process of its own and wait for it; its exit code.
+
+    Spawned, not forked, so that it opens the store afresh. A daemon, so that a service exiting
+    while a refresh runs does not wait for it (start-up does wait).
+    """
+    process = multiprocessing.get_context("spawn").Process(target=target, args=args, name=f"casegraph-{name}", daemon=True)
+    process.start()
+    process.join()
+    return process.exitcode
 
 
 def index_record(store_dir: Path) -> IndexRecord | None:
@@ -121,27 +129,26 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     record = index_record(store_dir)
     if record is not None:
         return record
-    # A daemon, so that a service exiting while a refresh runs does not wait for it (start-up does wait).
-    process = multiprocessing.get_context("spawn").Process(target=make_index, args=(store_dir, base, code_digest()),
-                                                           name="casegraph-index", daemon=True)
-    process.start()
-    process.join()
+    exit_code = _in_own_process("index", make_index, store_dir, base, code_digest())
     record = index_record(store_dir)
-    if process.exitcode != 0 or record is None:
-        raise IndexFailed(f"making the index files of {store_dir} failed (exit code {process.exitcode}); see the log")
+    if exit_code != 0 or record is None:
+        raise IndexFailed(f"making the index files of {store_dir} failed (exit code {exit_code}); see the log")
     return record
 
 
 def read_index(store_dir: Path, base: str) -> tuple[SearchIndex, dict[str, View]]:
     """The store's search index and network views, from its index files (made first when needed)."""
     ensure_index(store_dir, base)
-    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex), read_views(store_dir, base, made=True)
+    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex), _views(store_dir)
 
 
-def read_views(store_dir: Path, base: str, made: bool = False) -> dict[str, View]:
-    """The store's network views, from its index files (made first when needed, unless `made`)."""
-    if not made:
-        ensure_index(store_dir, base)
+def read_views(store_dir: Path, base: str) -> dict[str, View]:
+    """The store's network views, from its index files (made first when needed)."""
+    ensure_index(store_dir, base)
+    return _views(store_dir)
+
+
+def _views(store_dir: Path) -> dict[str, View]:
     views: dict[str, View] = _read(store_dir / INDEX_FOLDER / "views.pickle", dict)
     return views
 
@@ -169,18 +176,14 @@ def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], s
     """
     path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
     if not path.is_file():
-        process = multiprocessing.get_context("spawn").Process(target=_keep, args=(make, store_dir, base, path, code_digest()),
-                                                               name=f"casegraph-{name}", daemon=True)
-        process.start()
-        process.join()
-        if process.exitcode != 0 or not path.is_file():
-            raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {process.exitcode}); see the log")
+        exit_code = _in_own_process(name, _keep, make, store_dir, base, path, code_digest())
+        if exit_code != 0 or not path.is_file():
+            raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {exit_code}); see the log")
     return _read(path, kind)
 
 
 def _keep(make: Callable[[CaseStore], object], store_dir: Path, base: str, path: Path, code: str) -> None:
-    if code != code_digest():
-        raise IndexFailed("casegraph's code changed since the service started: restart it")
+    _same_code(code)
     store = CaseStore.open(store_dir, base, read_only=True)
     path.parent.mkdir(exist_ok=True)
     _write(path, make(store))
