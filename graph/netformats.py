@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-import json
 import textwrap
 from typing import Any
 
 import networkx as nx
+import orjson
 
 from casegraph.errors import UsageError
 from casegraph.network import Network
@@ -51,12 +51,17 @@ def _text(value: object) -> str:
     return " ".join(map(str, value)) if isinstance(value, list | tuple | set) else str(value)
 
 
+def json_bytes(data: dict[str, Any]) -> bytes:
+    """Node-link or Cytoscape.js data as UTF-8 JSON."""
+    return orjson.dumps(data)
+
+
 def write(graph: Network, fmt: str) -> bytes:
     """The network in one of MEDIA_TYPES' formats."""
     if fmt == "json":
-        return json.dumps(node_link(graph), ensure_ascii=False).encode()
+        return json_bytes(node_link(graph))
     if fmt == "cytoscape":
-        return json.dumps(cytoscape(graph), ensure_ascii=False).encode()
+        return json_bytes(cytoscape(graph))
     buffer = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(_flat(graph), buffer)

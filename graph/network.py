@@ -17,7 +17,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any, TypeAlias
+from typing import Any, NamedTuple, TypeAlias
 
 import networkx as nx
 
@@ -256,8 +256,17 @@ class _Compact(ABC):
         """How many edges (of the kinds) join two of the nodes."""
 
     @abstractmethod
-    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
-        """The edges (of the kinds) joining two of the nodes, as a network."""
+    def _edges(self, numbers: set[int], kinds: list[str] | None, limit: tuple[str, str] | None = None) -> list[_Edge]:
+        """The edges (of the kinds) joining two of the nodes, in order; TooLarge past MAX_EDGES when a limit is named."""
+
+    def _made(self, edges: list[_Edge]) -> Network:
+        """A networkx MultiGraph of these edges."""
+        graph: Network = nx.MultiGraph(view=self.graph["view"])
+        for edge in edges:
+            graph.add_node(edge.start[1], **self.terms.described(edge.start[0]))
+            graph.add_node(edge.end[1], **self.terms.described(edge.end[0]))
+            graph.add_edge(edge.start[1], edge.end[1], key=edge.key(), **edge.attributes(self.terms))
+        return graph
 
     def _numbers(self, nodes: Iterable[str]) -> set[int]:
         return {number for node in nodes if (number := self.terms.number(node)) is not None}
@@ -273,13 +282,35 @@ class _Compact(ABC):
 
     def among(self, nodes: set[str], kinds: list[str] | None = None) -> Network:
         """The view's part between these nodes: every edge (of the kinds) joining two of them, with its ends."""
-        return self._among(self._numbers(nodes), kinds)
+        return self._made(self._edges(self._numbers(nodes), kinds))
 
     def ego(self, starts: list[str], depth: int, kinds: list[str] | None) -> Network:
         """The edges (of the kinds) among everything within `depth` links of the starts."""
+        return self._made(self._ego_edges(starts, depth, kinds))
+
+    def ego_node_link(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, Any]:
+        """The ego network as node-link data, made without a networkx graph (the explorer's request).
+
+        nx.node_link_graph reads it back into the network ego() makes. Edges come in the order made,
+        each from its subject to its object; at 100,000 cases this took an ego network of 5,203
+        edges from 50 ms to 20 (README, Networks).
+        """
+        nodes: dict[str, dict[str, Any]] = {}
+        edges = []
+        for edge in self._ego_edges(starts, depth, kinds):
+            for number, iri in (edge.start, edge.end):
+                if iri not in nodes:
+                    nodes[iri] = {**self.terms.described(number), "id": iri}
+            link = edge.attributes(self.terms)
+            link.update(source=edge.start[1], target=edge.end[1], key=edge.key())
+            edges.append(link)
+        for start in sorted(set(starts) - set(nodes)):  # only a node asked for can be alone
+            nodes[start] = {**self.terms.about(start), "id": start}
+        return {"directed": False, "multigraph": True, "graph": dict(self.graph), "nodes": list(nodes.values()), "edges": edges}
+
+    def _ego_edges(self, starts: list[str], depth: int, kinds: list[str] | None) -> list[_Edge]:
         reached = set(self._reach([self.terms.known(start) for start in starts], depth, kinds))
-        _limit(self._count_between(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
-        return self._among(reached, kinds)
+        return self._edges(reached, kinds, ("this ego network", "ask for less depth or fewer kinds"))
 
     def label(self, node: str) -> str:
         """A node's display name."""
@@ -360,35 +391,39 @@ class Links(_Compact):
         return reached
 
     def _between(self, numbers: set[int], kinds: list[str] | None) -> set[int]:
-        wanted = self._wanted(kinds)
-        return {edge for node in numbers for edge, other in self._neighbours(node, wanted) if other in numbers}
+        wanted, offsets = self._wanted(kinds), self.offsets
+        starts, ends, of_kind = self.edges.starts, self.edges.ends, self.edges.kinds
+        touching = {edge for node in numbers if self._degree(node) for edge in self.incident[offsets[node]:offsets[node + 1]]}
+        return {edge for edge in touching
+                if starts[edge] in numbers and ends[edge] in numbers and (wanted is None or of_kind[edge] in wanted)}
 
     def _count_between(self, numbers: set[int], kinds: list[str] | None) -> int:
         return len(self._between(numbers, kinds))
 
-    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
-        return self._made(self._between(numbers, kinds))
+    def _edges(self, numbers: set[int], kinds: list[str] | None, limit: tuple[str, str] | None = None) -> list[_Edge]:
+        between = self._between(numbers, kinds)
+        if limit:
+            _limit(len(between), *limit)
+        return self._explained(between)
 
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
         _limit(len(self.edges), f"the whole {self.graph['view']} view", "ask for an ego network or a path instead")
-        return self._made(range(len(self.edges)))
+        return self._made(self._explained(range(len(self.edges))))
 
-    def _made(self, edges: Iterable[int]) -> Network:
-        """A networkx MultiGraph of these edges, in the order of their ends, kind and event."""
+    def _explained(self, edges: Iterable[int]) -> list[_Edge]:
+        """These edges with their IRIs and words, in the order of their ends, kind and event."""
         words, columns = self.terms.words, self.edges
         iri, sources = _Decoded(self.terms.iris.__getitem__), _Decoded(self.terms.source_list)  # ends and lists recur
-        graph: Network = nx.MultiGraph(view=self.graph["view"])
-        explained = [(iri(columns.starts[e]), iri(columns.ends[e]), words[columns.kinds[e]],
-                      iri(columns.vias[e]) if columns.vias[e] != NO_VIA else "", e) for e in edges]
-        for start, end, kind, via, edge in sorted(explained):
-            _link(graph, self.terms, (columns.starts[edge], start), (columns.ends[edge], end), (columns.vias[edge], via),
-                  kind=kind, label=words[columns.labels[edge]], sources=sources(columns.sources[edge]))
-        return graph
+        iri[NO_VIA] = ""
+        explained = sorted((iri[columns.starts[e]], iri[columns.ends[e]], words[columns.kinds[e]], iri[columns.vias[e]], e)
+                           for e in edges)
+        return [_Edge((columns.starts[e], start), (columns.ends[e], end), (columns.vias[e], via), kind,
+                      words[columns.labels[e]], sources[columns.sources[e]]) for start, end, kind, via, e in explained]
 
 
 class _Decoded(dict[int, Any]):
-    """What a function gives for each number, worked out once."""
+    """What a function gives for each number, worked out once (looked up by subscript: a call would cost a frame)."""
 
     def __init__(self, decode: Callable[[int], Any]) -> None:
         super().__init__()
@@ -398,17 +433,26 @@ class _Decoded(dict[int, Any]):
         found = self[number] = self.decode(number)
         return found
 
-    def __call__(self, number: int) -> Any:
-        return self[number]
 
+class _Edge(NamedTuple):
+    """An edge made for a request: its ends and the event gone through (each a number and an IRI), kind, label, sources."""
 
-def _link(graph: Network, terms: Terms, start: tuple[int, str], end: tuple[int, str], via: tuple[int, str], *,
-          kind: str, label: str, sources: list[str]) -> None:
-    """Add an edge (and its ends, each a number and an IRI) with what explains it: kind, label, direction, event and sources."""
-    graph.add_node(start[1], **terms.described(start[0]))
-    graph.add_node(end[1], **terms.described(end[0]))
-    graph.add_edge(start[1], end[1], key=f"{kind} {start[1]} {via[1]}", kind=kind, label=label, subject=start[1], object=end[1],
-                   via=via[1], via_label=terms.labels[via[0]] if via[0] != NO_VIA else "", sources=sources)
+    start: tuple[int, str]
+    end: tuple[int, str]
+    via: tuple[int, str]
+    kind: str
+    label: str
+    sources: list[str]
+
+    def key(self) -> str:
+        """Its key among the edges between its ends."""
+        return f"{self.kind} {self.start[1]} {self.via[1]}"
+
+    def attributes(self, terms: Terms) -> dict[str, Any]:
+        """What explains it: kind, label, direction, event and sources."""
+        via_label = terms.labels[self.via[0]] if self.via[0] != NO_VIA else ""
+        return {"kind": self.kind, "label": self.label, "subject": self.start[1], "object": self.end[1],
+                "via": self.via[1], "via_label": via_label, "sources": self.sources}
 
 
 class Projection(_Compact):
@@ -486,18 +530,20 @@ class Projection(_Compact):
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
         _limit(self.number_of_edges(), "the whole shared view", "ask for an ego network or a path instead")
-        return self._among({who for hub in range(len(self.hub_nodes)) for who, _ in self._at(hub)}, None)
+        return self._made(self._edges({who for hub in range(len(self.hub_nodes)) for who, _ in self._at(hub)}, None))
 
-    def _among(self, numbers: set[int], kinds: list[str] | None) -> Network:
-        graph: Network = nx.MultiGraph(view="shared")
+    def _edges(self, numbers: set[int], kinds: list[str] | None, limit: tuple[str, str] | None = None) -> list[_Edge]:
+        if limit:
+            _limit(self._count_between(numbers, kinds), *limit)
         iris, lists = self.terms.iris, _Decoded(self.terms.source_list)  # each list recurs for many pairs
+        made = []
         for hub in sorted({hub for person in numbers for hub in self._hubs_of(person, kinds)}):
             at = self.hub_nodes[hub]
             joined = sorted((iris[person], person, sources) for person, sources in self._at(hub) if person in numbers)
             for (a, a_number, a_sources), (b, b_number, b_sources) in itertools.combinations(joined, 2):
-                _link(graph, self.terms, (a_number, a), (b_number, b), (at, iris[at]), kind=self.kind[hub],
-                      label=self.label_of[hub], sources=sorted({*lists(a_sources), *lists(b_sources)}))
-        return graph
+                made.append(_Edge((a_number, a), (b_number, b), (at, iris[at]), self.kind[hub], self.label_of[hub],
+                                  sorted({*lists[a_sources], *lists[b_sources]})))
+        return made
 
     def _reach(self, starts: list[int], depth: int, kinds: list[str] | None) -> dict[int, int]:
         reached = dict.fromkeys(starts, 0)
@@ -582,11 +628,7 @@ def only(graph: Network, kinds: list[str] | None) -> Network:
 
 def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None = None) -> Network:
     """Everything within `depth` links of any of the nodes, over edges of the given kinds."""
-    if not 0 <= depth <= MAX_DEPTH:
-        raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
-    for node in nodes:
-        _require(graph, node)
-    _check_kinds(graph, kinds)
+    _check_ego(graph, nodes, depth, kinds)
     if isinstance(graph, nx.MultiGraph):
         return _network_ego(graph, nodes, depth, kinds)
     result = graph.ego(nodes, depth, kinds)
@@ -594,6 +636,23 @@ def ego(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None =
     for node in sorted(set(nodes) - set(result)):
         result.add_node(node, **graph.terms.about(node))
     return result
+
+
+def ego_node_link(graph: View, nodes: list[str], depth: int = 1, kinds: list[str] | None = None) -> dict[str, Any]:
+    """The ego network as node-link data: what networkx writes of ego()'s network, up to the order of nodes and edges."""
+    _check_ego(graph, nodes, depth, kinds)
+    if isinstance(graph, nx.MultiGraph):
+        data: dict[str, Any] = nx.node_link_data(ego(graph, nodes, depth, kinds), edges="edges")
+        return data
+    return graph.ego_node_link(nodes, depth, kinds)
+
+
+def _check_ego(graph: View, nodes: list[str], depth: int, kinds: list[str] | None) -> None:
+    if not 0 <= depth <= MAX_DEPTH:
+        raise UsageError(f"depth must be between 0 and {MAX_DEPTH}, not {depth}")
+    for node in nodes:
+        _require(graph, node)
+    _check_kinds(graph, kinds)
 
 
 def _network_ego(graph: Network, nodes: list[str], depth: int, kinds: list[str] | None) -> Network:

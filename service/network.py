@@ -33,15 +33,25 @@ def _accepted(request: Request, offered: list[str], what: str) -> str:
     return next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
 
 
-def _send(request: Request, graph: network.Network, fmt: str | None, name: str) -> Response:
-    """A network in the format asked for by ?format= or else by Accept; GraphML and GEXF as downloads."""
+def _format(request: Request, fmt: str | None) -> str:
+    """The format asked for by ?format= or else by Accept."""
     fmt = fmt or _accepted(request, NETWORK_TYPES, "a network")
     if fmt not in netformats.MEDIA_TYPES:
         raise NotAcceptable(f"format must be one of {', '.join(netformats.MEDIA_TYPES)}, not {fmt!r}")
+    return fmt
+
+
+def _send(request: Request, graph: network.Network, fmt: str | None, name: str) -> Response:
+    """A network in the format asked for; GraphML and GEXF as downloads."""
+    fmt = _format(request, fmt)
+    return _sent(netformats.write(graph, fmt), fmt, name)
+
+
+def _sent(body: bytes, fmt: str, name: str) -> Response:
     headers = {"Vary": "Accept"}
     if fmt in ("graphml", "gexf", "png"):
         headers["Content-Disposition"] = f'attachment; filename="{name}.{netformats.EXTENSIONS[fmt]}"'
-    return Response(netformats.write(graph, fmt), media_type=netformats.MEDIA_TYPES[fmt], headers=headers)
+    return Response(body, media_type=netformats.MEDIA_TYPES[fmt], headers=headers)
 
 
 def _node(request: Request, text: str, view: str, base: str) -> str:
@@ -72,8 +82,10 @@ def get_ego(
 ) -> Response:
     """Everything within `depth` links of the node(s), over the edge kinds given (all by default)."""
     iris = [_node(request, text, view, settings.base) for text in node]
-    graph = network.ego(network.view(_views(request), view), iris, depth, network.parse_kinds(kinds))
-    return _send(request, graph, format, f"ego-{iris[0].rsplit('/', 1)[-1]}")
+    graph, fmt, name = network.view(_views(request), view), _format(request, format), f"ego-{iris[0].rsplit('/', 1)[-1]}"
+    if fmt == "json":  # what the explorer asks for, written without a networkx graph
+        return _sent(netformats.json_bytes(network.ego_node_link(graph, iris, depth, network.parse_kinds(kinds))), fmt, name)
+    return _sent(netformats.write(network.ego(graph, iris, depth, network.parse_kinds(kinds)), fmt), fmt, name)
 
 
 @router.get("/graph/path", summary="How two nodes are connected: shortest and all simple paths, each hop explained")

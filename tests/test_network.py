@@ -13,7 +13,7 @@ import pytest
 from casegraph import netformats, network
 from casegraph.errors import NotFound, TooLarge, UsageError
 from casegraph.namespaces import local_name
-from casegraph.network import Network, View, build_views, ego, kinds_of, measures, path_network, paths, resolve, whole
+from casegraph.network import Network, View, build_views, ego, ego_node_link, kinds_of, measures, path_network, paths, resolve, whole
 from casegraph.search import SearchIndex
 from casegraph.service.errors import status_of
 from casegraph.store import CaseStore
@@ -179,6 +179,14 @@ def _materialised_shared(views: dict[str, View]) -> Network:
     return graph
 
 
+def _written_alike(compact: View, oracle: Network, starts: list[str], depth: int, kinds: list[str] | None) -> bool:
+    """The node-link data written straight from a compact view is the oracle's ego network, each edge once, subject first."""
+    data = ego_node_link(compact, starts, depth, kinds)
+    edges = [(edge["source"], edge["target"], edge["key"]) for edge in data["edges"]]
+    return (_same(nx.node_link_graph(data, edges="edges"), ego(oracle, starts, depth, kinds)) and len(set(edges)) == len(edges)
+            and all((edge["source"], edge["target"]) == (edge["subject"], edge["object"]) for edge in data["edges"]))
+
+
 def _same(a: Network, b: Network) -> bool:
     edges = sorted((min(u, v), max(u, v), k, sorted(d.items())) for u, v, k, d in a.edges(keys=True, data=True))
     return dict(a.nodes(data=True)) == dict(b.nodes(data=True)) and edges == sorted(
@@ -229,7 +237,9 @@ def test_shared_ego_networks_and_paths_on_demand_match_the_materialised_projecti
         for depth in (0, 1, 2):
             for person in people:
                 assert _same(ego(shared, [person], depth, kinds), ego(oracle, [person], depth, kinds)), (person, depth, kinds)
+                assert _written_alike(shared, oracle, [person], depth, kinds), (person, depth, kinds)
         assert _same(ego(shared, people[:3], 1, kinds), ego(oracle, people[:3], 1, kinds))
+        assert _written_alike(shared, oracle, people[:3], 1, kinds)
         for source, target in itertools.islice(itertools.combinations(people, 2), 60):
             for length in (1, 3):
                 found = paths(shared, source, target, length, kinds)
@@ -308,6 +318,8 @@ def test_compact_ego_networks_and_paths_match_networkx_on_the_oracle(store: Case
         for depth in (0, 1, 2):
             for person in people:
                 assert _same(ego(compact, [person], depth, kinds), ego(oracle, [person], depth, kinds)), (person, depth, kinds)
+                assert _written_alike(compact, oracle, [person], depth, kinds), (person, depth, kinds)
+        assert _written_alike(compact, oracle, people[:4], 1, kinds)
         for source, target in itertools.islice(itertools.combinations(people, 2), 40):
             for length in (1, 3):
                 found = paths(compact, source, target, length, kinds)
