@@ -13,7 +13,19 @@ import pytest
 from casegraph import netformats, network
 from casegraph.errors import NotFound, TooLarge, UsageError
 from casegraph.namespaces import local_name
-from casegraph.network import Network, View, build_views, ego, ego_node_link, kinds_of, measures, path_network, paths, resolve, whole
+from casegraph.network import (
+    Network,
+    View,
+    build_views,
+    ego,
+    ego_node_link,
+    kinds_of,
+    measures,
+    path_network,
+    paths,
+    resolve,
+    whole,
+)
 from casegraph.search import SearchIndex
 from casegraph.service.errors import status_of
 from casegraph.store import CaseStore
