@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from casegraph import network
 from casegraph.build import read_build
+from casegraph.dumps import kept_file
 from casegraph.errors import CasegraphError
 from casegraph.files import replace_with, write_durably
 from casegraph.network import View, build_views
@@ -187,3 +188,23 @@ def _keep(make: Callable[[CaseStore], object], store_dir: Path, base: str, path:
     store = CaseStore.open(store_dir, base, read_only=True)
     path.parent.mkdir(exist_ok=True)
     _write(path, make(store))
+
+
+def written_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> Path:
+    """A file written from a store by `write(store, output, *args)` the first time, by a process of its own, and kept.
+
+    For files made from the whole store, such as the dataset description: written in the serving
+    process, it raised its peak by some 220 MB at 100,000 cases. The file may be gone again by the
+    time it is opened (its folder is pruned): the caller opens it, and asks again if it is.
+    """
+    if not path.is_file():
+        exit_code = _in_own_process(path.stem, _write_kept, path, write, store_dir, base, code_digest(), *args)
+        if exit_code != 0:
+            raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
+    return path
+
+
+def _write_kept(path: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
+    _same_code(code)
+    store = CaseStore.open(store_dir, base, read_only=True)
+    kept_file(path, lambda output: write(store, output, *args))

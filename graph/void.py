@@ -10,8 +10,9 @@ from typing import IO, BinaryIO
 
 import pyoxigraph as ox
 
-from casegraph.dumps import kept_file, whole_dumps
+from casegraph.dumps import whole_dumps
 from casegraph.errors import CasegraphError
+from casegraph.index import written_apart
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
@@ -81,21 +82,18 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
     return triples
 
 
-def open_description(store: CaseStore, site: str, rdf_format: ox.RdfFormat, folder: Path) -> BinaryIO:
-    """The description in an RDF format, opened from a file kept in a folder for this store, written when first asked for.
+def open_description(store_dir: Path, base: str, site: str, rdf_format: ox.RdfFormat, folder: Path) -> BinaryIO:
+    """The description in an RDF format, opened from a file kept in a folder for the store, written when first asked for.
 
-    It holds a few triples per source, so it is written as they are made: at 100,000 cases (68 MB of
-    Turtle) that raised the peak of a process by 220 MB, against 614 MB made whole in memory. It
-    names the site it is served at, which the Host header sets, so only the KEPT_FILES sites and
-    formats asked for last keep their files. The file is returned open: a prune by another request
-    cannot take it away while it is sent.
+    It reads the whole store, so a process of its own writes it, as its triples are made: at
+    100,000 cases (68 MB of Turtle) writing it raised the peak of a process by 220 MB, against
+    614 MB made whole in memory. It names the site it is served at, which the Host header sets,
+    so only the KEPT_FILES sites and formats asked for last keep their files. The file is returned
+    open: a prune by another request cannot take it away while it is sent.
     """
-    site_key = hashlib.sha256(site.encode()).hexdigest()[:16]
-
-    def write(output: IO[bytes]) -> None:
-        ox.serialize(describe(store, site), output, rdf_format, prefixes=PREFIXES)
+    name = f"void-{hashlib.sha256(site.encode()).hexdigest()[:16]}.{rdf_format.file_extension}"
     for _ in range(3):
-        path = kept_file(folder / f"void-{site_key}.{rdf_format.file_extension}", write)
+        path = written_apart(folder / name, write_description, store_dir, base, site, rdf_format.file_extension)
         try:
             os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
             handle = path.open("rb")
@@ -104,6 +102,11 @@ def open_description(store: CaseStore, site: str, rdf_format: ox.RdfFormat, fold
         _prune(folder)
         return handle
     raise TooManySites("the dataset description is being asked for at too many addresses at once; try again")
+
+
+def write_description(store: CaseStore, output: IO[bytes], site: str, extension: str) -> None:
+    """Write the description of a store served at a site, in the RDF format of a file extension."""
+    ox.serialize(describe(store, site), output, ox.RdfFormat.from_extension(extension), prefixes=PREFIXES)
 
 
 def _prune(folder: Path) -> None:

@@ -73,7 +73,8 @@ def get_void(request: Request, store: StoreDep) -> Response:
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     site = str(request.url_for("list_dumps"))[: -len("dumps")]
-    handle = void.open_description(store, site, GRAPH_FORMATS[media_type], get_edition(request).store_dir / DUMPS_FOLDER)
+    store_dir = get_edition(request).store_dir
+    handle = void.open_description(store_dir, store.base, site, GRAPH_FORMATS[media_type], store_dir / DUMPS_FOLDER)
     headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
     return StreamingResponse(_sent(handle), media_type=media_type, headers=headers)
 

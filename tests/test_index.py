@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
+from typing import IO
 
 import networkx as nx
 import pytest
@@ -24,6 +26,7 @@ from casegraph.index import (
     make_index,
     read_index,
     read_views,
+    written_apart,
 )
 from casegraph.network import build_views, ego, whole
 from casegraph.overview import overview
@@ -151,3 +154,27 @@ def failing(store: CaseStore) -> list[str]:
 def test_a_summary_that_cannot_be_made_is_reported(own_store: Path) -> None:
     with pytest.raises(IndexFailed, match="making the nothing of .* failed"):
         kept_apart("nothing", failing, list, own_store, BASE)
+
+
+def writer_of(store: CaseStore, output: IO[bytes], tag: str) -> None:
+    output.write(f"{os.getpid()} {tag} {len(store)}".encode())
+
+
+def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) -> None:
+    path = written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "first")
+    pid, tag, size = path.read_text().split()
+    assert int(pid) != os.getpid() and tag == "first" and int(size) == len(CaseStore.open(own_store, BASE, read_only=True))
+    made = path.stat().st_mtime_ns
+    assert written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "second") == path
+    assert path.stat().st_mtime_ns == made and path.read_text().split()[1] == "first"
+
+
+def failing_half_way(store: CaseStore, output: IO[bytes]) -> None:
+    output.write(b"half")
+    raise RuntimeError("no file")
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_not_left(own_store: Path, tmp_path: Path) -> None:
+    with pytest.raises(IndexFailed, match="writing kept.txt for .* failed"):
+        written_apart(tmp_path / "out" / "kept.txt", failing_half_way, own_store, BASE)
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
