@@ -10,12 +10,14 @@ writing out.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import sys
 from abc import ABC, abstractmethod
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from functools import cache
 from typing import Any, NamedTuple, TypeAlias
 
@@ -23,7 +25,7 @@ import networkx as nx
 
 from casegraph.errors import NotFound, TooLarge, UsageError
 from casegraph.namespaces import local_name
-from casegraph.packed import Lookup, Packed
+from casegraph.packed import Coded, Lookup, Packed
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -69,8 +71,7 @@ class Terms:
         self._numbers: dict[str, int] | None = {}
         self._lookup: Lookup | None = None
         self.labels = Packed()
-        self.kinds: list[str] = []
-        self.classes: list[str] = []
+        self.kinds, self.classes = Coded(), Coded()
         self.words: list[str] = []  # edge kinds and edge labels
         self._word_index: dict[str, int] = {}
         # Each list of sources: the numbers of its graphs, sorted by IRI, end to end.
@@ -152,9 +153,9 @@ class Terms:
 def build_views(store: CaseStore) -> dict[str, View]:
     """Every view of the store, built afresh from its current contents; "shared" is computed on demand."""
     terms = _nodes(store)
-    people = _links(store, "people", terms)
-    cases = _links(store, "cases", terms)
-    everything = Links("all", terms, [people.edges, cases.edges])
+    ties, case_links = _links(store, "people", terms), _links(store, "cases", terms)
+    everything = Links("all", terms, [ties, case_links])
+    people, cases = everything.part("people", ties.kinds), everything.part("cases", case_links.kinds)
     shared = Projection(cases)
     terms.seal()
     return {"people": people, "cases": cases, "shared": shared, "all": everything}
@@ -192,7 +193,7 @@ def _most_specific(classes: set[str], broader: dict[str, set[str]]) -> set[str]:
     return classes - covered
 
 
-def _links(store: CaseStore, view: str, terms: Terms) -> Links:
+def _links(store: CaseStore, view: str, terms: Terms) -> Columns:
     """The view's edges, one per (ends, kind, via), with every source that states it."""
     first: dict[tuple[int, int, int, int], int] = {}
     more: dict[tuple[int, int, int, int], set[int]] = defaultdict(set)  # most edges have one source: sets only for the rest
@@ -209,7 +210,7 @@ def _links(store: CaseStore, view: str, terms: Terms) -> Links:
         name = terms.labels[kind]
         edges.append(start, end, terms.word(local_name(terms.iris[kind])), terms.word(f"{name} ({through})" if through else name),
                      via, terms.sources(frozenset(more.get(key, set()) | {source})))
-    return Links(view, terms, [edges])
+    return edges
 
 
 class Columns:
@@ -321,8 +322,12 @@ class Links(_Compact):
     """A view kept compact: an edge is six integers and a node the numbers of its edges (compressed rows).
 
     At 10,000 cases the views take 163 MB this way against 434 MB as networkx MultiGraphs, and a
-    depth-2 ego network in "all" 5 ms against 9 (README, Networks).
+    depth-2 ego network in "all" 5 ms against 9 (README, Networks). A part of a view (see part())
+    shares its columns and rows, and keeps only its edge kinds.
     """
+
+    _only: frozenset[int] | None = None  # the edge kinds of a part; None for the whole
+    _member: bytearray | None = None  # for a part, 1 for each node with an edge of its kinds
 
     def __init__(self, name: str, terms: Terms, parts: list[Columns]) -> None:
         self.graph = {"view": name}
@@ -341,12 +346,30 @@ class Links(_Compact):
             for node in ends:
                 self.incident[cursor[node]] = edge
                 cursor[node] += 1
-        self._nodes = sum(1 for count in counts if count)
+        self._nodes, self._size = sum(1 for count in counts if count), len(self.edges)
         self._kinds = sorted({terms.words[kind] for kind in set(self.edges.kinds)})
+
+    def part(self, name: str, kinds: Iterable[int]) -> Links:
+        """The view of only some of the edge kinds, sharing these columns and rows.
+
+        The people and cases views are the parts of all: made whole each, they took 73 MB more at
+        100,000 cases.
+        """
+        part = copy.copy(self)
+        part.graph, part._only, part._member = {"view": name}, frozenset(kinds), bytearray(len(self.offsets))
+        columns = self.edges
+        for edge, kind in enumerate(columns.kinds):
+            if kind in part._only:
+                part._member[columns.starts[edge]] = part._member[columns.ends[edge]] = 1
+        part._nodes, part._size = sum(part._member), sum(1 for kind in columns.kinds if kind in part._only)
+        part._kinds = sorted(self.terms.words[kind] for kind in part._only)
+        return part
 
     def __contains__(self, node: object) -> bool:
         number = self.terms.number(node) if isinstance(node, str) else None
-        return number is not None and self._degree(number) > 0
+        if number is None or not self._degree(number):
+            return False
+        return self._member is None or bool(self._member[number])
 
     def _degree(self, number: int) -> int:
         return self.offsets[number + 1] - self.offsets[number] if number + 1 < len(self.offsets) else 0
@@ -357,17 +380,23 @@ class Links(_Compact):
 
     def number_of_edges(self, kinds: list[str] | None = None) -> int:
         """How many edges the view has (of the given kinds)."""
+        if not kinds:
+            return self._size
         wanted = self._wanted(kinds)
-        return len(self.edges) if wanted is None else sum(1 for kind in self.edges.kinds if kind in wanted)
+        return sum(1 for kind in self.edges.kinds if wanted is None or kind in wanted)
 
     def kinds(self) -> list[str]:
         """The edge kinds of the view."""
         return list(self._kinds)
 
-    def _wanted(self, kinds: list[str] | None) -> set[int] | None:
-        return None if not kinds else {number for kind in kinds if (number := self.terms.known_word(kind)) is not None}
+    def _wanted(self, kinds: list[str] | None) -> AbstractSet[int] | None:
+        """The numbers of the edge kinds to follow: those asked for, within the view's; None for every edge."""
+        if not kinds:
+            return self._only
+        asked = {number for kind in kinds if (number := self.terms.known_word(kind)) is not None}
+        return asked if self._only is None else asked & self._only
 
-    def _neighbours(self, number: int, wanted: set[int] | None) -> Iterable[tuple[int, int]]:
+    def _neighbours(self, number: int, wanted: AbstractSet[int] | None) -> Iterable[tuple[int, int]]:
         """Each edge at a node (of the wanted kinds) with the node at its other end."""
         starts, ends, kinds = self.edges.starts, self.edges.ends, self.edges.kinds
         for edge in self.incident[self.offsets[number]:self.offsets[number + 1]] if self._degree(number) else ():
@@ -408,8 +437,13 @@ class Links(_Compact):
 
     def whole(self) -> Network:
         """The whole view as a network; TooLarge when it has more than MAX_EDGES edges."""
-        _limit(len(self.edges), f"the whole {self.graph['view']} view", "ask for an ego network or a path instead")
-        return self._made(self._explained(range(len(self.edges))))
+        _limit(self._size, f"the whole {self.graph['view']} view", "ask for an ego network or a path instead")
+        return self._made(self._explained(self.edge_numbers()))
+
+    def edge_numbers(self) -> Iterable[int]:
+        """The numbers of the view's edges in its columns."""
+        only = self._only
+        return range(len(self.edges)) if only is None else (edge for edge, kind in enumerate(self.edges.kinds) if kind in only)
 
     def _explained(self, edges: Iterable[int]) -> list[_Edge]:
         """These edges with their IRIs and words, in the order of their ends, kind and event."""
@@ -469,7 +503,7 @@ class Projection(_Compact):
         # (the sets grew the process by 348 MB at 100,000 cases). Most pairs come from one edge; sets only for the rest.
         first: dict[int, dict[int, int]] = defaultdict(dict)
         more: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for edge in range(len(columns)):
+        for edge in cases.edge_numbers():
             for at in (columns.ends[edge], columns.vias[edge]):
                 if at != NO_VIA and terms.classes[at] in SHARED:
                     who, sources = columns.starts[edge], columns.sources[edge]
