@@ -17,7 +17,6 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import pickle
 import resource
 import sys
 import time
@@ -29,7 +28,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
-from casegraph import network
+from casegraph import network, pickles
 from casegraph.build import read_build
 from casegraph.dumps import kept_file
 from casegraph.errors import CasegraphError
@@ -95,7 +94,7 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
 
 
 def _write(path: Path, kept: object) -> None:
-    replace_with(path, lambda handle: pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL))
+    replace_with(path, lambda handle: pickles.dump(kept, handle))
 
 
 def _same_code(code: str) -> None:
@@ -159,7 +158,7 @@ def _read(path: Path, kind: type[Kept]) -> Kept:
     gc.disable()  # millions of objects come in at once: the collector would walk them all, over and over
     try:
         with path.open("rb") as handle:
-            kept: Any = pickle.load(handle)
+            kept: Any = pickles.load(handle)
     finally:
         if collecting:
             gc.enable()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from array import array
+from typing import Any, SupportsIndex
 
 
 class Packed:
@@ -33,6 +35,17 @@ class Packed:
 
     def __len__(self) -> int:
         return len(self.ends)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # The text as a buffer of its own, which casegraph.pickles reads into place: a bytearray is otherwise pickled inline.
+        return _packed, (pickle.PickleBuffer(self.data) if int(protocol) >= 5 else self.data, self.ends)
+
+
+def _packed(data: bytearray | pickle.PickleBuffer, ends: array[int]) -> Packed:
+    """A Packed of its text and ends, as pickled."""
+    packed = Packed.__new__(Packed)
+    packed.data, packed.ends = data if isinstance(data, bytearray) else bytearray(data), ends
+    return packed
 
 
 class Lookup:
