@@ -119,8 +119,24 @@ class Bench:
             self.step("ego networks", lambda: self.ego(site))
             self.step("pages", lambda: self.pages(site))
             self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
+        with self.casegraph_server("service start-up, one query worker", workers=1) as site:
+            self.step("one query worker", lambda: self.asked_again(site))
+            self.record("serving peak memory, one query worker", "casegraph", peak_memory_mb(self.server_pid), unit="MB",
+                        note="CASEGRAPH_QUERY_WORKERS=1; the fixed queries, ego networks and pages")
         with self.casegraph_server("service start-up, index files kept") as site:
             self.step("writes", lambda: self.write_live(site))
+
+    def asked_again(self, site: str) -> None:
+        """The fixed queries (three times each, afresh), the ego networks and the pages, unrecorded: for the memory they take."""
+        with httpx.Client(timeout=max(self.limit, 600)) as client:
+            for text in queries().values():
+                for _ in range(3):
+                    http_query(client, site + "/sparql", text)()
+            for view in ("people", "all"):
+                ego = {"node": "person/synth-42-0", "depth": "2", "view": view}
+                client.get(site + "/graph/ego", params=ego).raise_for_status()
+            for path in ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-"):
+                client.get(site + path).raise_for_status()
 
     def index_files(self) -> None:
         """What making the index files cost the process of their own that the first start ran."""
@@ -240,14 +256,14 @@ class Bench:
         self.record("serving peak memory", "rdflib-endpoint", found["serving_peak_mb"], unit="MB")
 
     @contextmanager
-    def casegraph_server(self, start_up: str) -> Iterator[str]:
+    def casegraph_server(self, start_up: str, workers: int | None = None) -> Iterator[str]:
         """`casegraph serve` on the built store, as `make serve` runs it, with a writer token for the write step."""
         port = free_port()
         environment = os.environ | {
             "CASEGRAPH_STORE": str(self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
             "CASEGRAPH_WRITABLE_SOURCES": str(self.root / "written"), "CASEGRAPH_AUDIT_LOG": str(self.root / "audit.jsonl"),
             "CASEGRAPH_PORT": str(port), "CASEGRAPH_WRITER_TOKENS": json.dumps({"bench": TOKEN}),
-            "CASEGRAPH_QUERY_TIMEOUT": str(self.limit),
+            "CASEGRAPH_QUERY_TIMEOUT": str(self.limit), **({"CASEGRAPH_QUERY_WORKERS": str(workers)} if workers else {}),
         }
         log = (self.root / "serve.log").open("ab")
         server = subprocess.Popen([str(BIN / "casegraph"), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
