@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from functools import cache
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, NamedTuple, TypeAlias, cast
 
 import networkx as nx
 
@@ -262,8 +262,7 @@ class _Compact(ABC):
 
     def _made(self, edges: list[_Edge]) -> Network:
         """A networkx MultiGraph of these edges."""
-        graph: Network = nx.node_link_graph(self._node_link(edges), edges="edges")
-        return graph
+        return _graph_of(self._node_link(edges))
 
     def _node_link(self, edges: list[_Edge], alone: Iterable[str] = ()) -> dict[str, Any]:
         """Node-link data of these edges (and of the nodes alone given), each edge from its subject to its object.
@@ -303,8 +302,7 @@ class _Compact(ABC):
 
     def ego(self, starts: list[str], depth: int, kinds: list[str] | None) -> Network:
         """The edges (of the kinds) among everything within `depth` links of the starts, and the starts."""
-        graph: Network = nx.node_link_graph(self.ego_node_link(starts, depth, kinds), edges="edges")
-        return graph
+        return _graph_of(self.ego_node_link(starts, depth, kinds))
 
     def ego_node_link(self, starts: list[str], depth: int, kinds: list[str] | None) -> dict[str, Any]:
         """The ego network as node-link data, made without a networkx graph (the explorer's request).
@@ -460,6 +458,11 @@ class Links(_Compact):
                            for e in edges)
         return [_Edge((columns.starts[e], start), (columns.ends[e], end), (columns.vias[e], via), kind,
                       words[columns.labels[e]], sources[columns.sources[e]]) for start, end, kind, via, e in explained]
+
+
+def _graph_of(data: dict[str, Any]) -> Network:
+    """The networkx MultiGraph of node-link data."""
+    return cast("Network", nx.node_link_graph(data, edges="edges"))
 
 
 class _Decoded(dict[int, Any]):
