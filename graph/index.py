@@ -17,6 +17,7 @@ import gc
 import hashlib
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -40,6 +41,7 @@ from casegraph.store import CaseStore
 
 INDEX_FOLDER = "index"
 RECORD = "index.json"
+NICENESS = 10  # added to the priority of the processes that make index files and summaries
 Kept = TypeVar("Kept")
 
 
@@ -104,15 +106,22 @@ def _same_code(code: str) -> None:
 
 
 def _in_own_process(name: str, target: Callable[..., None], *args: object) -> int | None:
-    """Run a function in a process of its own and wait for it; its exit code.
+    """Run a function in a process of its own, at a lower priority, and wait for it; its exit code.
 
     Spawned, not forked, so that it opens the store afresh. A daemon, so that a service exiting
-    while a refresh runs does not wait for it (start-up does wait).
+    while a refresh runs does not wait for it (start-up does wait). Niced, so that the requests
+    the service answers meanwhile come first: the writes made during a rebuild of the index files.
     """
-    process = multiprocessing.get_context("spawn").Process(target=target, args=args, name=f"casegraph-{name}", daemon=True)
+    process = multiprocessing.get_context("spawn").Process(target=_niced, args=(target, *args), name=f"casegraph-{name}",
+                                                           daemon=True)
     process.start()
     process.join()
     return process.exitcode
+
+
+def _niced(target: Callable[..., None], *args: object) -> None:
+    os.nice(NICENESS)
+    target(*args)
 
 
 def index_record(store_dir: Path) -> IndexRecord | None:

@@ -157,16 +157,17 @@ def test_a_summary_that_cannot_be_made_is_reported(own_store: Path) -> None:
 
 
 def writer_of(store: CaseStore, output: IO[bytes], tag: str) -> None:
-    output.write(f"{os.getpid()} {tag} {len(store)}".encode())
+    output.write(f"{os.getpid()} {os.nice(0)} {tag} {len(store)}".encode())
 
 
 def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) -> None:
     path = written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "first")
-    pid, tag, size = path.read_text().split()
+    pid, niceness, tag, size = path.read_text().split()
     assert int(pid) != os.getpid() and tag == "first" and int(size) == len(CaseStore.open(own_store, BASE, read_only=True))
+    assert int(niceness) == min(19, os.nice(0) + index.NICENESS)  # requests answered meanwhile come first
     made = path.stat().st_mtime_ns
     assert written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "second") == path
-    assert path.stat().st_mtime_ns == made and path.read_text().split()[1] == "first"
+    assert path.stat().st_mtime_ns == made and path.read_text().split()[2] == "first"
 
 
 def failing_half_way(store: CaseStore, output: IO[bytes]) -> None:
