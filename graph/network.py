@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from collections.abc import Set as AbstractSet
 from functools import cache
-from typing import Any, NamedTuple, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 import networkx as nx
 
@@ -424,11 +424,11 @@ class Links(_Compact):
         return reached
 
     def _between(self, numbers: set[int], kinds: list[str] | None) -> set[int]:
-        wanted, offsets = self._wanted(kinds), self.offsets
+        wanted, offsets, incident = self._wanted(kinds), self.offsets, self.incident
         starts, ends, of_kind = self.edges.starts, self.edges.ends, self.edges.kinds
-        touching = {edge for node in numbers if self._degree(node) for edge in self.incident[offsets[node]:offsets[node + 1]]}
-        return {edge for edge in touching
-                if starts[edge] in numbers and ends[edge] in numbers and (wanted is None or of_kind[edge] in wanted)}
+        return {edge for node in numbers if self._degree(node) for edge in incident[offsets[node]:offsets[node + 1]]
+                if (ends[edge] if starts[edge] == node else starts[edge]) in numbers
+                and (wanted is None or of_kind[edge] in wanted)}
 
     def _count_between(self, numbers: set[int], kinds: list[str] | None) -> int:
         return len(self._between(numbers, kinds))
@@ -450,14 +450,22 @@ class Links(_Compact):
         return range(len(self.edges)) if only is None else (edge for edge, kind in enumerate(self.edges.kinds) if kind in only)
 
     def _explained(self, edges: Iterable[int]) -> list[_Edge]:
-        """These edges with their IRIs and words, in the order of their ends, kind and event."""
-        words, columns = self.terms.words, self.edges
-        iri, sources = _Decoded(self.terms.iris.__getitem__), _Decoded(self.terms.source_list)  # ends and lists recur
+        """These edges with their IRIs and words, in the order of their numbers (the same every time for a store).
+
+        Each IRI is decoded once, for ends, events and sources alike: an ego network of 5,203 edges
+        at 100,000 cases names 7,438 nodes and 1,659 lists of sources, one of 494.
+        """
+        ordered, terms, words, columns = sorted(edges), self.terms, self.terms.words, self.edges
+        starts, ends, vias, kinds, labels, lists = (columns.starts, columns.ends, columns.vias, columns.kinds, columns.labels,
+                                                    columns.sources)
+        graphs = {number: terms.source_graphs(number) for number in {lists[edge] for edge in ordered}}
+        named = {node for edge in ordered for node in (starts[edge], ends[edge], vias[edge])} | {
+            graph for members in graphs.values() for graph in members}
+        iri = terms.iris.many(named - {NO_VIA})
         iri[NO_VIA] = ""
-        explained = sorted((iri[columns.starts[e]], iri[columns.ends[e]], words[columns.kinds[e]], iri[columns.vias[e]], e)
-                           for e in edges)
-        return [_Edge((columns.starts[e], start), (columns.ends[e], end), (columns.vias[e], via), kind,
-                      words[columns.labels[e]], sources[columns.sources[e]]) for start, end, kind, via, e in explained]
+        sources = {number: [iri[graph] for graph in members] for number, members in graphs.items()}
+        return [((starts[edge], iri[starts[edge]]), (ends[edge], iri[ends[edge]]), (vias[edge], iri[vias[edge]]),
+                 words[kinds[edge]], words[labels[edge]], sources[lists[edge]]) for edge in ordered]
 
 
 def _graph_of(data: dict[str, Any]) -> Network:
@@ -477,15 +485,9 @@ class _Decoded(dict[int, Any]):
         return found
 
 
-class _Edge(NamedTuple):
-    """An edge made for a request: its ends and the event gone through (each a number and an IRI), kind, label, sources."""
-
-    start: tuple[int, str]
-    end: tuple[int, str]
-    via: tuple[int, str]
-    kind: str
-    label: str
-    sources: list[str]
+# An edge made for a request: its start, end and the event gone through (each a number and an IRI), kind, label and
+# sources. A plain tuple: a NamedTuple took 2.5 ms more for the 5,203 edges of an ego network at 100,000 cases.
+_Edge: TypeAlias = tuple[tuple[int, str], tuple[int, str], tuple[int, str], str, str, list[str]]
 
 
 class Projection(_Compact):
@@ -574,8 +576,8 @@ class Projection(_Compact):
             at = self.hub_nodes[hub]
             joined = sorted((iris[person], person, sources) for person, sources in self._at(hub) if person in numbers)
             for (a, a_number, a_sources), (b, b_number, b_sources) in itertools.combinations(joined, 2):
-                made.append(_Edge((a_number, a), (b_number, b), (at, iris[at]), self.kind[hub], self.label_of[hub],
-                                  sorted({*lists[a_sources], *lists[b_sources]})))
+                made.append(((a_number, a), (b_number, b), (at, iris[at]), self.kind[hub], self.label_of[hub],
+                              sorted({*lists[a_sources], *lists[b_sources]})))
         return made
 
     def _reach(self, starts: list[int], depth: int, kinds: list[str] | None) -> dict[int, int]:
