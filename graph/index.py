@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -184,18 +184,14 @@ def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], s
     keeps. The file's name carries the code's digest, and the folder is the store's own.
     """
     path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
-    if not path.is_file():
-        exit_code = _in_own_process(name, _keep, make, store_dir, base, path, code_digest())
-        if exit_code != 0 or not path.is_file():
-            raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {exit_code}); see the log")
+    exit_code = _apart(path, _pickled, store_dir, base, make)
+    if exit_code != 0 or not path.is_file():
+        raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {exit_code}); see the log")
     return _read(path, kind)
 
 
-def _keep(make: Callable[[CaseStore], object], store_dir: Path, base: str, path: Path, code: str) -> None:
-    _same_code(code)
-    store = CaseStore.open(store_dir, base, read_only=True)
-    path.parent.mkdir(exist_ok=True)
-    _write(path, make(store))
+def _pickled(store: CaseStore, output: IO[bytes], make: Callable[[CaseStore], object]) -> None:
+    pickles.dump(make(store), output)
 
 
 def written_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> Path:
@@ -205,11 +201,15 @@ def written_apart(path: Path, write: Callable[..., None], store_dir: Path, base:
     process, it raised its peak by some 220 MB at 100,000 cases. The file may be gone again by the
     time it is opened (its folder is pruned): the caller opens it, and asks again if it is.
     """
-    if not path.is_file():
-        exit_code = _in_own_process(path.stem, _write_kept, path, write, store_dir, base, code_digest(), *args)
-        if exit_code != 0:
-            raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
+    exit_code = _apart(path, write, store_dir, base, *args)
+    if exit_code != 0:
+        raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
     return path
+
+
+def _apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> int | None:
+    """Write a store's file in a process of its own unless it is there; that process's exit code (0 when it was there)."""
+    return 0 if path.is_file() else _in_own_process(path.stem, _write_kept, path, write, store_dir, base, code_digest(), *args)
 
 
 def _write_kept(path: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
