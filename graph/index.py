@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import json
 import multiprocessing
 import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -31,7 +33,6 @@ import pyoxigraph as ox
 
 from casegraph import network, pickles
 from casegraph.build import read_build
-from casegraph.dumps import kept_file
 from casegraph.errors import CasegraphError
 from casegraph.files import replace_with, write_durably
 from casegraph.network import View, build_views
@@ -163,11 +164,15 @@ def _views(store_dir: Path) -> dict[str, View]:
 
 
 def _read(path: Path, kind: type[Kept]) -> Kept:
+    with path.open("rb") as handle:
+        return _loaded(handle, path, kind)
+
+
+def _loaded(handle: io.BufferedReader, path: Path, kind: type[Kept]) -> Kept:
     collecting = gc.isenabled()
     gc.disable()  # millions of objects come in at once: the collector would walk them all, over and over
     try:
-        with path.open("rb") as handle:
-            kept: Any = pickles.load(handle)
+        kept: Any = pickles.load(handle)
     finally:
         if collecting:
             gc.enable()
@@ -184,35 +189,43 @@ def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], s
     keeps. The file's name carries the code's digest, and the folder is the store's own.
     """
     path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
-    exit_code = _apart(path, _pickled, store_dir, base, make)
-    if exit_code != 0 or not path.is_file():
-        raise IndexFailed(f"making the {name} of {store_dir} failed (exit code {exit_code}); see the log")
-    return _read(path, kind)
+    try:
+        handle = open_apart(path, _pickled, store_dir, base, make)
+    except IndexFailed as error:
+        raise IndexFailed(f"making the {name} of {store_dir} failed ({error})") from None
+    with handle:
+        return _loaded(handle, path, kind)
 
 
 def _pickled(store: CaseStore, output: IO[bytes], make: Callable[[CaseStore], object]) -> None:
     pickles.dump(make(store), output)
 
 
-def written_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> Path:
-    """A file written from a store by `write(store, output, *args)` the first time, by a process of its own, and kept.
+def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> io.BufferedReader:
+    """A store's file, opened: the one kept, or else one written by `write(store, output, *args)` in a process of its own.
 
     For files made from the whole store, such as the dataset description: written in the serving
-    process, it raised its peak by some 220 MB at 100,000 cases. The file may be gone again by the
-    time it is opened (its folder is pruned): the caller opens it, and asks again if it is.
+    process, it raised its peak by some 220 MB at 100,000 cases. The child writes a part file
+    beside it; this process opens that, then renames it into place, so that a prune of the folder
+    by another request cannot take the file between its writing and its sending.
     """
-    exit_code = _apart(path, write, store_dir, base, *args)
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    part = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    exit_code = _in_own_process(path.stem, _write_part, part, write, store_dir, base, code_digest(), *args)
     if exit_code != 0:
+        part.unlink(missing_ok=True)
         raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
-    return path
+    handle = part.open("rb")
+    os.replace(part, path)
+    return handle
 
 
-def _apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> int | None:
-    """Write a store's file in a process of its own unless it is there; that process's exit code (0 when it was there)."""
-    return 0 if path.is_file() else _in_own_process(path.stem, _write_kept, path, write, store_dir, base, code_digest(), *args)
-
-
-def _write_kept(path: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
+def _write_part(part: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
     _same_code(code)
     store = CaseStore.open(store_dir, base, read_only=True)
-    kept_file(path, lambda output: write(store, output, *args))
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with part.open("wb") as output:
+        write(store, output, *args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -11,8 +12,7 @@ from typing import IO, BinaryIO
 import pyoxigraph as ox
 
 from casegraph.dumps import whole_dumps
-from casegraph.errors import CasegraphError
-from casegraph.index import written_apart
+from casegraph.index import open_apart
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
@@ -25,10 +25,6 @@ LICENCE = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {"void": VOID, "dcat": DCAT, "dcterms": DCT}
 KEPT_FILES = 16
-
-
-class TooManySites(CasegraphError):
-    """The description's file was pruned three times before it could be opened: asked for at too many addresses at once."""
 
 
 def _n(namespace: str, term: str) -> ox.NamedNode:
@@ -88,20 +84,15 @@ def open_description(store_dir: Path, base: str, site: str, rdf_format: ox.RdfFo
     It reads the whole store, so a process of its own writes it, as its triples are made: at
     100,000 cases (68 MB of Turtle) writing it raised the peak of a process by 220 MB, against
     614 MB made whole in memory. It names the site it is served at, which the Host header sets,
-    so only the KEPT_FILES sites and formats asked for last keep their files. The file is returned
-    open: a prune by another request cannot take it away while it is sent.
+    so only the KEPT_FILES sites and formats asked for last keep their files. The file is opened
+    before it is put in place (see open_apart), so a prune by another request cannot take it away.
     """
-    name = f"void-{hashlib.sha256(site.encode()).hexdigest()[:16]}.{rdf_format.file_extension}"
-    for _ in range(3):
-        path = written_apart(folder / name, write_description, store_dir, base, site, rdf_format.file_extension)
-        try:
-            os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
-            handle = path.open("rb")
-        except FileNotFoundError:  # pruned by another request in between: written again
-            continue
-        _prune(folder)
-        return handle
-    raise TooManySites("the dataset description is being asked for at too many addresses at once; try again")
+    path = folder / f"void-{hashlib.sha256(site.encode()).hexdigest()[:16]}.{rdf_format.file_extension}"
+    handle = open_apart(path, write_description, store_dir, base, site, rdf_format.file_extension)
+    with contextlib.suppress(FileNotFoundError):  # pruned already: this request has it open all the same
+        os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
+    _prune(folder)
+    return handle
 
 
 def write_description(store: CaseStore, output: IO[bytes], site: str, extension: str) -> None:

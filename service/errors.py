@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
 from casegraph.service.dependencies import Unauthorized
-from casegraph.void import TooManySites
 from casegraph.workers import Busy, QueryTimeout, TooManyResults
 from casegraph.writes import Conflict, UnsupportedFormat
 
@@ -32,7 +31,7 @@ class UnsupportedMediaType(CasegraphError):
 
 
 STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
-               TooManySites: 503, TooManyResults: 422, TooLarge: 422, Unauthorized: 401, Conflict: 409, UnsupportedFormat: 415})
+               TooManyResults: 422, TooLarge: 422, Unauthorized: 401, Conflict: 409, UnsupportedFormat: 415})
 
 
 def status_of(error: CasegraphError) -> int:

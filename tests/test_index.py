@@ -24,9 +24,9 @@ from casegraph.index import (
     index_key,
     kept_apart,
     make_index,
+    open_apart,
     read_index,
     read_views,
-    written_apart,
 )
 from casegraph.network import build_views, ego, whole
 from casegraph.overview import overview
@@ -161,12 +161,14 @@ def writer_of(store: CaseStore, output: IO[bytes], tag: str) -> None:
 
 
 def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) -> None:
-    path = written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "first")
-    pid, niceness, tag, size = path.read_text().split()
+    path = tmp_path / "kept.txt"
+    with open_apart(path, writer_of, own_store, BASE, "first") as handle:
+        pid, niceness, tag, size = handle.read().decode().split()
     assert int(pid) != os.getpid() and tag == "first" and int(size) == len(CaseStore.open(own_store, BASE, read_only=True))
     assert int(niceness) == min(19, os.nice(0) + index.NICENESS)  # requests answered meanwhile come first
     made = path.stat().st_mtime_ns
-    assert written_apart(tmp_path / "kept.txt", writer_of, own_store, BASE, "second") == path
+    with open_apart(path, writer_of, own_store, BASE, "second") as handle:
+        assert handle.name == str(path)
     assert path.stat().st_mtime_ns == made and path.read_text().split()[2] == "first"
 
 
@@ -177,5 +179,5 @@ def failing_half_way(store: CaseStore, output: IO[bytes]) -> None:
 
 def test_a_file_that_cannot_be_written_is_reported_and_not_left(own_store: Path, tmp_path: Path) -> None:
     with pytest.raises(IndexFailed, match="writing kept.txt for .* failed"):
-        written_apart(tmp_path / "out" / "kept.txt", failing_half_way, own_store, BASE)
+        open_apart(tmp_path / "out" / "kept.txt", failing_half_way, own_store, BASE)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
