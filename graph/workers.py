@@ -115,7 +115,9 @@ class QueryWorkers:
     def __init__(self, base: str, size: int, timeout: float, max_rows: int) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of an open database
         self._base, self.timeout, self.max_rows = base, timeout, max_rows
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # The worker that answered last answers next: a worker left idle longer wakes slower (measured: 0.26 against
+        # 0.33 ms a query with half a millisecond between queries, 0.55 against 0.8 ms with ten).
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         for _ in range(size):
             self._idle.put(self._start())
 
