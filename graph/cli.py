@@ -290,7 +290,7 @@ def serve(
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     with _user_errors():
         open_store(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)
 
 
 graph_app = typer.Typer(help="Relationship networks: ego networks, explained paths and measures.", no_args_is_help=True)

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
     writable_sources: Path = Field(Path("var/sources"), description="Directory where sources written through the API are kept.")
     audit_log: Path = Field(Path("var/audit.jsonl"), description="Append-only log of every write: who, when, what.")
+    access_log: bool = Field(False, description="Log every request (client address, path, status) to standard output.")
     writer_tokens: dict[str, SecretStr] = Field(
         default_factory=dict, description='Bearer tokens that may write sources (and read restricted ones), by holder, as JSON.')
     reader_tokens: dict[str, SecretStr] = Field(

@@ -27,14 +27,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(root: Path) -> Iterator[str]:
-    """`casegraph serve` in its own process; yields its URL, and kills it with SIGKILL on the way out."""
+def server(root: Path, log: Path | None = None, **settings: str) -> Iterator[str]:
+    """`casegraph serve` in its own process, its output appended to `log` and `settings` (CASEGRAPH_*) in its
+    environment; yields its URL, and kills it with SIGKILL on the way out."""
     port = free_port()
     env = {**os.environ, "CASEGRAPH_SOURCES": str(root / "sources"), "CASEGRAPH_STORE": str(root / "store"),
            "CASEGRAPH_WRITABLE_SOURCES": str(root / "written"), "CASEGRAPH_AUDIT_LOG": str(root / "audit.jsonl"),
-           "CASEGRAPH_WRITER_TOKENS": f'{{"ana": "{WRITER}"}}', "CASEGRAPH_PORT": str(port), "CASEGRAPH_QUERY_WORKERS": "1"}
-    process = subprocess.Popen([sys.executable, "-m", "casegraph", "serve"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+           "CASEGRAPH_WRITER_TOKENS": f'{{"ana": "{WRITER}"}}', "CASEGRAPH_PORT": str(port), "CASEGRAPH_QUERY_WORKERS": "1",
+           **settings}
+    output = (log or Path(os.devnull)).open("ab")
+    process = subprocess.Popen([sys.executable, "-m", "casegraph", "serve"], env=env, stdout=output,
+                               stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -50,6 +53,7 @@ def server(root: Path) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # the whole group: the server and its query workers
         process.wait(timeout=30)
+        output.close()
 
 
 def post(url: str) -> int:
