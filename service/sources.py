@@ -142,15 +142,22 @@ class _ViewsRefresher(threading.Thread):
     their own makes (graph/index.py): this thread only waits for it, then loads the files. Until
     the rebuild finishes, the networks are the ones from before the write (the store, search,
     pages and SPARQL see the write at once).
+
+    A rebuild that fails is tried again, at once if another write came meanwhile (its store may
+    have replaced the one being read), else after `retry` seconds, doubling up to `longest`, so
+    that a passing fault (a full disk, a killed process) does not leave the networks behind until
+    the next write.
     """
 
     quiet, patience = 1.0, 30.0  # seconds; writes that never pause still get a rebuild every `patience`
+    retry, longest = 5.0, 300.0
 
     def __init__(self, app: FastAPI) -> None:
         super().__init__(name="views-refresher", daemon=True)
         self.app, self.wanted = app, threading.Event()
 
     def run(self) -> None:
+        delay = self.retry
         while True:
             self.wanted.wait()
             self.wanted.clear()
@@ -162,9 +169,14 @@ class _ViewsRefresher(threading.Thread):
             try:
                 fresh = replace(public, views=read_views(public.store_dir, base))
                 fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
-            except Exception as error:  # a later write's generation may have replaced the store meanwhile
-                logger.warning("the networks were not rebuilt after a write: %s: %s", type(error).__name__, error)
+            except Exception as error:
+                logger.warning("the networks were not rebuilt after a write (trying again within %g s): %s: %s",
+                               delay, type(error).__name__, error)
+                self.wanted.wait(delay)
+                self.wanted.set()
+                delay = min(2 * delay, self.longest)
                 continue
+            delay = self.retry
             with _lock:
                 if self.app.state.generation == generation:
                     self.app.state.public, self.app.state.full = fresh, fuller

@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -14,6 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from casegraph.index import read_views
+from casegraph.network import View
+from casegraph.service import sources as service_sources
 from conftest import BASE, copy_seeds
 
 WRITER, READER = "writer-token-for-tests", "reader-token-for-tests"
@@ -113,14 +117,44 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
         .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
-    deadline = time.monotonic() + 60
-    while httpx.get(f"{site}/graph/ego", params={"node": "person/qxnewperson", "view": "people"}).status_code != 200:
-        assert time.monotonic() < deadline, "the people network never showed the new person"
-        time.sleep(0.2)
-    ego = httpx.get(f"{site}/graph/ego", params={"node": "person/qxnewperson", "view": "people"}).json()
-    assert {n["id"] for n in ego["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
+    ego = {"node": "person/qxnewperson", "view": "people"}
+    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200, "the people network never showed the new person")
+    found = httpx.get(f"{site}/graph/ego", params=ego).json()
+    assert {n["id"] for n in found["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
     assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
     assert send(site, "DELETE", "/sources/network-report", b"").status_code == 204
+
+
+def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str, monkeypatch: pytest.MonkeyPatch,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """The first rebuild after the write fails (as when the process making the index files is killed); the next
+    attempt, with no other write to start it, brings the networks up to date."""
+    ego = {"node": "person/qxnewperson", "view": "people"}
+    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 404, "an earlier write's rebuild never ended")
+    failed = threading.Event()
+
+    def failing_once(store_dir: Path, base: str) -> dict[str, View]:
+        if not failed.is_set():
+            failed.set()
+            raise OSError("the process making the index files was killed")
+        return read_views(store_dir, base)
+
+    monkeypatch.setattr(service_sources, "read_views", failing_once)
+    monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.5)
+    body = document("retry-report", person='skos:prefLabel "Qxretry"@en ; cg:businessPartner <person/tahir-imin>') + \
+        '<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/retry-report> .\n'
+    assert send(site, "POST", "/sources", body).status_code == 201
+    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200, "the networks were never rebuilt")
+    assert failed.is_set()
+    assert any("trying again" in record.getMessage() for record in caplog.records)
+    assert send(site, "DELETE", "/sources/retry-report", b"").status_code == 204
+
+
+def _until(done: Callable[[], bool], failure: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.2)
 
 
 def _children(pid: int) -> set[int]:
@@ -246,10 +280,8 @@ def test_a_restricted_write_reaches_only_the_full_editions_networks(site: str) -
     visible = document("visible-network").replace("person/qxnewperson", "person/qxvisible")
     assert send(site, "POST", "/sources", visible).status_code == 201
     # The public person shows in the public network only once a rebuild has read both writes.
-    deadline = time.monotonic() + 60
-    while httpx.get(f"{site}/graph/ego", params={"node": "person/qxvisible", "view": "cases"}).status_code != 200:
-        assert time.monotonic() < deadline, "the public network never showed the public person"
-        time.sleep(0.2)
+    _until(lambda: httpx.get(f"{site}/graph/ego", params={"node": "person/qxvisible", "view": "cases"}).status_code == 200,
+           "the public network never showed the public person")
     ego = {"node": "person/qxhidden", "view": "cases"}
     assert httpx.get(f"{site}/graph/ego", params=ego).status_code == 404
     assert httpx.get(f"{site}/graph/ego", params=ego, headers={"Authorization": f"Bearer {READER}"}).status_code == 200
