@@ -118,7 +118,8 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
         .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
     ego = {"node": "person/qxnewperson", "view": "people"}
-    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200, "the people network never showed the new person")
+    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200,
+           "the people network never showed the new person")
     found = httpx.get(f"{site}/graph/ego", params=ego).json()
     assert {n["id"] for n in found["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
     assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
