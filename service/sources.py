@@ -143,43 +143,53 @@ class _ViewsRefresher(threading.Thread):
     the rebuild finishes, the networks are the ones from before the write (the store, search,
     pages and SPARQL see the write at once).
 
-    A rebuild that fails is tried again, at once if another write came meanwhile (its store may
-    have replaced the one being read), else after `retry` seconds, doubling up to `longest`, so
-    that a passing fault (a full disk, a killed process) does not leave the networks behind until
-    the next write.
+    A rebuild that fails is tried again: at once if another write came meanwhile (its store may
+    have replaced the one being read), else after `retry` seconds, doubling, so that a passing
+    fault (a full disk, a killed process) does not leave the networks behind until the next write.
+    After `tries` failures in a row it waits for the next write, so that a fault that stays does
+    not start a process as big as the graph every few minutes.
     """
 
     quiet, patience = 1.0, 30.0  # seconds; writes that never pause still get a rebuild every `patience`
-    retry, longest = 5.0, 300.0
+    retry, tries = 5.0, 5  # 5, 10, 20 and 40 s between the five tries
 
     def __init__(self, app: FastAPI) -> None:
         super().__init__(name="views-refresher", daemon=True)
         self.app, self.wanted = app, threading.Event()
 
     def run(self) -> None:
-        delay = self.retry
+        failures = 0
         while True:
             self.wanted.wait()
             self.wanted.clear()
             since = time.monotonic()
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
-            generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
-            base = self.app.state.settings.base
             try:
-                fresh = replace(public, views=read_views(public.store_dir, base))
-                fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
+                self._rebuild()
+                failures = 0
             except Exception as error:
+                failures += 1
+                if failures == self.tries:
+                    logger.error("the networks were not rebuilt after a write, %d times; the next write tries again: %s: %s",
+                                 failures, type(error).__name__, error)
+                    failures = 0
+                    continue
+                delay = self.retry * 2 ** (failures - 1)
                 logger.warning("the networks were not rebuilt after a write (trying again within %g s): %s: %s",
                                delay, type(error).__name__, error)
                 self.wanted.wait(delay)
                 self.wanted.set()
-                delay = min(2 * delay, self.longest)
-                continue
-            delay = self.retry
-            with _lock:
-                if self.app.state.generation == generation:
-                    self.app.state.public, self.app.state.full = fresh, fuller
+
+    def _rebuild(self) -> None:
+        """Load the networks of the stores now served, and serve them if no write has come meanwhile."""
+        generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
+        base = self.app.state.settings.base
+        fresh = replace(public, views=read_views(public.store_dir, base))
+        fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
+        with _lock:
+            if self.app.state.generation == generation:
+                self.app.state.public, self.app.state.full = fresh, fuller
 
 
 def _views_refresher(app: FastAPI) -> _ViewsRefresher:

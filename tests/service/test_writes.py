@@ -6,7 +6,6 @@ import gzip
 import json
 import os
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -39,6 +38,12 @@ def document(name: str = "new-report", person: str = 'skos:prefLabel "Qxnewperso
     cg:source <source/{name}> .
 <person/qxnewperson> a cg:Person ; {person} ; cg:source <source/{name}> .
 """
+
+
+def partner_document(name: str, label: str = "Qxpartner") -> str:
+    """A source naming a new person Tahir Imin's business partner, so that the person is in the `people` network."""
+    return document(name, person=f'skos:prefLabel "{label}"@en ; cg:businessPartner <person/tahir-imin>') + \
+        f'<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/{name}> .\n'
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +115,7 @@ def test_a_valid_source_is_live_at_once_then_replaced_then_withdrawn_and_audited
 def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: str) -> None:
     """Networks are rebuilt off the request path; query workers open the new store rather than being replaced."""
     workers = _children(os.getpid())  # the test server runs in this process, its query workers are its children
-    body = document("network-report", person='skos:prefLabel "Qxnetwork"@en ; cg:businessPartner <person/tahir-imin>') + \
-        '<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/network-report> .\n'
-    answer = send(site, "POST", "/sources", body)
+    answer = send(site, "POST", "/sources", partner_document("network-report", "Qxnetwork"))
     assert answer.status_code == 201, answer.text
     query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
@@ -126,29 +129,60 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     assert send(site, "DELETE", "/sources/network-report", b"").status_code == 204
 
 
-def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str, monkeypatch: pytest.MonkeyPatch,
-                                                                         caplog: pytest.LogCaptureFixture) -> None:
-    """The first rebuild after the write fails (as when the process making the index files is killed); the next
-    attempt, with no other write to start it, brings the networks up to date."""
-    ego = {"node": "person/qxnewperson", "view": "people"}
-    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 404, "an earlier write's rebuild never ended")
-    failed = threading.Event()
+class FailingReads:
+    """Reads the networks as the service does, but fails the first `times` calls, as when the process making the
+    index files is killed."""
 
-    def failing_once(store_dir: Path, base: str) -> dict[str, View]:
-        if not failed.is_set():
-            failed.set()
+    def __init__(self, times: int) -> None:
+        self.left, self.calls = times, 0
+
+    def __call__(self, store_dir: Path, base: str) -> dict[str, View]:
+        self.calls += 1
+        if self.left > 0:
+            self.left -= 1
             raise OSError("the process making the index files was killed")
         return read_views(store_dir, base)
 
-    monkeypatch.setattr(service_sources, "read_views", failing_once)
+
+NEW_PERSON_EGO = {"node": "person/qxnewperson", "view": "people"}
+
+
+def ego_status(site: str) -> int:
+    return httpx.get(f"{site}/graph/ego", params=NEW_PERSON_EGO).status_code
+
+
+def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str, monkeypatch: pytest.MonkeyPatch,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """The first rebuild after the write fails; the next attempt, with no other write to start it, brings the
+    networks up to date."""
+    _until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
+    reads = FailingReads(1)
+    monkeypatch.setattr(service_sources, "read_views", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.5)
-    body = document("retry-report", person='skos:prefLabel "Qxretry"@en ; cg:businessPartner <person/tahir-imin>') + \
-        '<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/retry-report> .\n'
-    assert send(site, "POST", "/sources", body).status_code == 201
-    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200, "the networks were never rebuilt")
-    assert failed.is_set()
+    assert send(site, "POST", "/sources", partner_document("retry-report")).status_code == 201
+    _until(lambda: ego_status(site) == 200, "the networks were never rebuilt")
+    assert reads.left == 0 and reads.calls >= 2
     assert any("trying again" in record.getMessage() for record in caplog.records)
     assert send(site, "DELETE", "/sources/retry-report", b"").status_code == 204
+
+
+def test_a_rebuild_that_keeps_failing_waits_for_the_next_write(site: str, monkeypatch: pytest.MonkeyPatch,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    """After `tries` failures in a row no more processes are started; the next write's rebuild succeeds."""
+    _until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
+    reads = FailingReads(3)
+    monkeypatch.setattr(service_sources, "read_views", reads)
+    monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.1)
+    monkeypatch.setattr(service_sources._ViewsRefresher, "tries", 3)
+    assert send(site, "POST", "/sources", partner_document("failing-report")).status_code == 201
+    _until(lambda: any("the next write tries again" in r.getMessage() for r in caplog.records), "the refresher never gave up")
+    time.sleep(1.5)  # a fourth try would have come after 0.4 s
+    assert reads.calls == 3 and ego_status(site) == 404
+    other = document("later-report").replace("person/qxnewperson", "person/qxlater")
+    assert send(site, "POST", "/sources", other).status_code == 201
+    _until(lambda: ego_status(site) == 200, "the next write's rebuild did not bring the networks up to date")
+    for name in ("failing-report", "later-report"):
+        assert send(site, "DELETE", f"/sources/{name}", b"").status_code == 204
 
 
 def _until(done: Callable[[], bool], failure: str, seconds: float = 60) -> None:
