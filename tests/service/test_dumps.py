@@ -126,3 +126,14 @@ def test_requests_at_many_addresses_at_once_each_get_their_own_description(store
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(ask, range(12)))
     assert len(list(tmp_path.glob("void-*"))) == 2
+
+
+def test_behind_a_proxy_on_the_same_host_the_public_address_is_named(server: str) -> None:
+    """A reverse proxy on this host that passes Host and X-Forwarded-Proto gets the public https address back."""
+    public = {"Host": "casegraph.example", "X-Forwarded-Proto": "https"}
+    described = httpx.get(f"{server}/.well-known/void", headers={"Accept": "application/n-triples", **public}).text
+    assert "<https://casegraph.example/sparql>" in described
+    assert "<https://casegraph.example/dumps/casegraph.nq>" in described
+    assert "http://casegraph.example/" not in described
+    listed = httpx.get(f"{server}/dumps", headers=public).json()
+    assert listed and all(str(entry["url"]).startswith("https://casegraph.example/dumps/") for entry in listed)
