@@ -143,11 +143,12 @@ class _ViewsRefresher(threading.Thread):
     the rebuild finishes, the networks are the ones from before the write (the store, search,
     pages and SPARQL see the write at once).
 
-    A rebuild that fails is tried again: at once if another write came meanwhile (its store may
-    have replaced the one being read), else after `retry` seconds, doubling, so that a passing
-    fault (a full disk, a killed process) does not leave the networks behind until the next write.
-    After `tries` failures in a row it waits for the next write, so that a fault that stays does
-    not start a process as big as the graph every few minutes.
+    A rebuild that fails is tried again: at once, and afresh, if another write came meanwhile (its
+    store may have replaced the one being read), else after `retry` seconds, doubling, so that a
+    passing fault (a full disk, a killed process) does not leave the networks behind until the next
+    write. After `tries` failures in a row with no write between them, it waits for the next
+    write, so that a fault that stays does not start a process as big as the graph every few
+    minutes.
     """
 
     quiet, patience = 1.0, 30.0  # seconds; writes that never pause still get a rebuild every `patience`
@@ -165,12 +166,16 @@ class _ViewsRefresher(threading.Thread):
             since = time.monotonic()
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
+            generation = self.app.state.generation
             try:
                 self._rebuild()
                 failures = 0
             except Exception as error:
+                if self.wanted.is_set() or self.app.state.generation != generation:
+                    failures = 0  # a later write, whose store may have replaced the one read, starts afresh
+                    continue
                 failures += 1
-                if failures == self.tries:
+                if failures >= self.tries:
                     logger.error("the networks were not rebuilt after a write, %d times; the next write tries again: %s: %s",
                                  failures, type(error).__name__, error)
                     failures = 0
@@ -178,7 +183,8 @@ class _ViewsRefresher(threading.Thread):
                 delay = self.retry * 2 ** (failures - 1)
                 logger.warning("the networks were not rebuilt after a write (trying again within %g s): %s: %s",
                                delay, type(error).__name__, error)
-                self.wanted.wait(delay)
+                if self.wanted.wait(delay):
+                    failures = 0  # a write came meanwhile
                 self.wanted.set()
 
     def _rebuild(self) -> None:

@@ -34,7 +34,7 @@ def server(root: Path, log: Path | None = None, **settings: str) -> Iterator[str
     env = {**os.environ, "CASEGRAPH_SOURCES": str(root / "sources"), "CASEGRAPH_STORE": str(root / "store"),
            "CASEGRAPH_WRITABLE_SOURCES": str(root / "written"), "CASEGRAPH_AUDIT_LOG": str(root / "audit.jsonl"),
            "CASEGRAPH_WRITER_TOKENS": f'{{"ana": "{WRITER}"}}', "CASEGRAPH_PORT": str(port), "CASEGRAPH_QUERY_WORKERS": "1",
-           **settings}
+           "CASEGRAPH_ACCESS_LOG": "false", **settings}
     output = (log or Path(os.devnull)).open("ab")
     process = subprocess.Popen([sys.executable, "-m", "casegraph", "serve"], env=env, stdout=output,
                                stderr=subprocess.STDOUT, start_new_session=True)

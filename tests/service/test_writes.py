@@ -174,9 +174,10 @@ def test_a_rebuild_that_keeps_failing_waits_for_the_next_write(site: str, monkey
     monkeypatch.setattr(service_sources, "read_views", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.1)
     monkeypatch.setattr(service_sources._ViewsRefresher, "tries", 3)
+    monkeypatch.setattr(service_sources._ViewsRefresher, "quiet", 0.1)
     assert send(site, "POST", "/sources", partner_document("failing-report")).status_code == 201
     _until(lambda: any("the next write tries again" in r.getMessage() for r in caplog.records), "the refresher never gave up")
-    time.sleep(1.5)  # a fourth try would have come after 0.4 s
+    time.sleep(2.0)  # a fourth try would have come within 0.5 s (0.4 s of backoff, then 0.1 s of quiet)
     assert reads.calls == 3 and ego_status(site) == 404
     other = document("later-report").replace("person/qxnewperson", "person/qxlater")
     assert send(site, "POST", "/sources", other).status_code == 201
