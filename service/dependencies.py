@@ -1,4 +1,4 @@
-"""Typed dependencies: the settings, and the edition of the graph a caller may read, overridable in tests."""
+"""Typed dependencies: the settings, and the edition of the graph a caller may read."""
 
 from __future__ import annotations
 
@@ -39,9 +39,9 @@ class Edition:
     views: dict[str, View]
     workers: QueryWorkers
 
-    def run(self, planned: Plan) -> QueryAnswer:
+    async def run(self, planned: Plan) -> QueryAnswer:
         """Run a planned query on this edition's store in the worker pool."""
-        return self.workers.run(planned, self.store_dir)
+        return await self.workers.run(planned, self.store_dir)
 
 
 def open_edition(store_dir: Path, settings: Settings, before: Edition | None = None, touched: Collection[str] = ()) -> Edition:

@@ -24,8 +24,8 @@ def list_queries(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/queries/{name}", summary="Run a named query; other query parameters bind its returned variables")
-def run_query(name: str, request: Request, store: StoreDep) -> Response:
+async def run_query(name: str, request: Request, store: StoreDep) -> Response:
     """The result of a named query, by Accept like /sparql; `?person=https://…` binds ?person to that IRI."""
     query = named_query(name)
     bindings = tuple(sparql.bind(k, v) for k, v in request.query_params.items() if k not in RESERVED)
-    return respond(request, sparql.plan(store, query.text, None, bindings))
+    return await respond(request, sparql.plan(store, query.text, None, bindings))

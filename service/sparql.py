@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from casegraph import sparql
 from casegraph.errors import UsageError
@@ -23,7 +22,7 @@ GraphsParam = Annotated[list[str] | None, Query(description="Graph IRIs of the s
 
 
 @router.get("/sparql", summary="Run a SPARQL query, or describe the service")
-def get_sparql(
+async def get_sparql(
     request: Request, store: StoreDep, query: QueryParam = None,
     default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
     named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None,
@@ -35,7 +34,7 @@ def get_sparql(
         return _service_description(request)
     _single({"query": request.query_params.getlist("query")}, "query")
     dataset = sparql.Dataset(default_graph_uri or [], named_graph_uri or [])
-    return _answer(request, store, query, dataset)
+    return await _answer(request, store, query, dataset)
 
 
 @router.post("/sparql", summary="Run a SPARQL query sent in the body")
@@ -59,7 +58,7 @@ async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) 
     if not query:
         raise UsageError("the request has no query")
     dataset = sparql.Dataset(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-    return await run_in_threadpool(_answer, request, store, query, dataset)
+    return await _answer(request, store, query, dataset)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -103,11 +102,11 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
-    return respond(request, sparql.plan(store, query, dataset))
+async def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
+    return await respond(request, sparql.plan(store, query, dataset))
 
 
-def respond(request: Request, planned: sparql.Plan) -> Response:
+async def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers.
 
     A repeated query is answered from the answer cache, keyed by the store's digest, the plan and
@@ -117,7 +116,7 @@ def respond(request: Request, planned: sparql.Plan) -> Response:
     key = (edition.build.digest, planned, request.headers.get("accept"))
     kept = None if wants_fresh(request) else cache.get(key)
     if kept is None:
-        result = edition.run(planned)
+        result = await edition.run(planned)
         try:
             media_type = negotiate(request.headers.get("accept"), sparql.offered(result), "this result")
         except NotAcceptable:
