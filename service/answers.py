@@ -22,7 +22,7 @@ class AnswerCache:
     def __init__(self, budget: int = 64 * 2**20, largest: int = 2**20) -> None:
         self.budget, self.largest, self.held = budget, largest, 0
         self._answers: OrderedDict[Hashable, Answer] = OrderedDict()
-        self._lock = threading.Lock()  # requests run on a thread pool
+        self._lock = threading.Lock()  # /sparql uses it on the event loop; the lock keeps it safe from any thread too
 
     def get(self, key: Hashable) -> Answer | None:
         """The answer kept for the key, if any."""
