@@ -168,7 +168,7 @@ class _ViewsRefresher(threading.Thread):
                 self.wanted.clear()
             generation = self.app.state.generation
             try:
-                self._rebuild()
+                self._rebuild(generation)
                 failures = 0
             except Exception as error:
                 if self.wanted.is_set() or self.app.state.generation != generation:
@@ -187,9 +187,9 @@ class _ViewsRefresher(threading.Thread):
                     failures = 0  # a write came meanwhile
                 self.wanted.set()
 
-    def _rebuild(self) -> None:
-        """Load the networks of the stores now served, and serve them if no write has come meanwhile."""
-        generation, public, full = self.app.state.generation, self.app.state.public, self.app.state.full
+    def _rebuild(self, generation: int) -> None:
+        """Load the networks of this generation's stores, and serve them if no write has come meanwhile."""
+        public, full = self.app.state.public, self.app.state.full
         base = self.app.state.settings.base
         fresh = replace(public, views=read_views(public.store_dir, base))
         fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))

@@ -120,10 +120,8 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
         .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
-    ego = {"node": "person/qxnewperson", "view": "people"}
-    _until(lambda: httpx.get(f"{site}/graph/ego", params=ego).status_code == 200,
-           "the people network never showed the new person")
-    found = httpx.get(f"{site}/graph/ego", params=ego).json()
+    _until(lambda: ego_status(site) == 200, "the people network never showed the new person")
+    found = httpx.get(f"{site}/graph/ego", params=NEW_PERSON_EGO).json()
     assert {n["id"] for n in found["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
     assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
     assert send(site, "DELETE", "/sources/network-report", b"").status_code == 204
