@@ -13,11 +13,13 @@ import asyncio
 import io
 import multiprocessing
 import os
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 GraphResult = list[ox.Triple]
 QueryAnswer = ox.QuerySolutions | ox.QueryBoolean | GraphResult
 
+WARM_UP = Plan("ASK {}", union=True)  # a new worker's first query: it starts and opens the store before a real one
+REMEMBERED = 256  # queries that ran past the short budget, kept to send straight to the long lane
+LONG_NICENESS = 10  # a long-lane worker yields the CPU to the short lane's
+
 
 class QueryTimeout(CasegraphError):
     """A query ran longer than the time limit and was stopped."""
@@ -38,6 +44,10 @@ class QueryTimeout(CasegraphError):
 
 class Busy(CasegraphError):
     """Every worker stayed busy for the whole time limit."""
+
+
+class LongLaneBusy(Busy):
+    """A query ran past the short budget while the long-query lane was full."""
 
 
 class TooManyResults(CasegraphError):
@@ -97,10 +107,66 @@ async def _readable(connection: Connection, timeout: float) -> bool:
         os.set_blocking(connection.fileno(), True)  # uvloop leaves the pipe non-blocking, and recv needs it blocking
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
+    warm: bool = False  # it has answered, so it is started and has a store open
+    owes: bool = False  # a warm-up query was sent whose answer is not read yet
+
+
+T = TypeVar("T")
+
+
+class _Stack(Generic[T]):
+    """Idle entries, the one put back last taken first; callers waiting for one are served in turn."""
+
+    def __init__(self, entries: list[T]) -> None:
+        self._entries = entries
+        self._waiting: deque[asyncio.Future[list[T]]] = deque()
+
+    def put(self, entry: T, top: bool = True) -> None:
+        """Hand an entry to the longest waiting caller, or keep it (on top, or at the bottom)."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result([entry])
+                return
+        if top:
+            self._entries.append(entry)
+        else:
+            self._entries.insert(0, entry)
+
+    def take(self) -> list[T]:
+        """The top entry, if there is one, without waiting."""
+        return [self._entries.pop()] if self._entries else []
+
+    async def get(self, timeout: float) -> list[T]:
+        """The top entry, waiting for one up to the timeout; nothing when none came."""
+        if self._entries:
+            return [self._entries.pop()]
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[list[T]] = loop.create_future()
+        self._waiting.append(waiter)
+
+        def give_up() -> None:
+            if not waiter.done():
+                waiter.set_result([])
+        timer = loop.call_later(timeout, give_up)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                for entry in waiter.result():  # handed over just as the caller went away: not lost
+                    self.put(entry)
+            raise
+        finally:
+            timer.cancel()
+
+    def drain(self) -> list[T]:
+        """Every entry kept, removed."""
+        entries, self._entries = self._entries, []
+        return entries
 
 
 def _serve(connection: Connection, base: str, max_rows: int, idle_check: float) -> None:
@@ -135,68 +201,180 @@ def _serve(connection: Connection, base: str, max_rows: int, idle_check: float) 
             connection.send(("error", "run", type(error).__name__))
 
 
-class QueryWorkers:
-    """A fixed pool of query processes with a time limit and a cap on rows per query."""
+def _decode(status: str, kind: str, payload: bytes | str) -> QueryAnswer:
+    """A worker's answer as the query's result, or the error it reported."""
+    if status != "ok" and kind == "size":
+        raise TooManyResults(str(payload))
+    if status != "ok":
+        raise QueryError(str(payload) if kind == "query" else "the query failed while running")
+    if kind == "graph":
+        return list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+    formats = {"boolean": ox.QueryResultsFormat.JSON, "results": ox.QueryResultsFormat.TSV}
+    return ox.parse_query_results(payload, format=formats[kind])
 
-    def __init__(self, base: str, size: int, timeout: float, max_rows: int, idle_check: float = 10.0) -> None:
+
+class QueryWorkers:
+    """Query processes in two lanes, with a time limit and a cap on rows per query.
+
+    Every query starts in the short lane. One that runs past the short budget moves to the small
+    long lane: its worker is handed over as it is, running on to the time limit, and the short
+    lane starts another; when the long lane is full, the query is stopped instead. Runaway queries
+    thus never hold the workers that short ones need. A query that ran past the budget is
+    remembered, and sent straight to the long lane the next time, so that clients repeating it
+    do not make the short lane stop and start workers over and over.
+    """
+
+    def __init__(self, base: str, size: int, timeout: float, max_rows: int, idle_check: float = 10.0, *,
+                 budget: float = 0.5, long_size: int = 1, store_dir: Path | None = None) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of an open database
         self._base, self.timeout, self.max_rows, self.idle_check = base, timeout, max_rows, idle_check
+        self.budget = min(budget, timeout)
+        self._live: set[_Worker] = set()
         # The worker that answered last answers next: a worker left idle longer wakes slower (measured: 0.26 against
         # 0.33 ms a query with half a millisecond between queries, 0.55 against 0.8 ms with ten).
-        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()  # used on the service's event loop only
-        for _ in range(size):
-            self._idle.put_nowait(self._start())
+        self._short: _Stack[_Worker] = _Stack([self._start(store_dir) for _ in range(size)])
+        # A free slot of the long lane holds the worker that last ran in it, or None: its worker was stopped.
+        self._long: _Stack[_Worker | None] = _Stack([None] * long_size)
+        self._outran: OrderedDict[Plan, None] = OrderedDict()
 
-    def _start(self) -> _Worker:
+    def _start(self, store_dir: Path | None, long: bool = False) -> _Worker:
+        """A new worker; given a store, it is sent a warm-up query at once, so that it starts while waiting to be used."""
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child, self._base, self.max_rows, self.idle_check),
                                         daemon=True)
         process.start()
         child.close()
-        return _Worker(process, parent)
+        worker = _Worker(process, parent)
+        if long:
+            _yield_cpu(worker)
+        if store_dir is not None:
+            parent.send((str(store_dir), WARM_UP))
+            worker.owes = True
+        self._live.add(worker)
+        return worker
 
-    async def run(self, planned: Plan, store_dir: Path) -> QueryAnswer:
-        """Run a planned query on a store in a worker; QueryTimeout if it overruns (the worker is then replaced).
-
-        It waits for the worker on the event loop, not in a thread: a thread hop each way cost more
-        than the point lookup itself.
-        """
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            raise Busy(f"every query worker stayed busy for {self.timeout:g} s; try again shortly") from None
-        try:
-            worker.connection.send((str(store_dir), planned))
-            if not await _readable(worker.connection, self.timeout):
-                worker = self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            status, kind, payload = worker.connection.recv()
-        except (EOFError, OSError):
-            worker = self._replace(worker)
-            raise QueryError("the query could not be completed") from None
-        except asyncio.CancelledError:
-            worker = self._replace(worker)  # else its answer would be read as the next query's
-            raise
-        finally:
-            self._idle.put_nowait(worker)
-        if status != "ok" and kind == "size":
-            raise TooManyResults(payload)
-        if status != "ok":
-            raise QueryError(payload if kind == "query" else "the query failed while running")
-        if kind == "graph":
-            return list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
-        formats = {"boolean": ox.QueryResultsFormat.JSON, "results": ox.QueryResultsFormat.TSV}
-        return ox.parse_query_results(payload, format=formats[kind])
-
-    def _replace(self, worker: _Worker) -> _Worker:
+    def _kill(self, worker: _Worker) -> None:
         worker.process.kill()
         worker.process.join(timeout=5)
         worker.connection.close()
-        return self._start()
+        self._live.discard(worker)
+
+    async def run(self, planned: Plan, store_dir: Path) -> QueryAnswer:
+        """Run a planned query on a store in a worker.
+
+        QueryTimeout if it overruns the time limit, Busy if no worker is free for it, and
+        LongLaneBusy if it runs past the short budget while the long lane is full; a worker
+        stopped midway is replaced. It waits for the worker on the event loop, not in a thread:
+        a thread hop each way cost more than the point lookup itself.
+        """
+        if planned in self._outran:
+            self._outran.move_to_end(planned)
+            return _decode(*await self._run_long(planned, store_dir))
+        return _decode(*await self._run_short(planned, store_dir))
+
+    async def _ready(self, worker: _Worker, store_dir: Path) -> None:
+        """Wait until a new worker has answered its warm-up query: its start-up is no query's time."""
+        if worker.warm:
+            return
+        if not worker.owes:
+            worker.connection.send((str(store_dir), WARM_UP))
+            worker.owes = True
+        if not await _readable(worker.connection, self.timeout):
+            raise OSError("the worker did not start")
+        worker.connection.recv()  # whatever it says, the query itself will say it again
+        worker.owes, worker.warm = False, True
+
+    async def _run_short(self, planned: Plan, store_dir: Path) -> tuple[str, str, bytes | str]:
+        got = await self._short.get(self.timeout)
+        if not got:
+            raise Busy(f"every query worker stayed busy for {self.timeout:g} s; try again shortly")
+        worker = got[0]
+        if planned in self._outran:  # it ran past the budget in another request while this one waited
+            self._short.put(worker)
+            return await self._run_long(planned, store_dir)
+        kept, outran = False, False
+        try:
+            await self._ready(worker, store_dir)
+            worker.connection.send((str(store_dir), planned))
+            sent = time.monotonic()
+            if await _readable(worker.connection, self.budget):
+                answer: tuple[str, str, bytes | str] = worker.connection.recv()
+                kept = True
+                return answer
+            outran = True
+        except (EOFError, OSError):
+            raise QueryError("the query could not be completed") from None
+        finally:
+            if kept:
+                self._short.put(worker)
+            else:
+                if not outran:
+                    self._kill(worker)  # else a cancelled query's answer would be read as the next query's
+                self._short.put(self._start(store_dir), top=False)  # the short lane keeps its number of workers
+        return await self._hand_over(worker, planned, store_dir, sent)
+
+    async def _hand_over(self, worker: _Worker, planned: Plan, store_dir: Path, sent: float) -> tuple[str, str, bytes | str]:
+        """Move a query that ran past the budget, worker and all, to the long lane; stop it when that lane is full."""
+        self._remember(planned)
+        slot = self._long.take()
+        if not slot:
+            self._kill(worker)
+            raise LongLaneBusy(self._long_busy())
+        if slot[0] is not None:
+            self._kill(slot[0])  # the lane's idle worker gives way to the one handed over
+        _yield_cpu(worker)
+        return await self._in_long_lane(worker, planned, store_dir, sent)
+
+    async def _run_long(self, planned: Plan, store_dir: Path) -> tuple[str, str, bytes | str]:
+        # Only briefly: a client repeating a runaway query is told at once rather than kept waiting on it.
+        got = await self._long.get(self.budget)
+        if not got:
+            raise LongLaneBusy(self._long_busy())
+        return await self._in_long_lane(got[0], planned, store_dir, None)
+
+    async def _in_long_lane(self, entry: _Worker | None, planned: Plan, store_dir: Path,
+                            sent: float | None) -> tuple[str, str, bytes | str]:
+        """Run a query in a slot of the long lane (or finish it there, when it was sent already) up to the time limit."""
+        worker, kept = entry, False
+        try:
+            worker = worker or self._start(store_dir, long=True)
+            if sent is None:
+                await self._ready(worker, store_dir)
+                worker.connection.send((str(store_dir), planned))
+                sent = time.monotonic()
+            if not await _readable(worker.connection, sent + self.timeout - time.monotonic()):
+                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+            answer: tuple[str, str, bytes | str] = worker.connection.recv()
+            kept = True
+        except (EOFError, OSError):
+            raise QueryError("the query could not be completed") from None
+        finally:
+            if worker is not None and not kept:
+                self._kill(worker)  # stopped, failed or given up: its answer must not reach another query
+            self._long.put(worker if kept else None)
+        if time.monotonic() - sent <= self.budget:
+            self._outran.pop(planned, None)  # it was slow only once (a store opening, a busy machine)
+        return answer
+
+    def _remember(self, planned: Plan) -> None:
+        self._outran[planned] = None
+        self._outran.move_to_end(planned)
+        while len(self._outran) > REMEMBERED:
+            self._outran.popitem(last=False)
+
+    def _long_busy(self) -> str:
+        return (f"the long-query lane is busy (this query runs longer than {self.budget:g} s); "
+                "try again later, or narrow the query")
 
     def close(self) -> None:
         """Stop every worker."""
-        while not self._idle.empty():
-            worker = self._idle.get_nowait()
-            worker.process.kill()
-            worker.process.join(timeout=5)
+        for worker in list(self._live):
+            self._kill(worker)
+
+
+def _yield_cpu(worker: _Worker) -> None:
+    """Lower a long-lane worker's CPU priority, so that short queries are answered first on a busy machine."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid or 0, LONG_NICENESS)
+    except OSError:  # the process ended meanwhile: there is nothing to lower
+        pass
