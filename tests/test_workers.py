@@ -49,3 +49,38 @@ def test_an_idle_worker_lets_go_of_a_store_that_was_removed(store: CaseStore, st
             time.sleep(0.1)
     finally:
         workers.close()
+
+
+def lowered(pids: set[int]) -> set[int]:
+    """Those of the processes whose CPU priority was lowered."""
+    found = set()
+    for pid in pids:
+        try:
+            if os.getpriority(os.PRIO_PROCESS, pid) > 0:
+                found.add(pid)
+        except OSError:  # it ended meanwhile
+            continue
+    return found
+
+
+def children() -> set[int]:
+    """The child processes of this one."""
+    return {int(pid) for listing in Path(f"/proc/{os.getpid()}/task").glob("*/children") for pid in listing.read_text().split()}
+
+
+def test_a_query_past_the_short_budget_moves_to_the_long_lane_and_is_answered_in_full(store: CaseStore, store_dir: Path) -> None:
+    # A two-way cross product: millions of rows to count, well past a budget of a hundredth of a second, well within a minute.
+    planned = sparql.plan(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
+    before = children()
+    workers = QueryWorkers(BASE, 1, timeout=60, max_rows=100, budget=0.01, long_size=1, store_dir=store_dir)
+    try:
+        short = children() - before
+        assert len(short) == 1 and not lowered(short)
+        answer = asyncio.run(workers.run(planned, store_dir))
+        assert isinstance(answer, ox.QuerySolutions)
+        assert int(next(iter(answer))["n"].value) == len(store) ** 2
+        assert lowered(short) == short, "the worker that ran past the budget was handed over to the long lane"
+        replacement = children() - before - short
+        assert len(replacement) == 1 and not lowered(replacement), "the short lane started another worker"
+    finally:
+        workers.close()
