@@ -10,6 +10,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -181,3 +182,48 @@ def throughput(url: str, connections: int, seconds: int, fresh: bool) -> tuple[f
     if not rate:
         raise RuntimeError(f"wrk printed no rate:\n{output}")
     return float(rate.group(1)), failures
+
+
+def latencies(url: str, count: int) -> tuple[list[float], int]:
+    """Seconds each of `count` GETs of a SPARQL URL takes one after another, answered afresh, and how many were not 200."""
+    times, refused = [], 0
+    with httpx.Client(timeout=60) as client:
+        for _ in range(count):
+            start = time.perf_counter()
+            answer = client.get(url, headers={"Accept": SPARQL_JSON, "Cache-Control": "no-cache"})
+            times.append(time.perf_counter() - start)
+            refused += answer.status_code != 200
+    return times, refused
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+@contextmanager
+def looping(url: str, clients: int) -> Iterator[None]:
+    """Clients each asking a URL over and over, for as long as the block runs; it starts once each has been answered."""
+    stop, answered = threading.Event(), threading.Semaphore(0)
+
+    def loop() -> None:
+        with httpx.Client(timeout=5) as client:  # a request given up on is stopped in the server too
+            while not stop.is_set():
+                try:
+                    client.get(url)
+                except httpx.HTTPError:
+                    pass
+                answered.release()
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for _ in range(clients):
+        answered.acquire(timeout=60)
+    try:
+        yield
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()

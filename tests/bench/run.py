@@ -25,7 +25,21 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
-from measure import Result, free_port, http_query, median, once, peak_memory_mb, query_url, stop, throughput, wait_for
+from measure import (
+    Result,
+    free_port,
+    http_query,
+    latencies,
+    looping,
+    median,
+    once,
+    peak_memory_mb,
+    percentile,
+    query_url,
+    stop,
+    throughput,
+    wait_for,
+)
 from report import table
 
 from casegraph.build import build, input_files
@@ -42,6 +56,8 @@ HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 TOKEN = "bench-writer-token"
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a cross product: runs to the time limit at any size
+RUNAWAY_CLIENTS, LOOKUPS = 4, 300
 
 
 def queries() -> dict[str, str]:
@@ -118,6 +134,7 @@ class Bench:
             self.step("queries over HTTP", lambda: self.over_http("casegraph", site + "/sparql"))
             self.step("ego networks", lambda: self.ego(site))
             self.step("pages", lambda: self.pages(site))
+            self.step("point lookups under runaway queries", lambda: self.under_runaways(site))
             self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
         with self.casegraph_server("service start-up, one query worker", workers=1) as site:
             self.step("one query worker", lambda: self.asked_again(site))
@@ -125,6 +142,21 @@ class Bench:
                         note="CASEGRAPH_QUERY_WORKERS=1; the fixed queries, ego networks and pages")
         with self.casegraph_server("service start-up, index files kept") as site:
             self.step("writes", lambda: self.write_live(site))
+
+    def under_runaways(self, site: str) -> None:
+        """Point-lookup latency over HTTP while four clients loop on a runaway query, beside the same without them."""
+        endpoint = site + "/sparql"
+        lookup = query_url(endpoint, queries()["point-lookup"])
+        latencies(lookup, LOOKUPS)  # unrecorded: the workers and their stores warmed up alike for both runs
+        quiet, _ = latencies(lookup, LOOKUPS)
+        with looping(query_url(endpoint, RUNAWAY), RUNAWAY_CLIENTS):
+            loaded, refused = latencies(lookup, LOOKUPS)
+        for name, share in (("median", 0.5), ("p99", 0.99)):
+            alone, busy = percentile(quiet, share), percentile(loaded, share)
+            self.record(f"point lookup {name}", "casegraph", alone, runs=LOOKUPS, note="one at a time, nothing else running")
+            self.record(f"point lookup {name}, {RUNAWAY_CLIENTS} clients on runaway queries", "casegraph", busy, runs=LOOKUPS,
+                        note=f"{busy / alone:.1f}× the time without them; {refused} of {LOOKUPS} refused",
+                        extra={"without": alone, "ratio": busy / alone, "refused": refused})
 
     def asked_again(self, site: str) -> None:
         """The fixed queries (three times each, afresh), the ego networks and the pages, unrecorded: for the memory they take."""
