@@ -74,10 +74,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         open_store(settings)
-        app.state.public, app.state.full = open_generation(settings.store, settings)
+        app.state.served = open_generation(settings.store, settings)
         prepare_validation()
         yield
-        close_workers(app.state.public, app.state.full)
+        close_workers(app.state.served)
 
     app = FastAPI(
         title="casegraph",

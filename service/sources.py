@@ -24,7 +24,7 @@ from casegraph.errors import InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
 from casegraph.index import read_views
 from casegraph.revise import generations, revise, touched
-from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
+from casegraph.service.dependencies import Served, SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
 from casegraph.sources import SourceFile, read_source
@@ -84,7 +84,7 @@ async def _checked(request: Request, settings: Settings, who: str, action: str, 
 
 
 def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
-    if app.state.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
+    if app.state.served.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
         raise Conflict(f"{name} is a curated source kept in the repository; change it there, not through the API")
 
 
@@ -123,15 +123,13 @@ def _withdraw(app: FastAPI, settings: Settings, who: str, name: str) -> None:
 
 def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, new: SourceFile | None) -> None:
     """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
-    generation = int(getattr(app.state, "generation", 0)) + 1
-    target = settings.store.with_name(f"{settings.store.name}-live-{generation}")
-    served = {e.store_dir: e.store.oxigraph for e in (app.state.public, app.state.full)}
-    revise(app.state.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), served)
-    app.state.public, app.state.full = open_generation(target, settings, (app.state.public, app.state.full),
-                                                       touched(old, new))
-    app.state.generation = generation
+    before: Served = app.state.served
+    target = settings.store.with_name(f"{settings.store.name}-live-{before.generation + 1}")
+    stores = {e.store_dir: e.store.oxigraph for e in (before.public, before.full)}
+    revise(before.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), stores)
+    app.state.served = served = open_generation(target, settings, before, touched(old, new))
     _views_refresher(app).wanted.set()
-    _remove_old_generations(settings.store, generation)
+    _remove_old_generations(settings.store, served.generation)
 
 
 class _ViewsRefresher(threading.Thread):
@@ -166,12 +164,12 @@ class _ViewsRefresher(threading.Thread):
             since = time.monotonic()
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
-            generation = self.app.state.generation
+            generation = self.app.state.served.generation
             try:
                 self._rebuild(generation)
                 failures = 0
             except Exception as error:
-                if self.wanted.is_set() or self.app.state.generation != generation:
+                if self.wanted.is_set() or self.app.state.served.generation != generation:
                     failures = 0  # a later write, whose store may have replaced the one read, starts afresh
                     continue
                 failures += 1
@@ -189,13 +187,13 @@ class _ViewsRefresher(threading.Thread):
 
     def _rebuild(self, generation: int) -> None:
         """Load the networks of this generation's stores, and serve them if no write has come meanwhile."""
-        public, full = self.app.state.public, self.app.state.full
+        served: Served = self.app.state.served
         base = self.app.state.settings.base
-        fresh = replace(public, views=read_views(public.store_dir, base))
-        fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
+        fresh = replace(served.public, views=read_views(served.public.store_dir, base))
+        fuller = fresh if served.full is served.public else replace(served.full, views=read_views(served.full.store_dir, base))
         with _lock:
-            if self.app.state.generation == generation:
-                self.app.state.public, self.app.state.full = fresh, fuller
+            if self.app.state.served.generation == generation:
+                self.app.state.served = replace(served, public=fresh, full=fuller)
 
 
 def _views_refresher(app: FastAPI) -> _ViewsRefresher:
