@@ -39,6 +39,14 @@ def status_of(error: CasegraphError) -> int:
     return next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
 
 
+def _headers(error: CasegraphError) -> dict[str, str] | None:
+    if isinstance(error, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="casegraph"'}
+    if isinstance(error, NotAcceptable):
+        return {"Vary": "Accept"}  # the refusal depends on Accept too, so a cache must not hand it to other clients
+    return None
+
+
 def install(app: FastAPI) -> None:
     """Map casegraph's errors, and anything unexpected, to responses without internal detail."""
 
@@ -48,8 +56,7 @@ def install(app: FastAPI) -> None:
             # The SHACL report, so that a documenter (or a program) sees every violation, where, and why.
             return JSONResponse({"message": str(error), "violations": [asdict(v) for v in error.report.violations]},
                                 status_code=422)
-        challenge = {"WWW-Authenticate": 'Bearer realm="casegraph"'} if isinstance(error, Unauthorized) else None
-        return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=challenge)
+        return PlainTextResponse(f"{error}\n", status_code=status_of(error), headers=_headers(error))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
