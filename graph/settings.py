@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     query_timeout: float = Field(10.0, gt=0, description="Seconds a query may run before it is stopped.")
     query_workers: int = Field(2, ge=1, description="Processes answering queries at once.")
     max_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query over HTTP may return.")
+    query_memory: int = Field(1024, ge=64, description="Megabytes a query's worker may hold; a query past it is stopped.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
     writable_sources: Path = Field(Path("var/sources"), description="Directory where sources written through the API are kept.")
     audit_log: Path = Field(Path("var/audit.jsonl"), description="Append-only log of every write: who, when, what.")

@@ -54,7 +54,8 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     """
     store = CaseStore.open(store_dir, settings.base, read_only=True)
     if before is None:
-        workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows)
+        workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows,
+                               memory=settings.query_memory)
         search, views = read_index(store_dir, settings.base)
         return Edition(store_dir, store, read_build(store_dir), search, views, workers)
     return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)

@@ -8,9 +8,10 @@ from dataclasses import asdict
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from casegraph.confine import ConfinementError
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
 from casegraph.service.dependencies import Unauthorized
-from casegraph.workers import Busy, QueryTimeout, TooManyResults
+from casegraph.workers import Busy, QueryTimeout, TooManyResults, TooMuchMemory
 from casegraph.writes import Conflict, UnsupportedFormat
 
 log = logging.getLogger("casegraph.service")
@@ -31,7 +32,8 @@ class UnsupportedMediaType(CasegraphError):
 
 
 STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
-               TooManyResults: 422, TooLarge: 422, Unauthorized: 401, Conflict: 409, UnsupportedFormat: 415})
+               TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
+               Conflict: 409, UnsupportedFormat: 415})
 
 
 def status_of(error: CasegraphError) -> int:
