@@ -6,13 +6,14 @@ import io
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from string import hexdigits
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException, ParseResults
 from rdflib import URIRef
 from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parser import Query as SPARQL_QUERY
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from casegraph.errors import QueryError, UsageError
@@ -77,13 +78,30 @@ class Reading:
     service: bool = False  # it calls another endpoint somewhere
     default_graphs: tuple[str, ...] = ()  # its FROM clauses, resolved to absolute IRIs
     named_graphs: tuple[str, ...] = ()  # its FROM NAMED clauses, resolved
+    text: str | None = None  # the text to run, when escapes made it differ from the text given
 
 
-@lru_cache(maxsize=1024)
+KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept readings stay small
+
+
 def read_query(text: str, base: str) -> Reading:
-    """Parse a query as SPARQL 1.1, as Oxigraph would run it with this base and casegraph's prefixes."""
+    """Parse a query as SPARQL 1.1, as Oxigraph will run it with this base and casegraph's prefixes."""
+    return _kept_reading(text, base) if len(text) <= KEPT_TEXT else _reading(text, base)
+
+
+@lru_cache(maxsize=512)
+def _kept_reading(text: str, base: str) -> Reading:
+    return _reading(text, base)
+
+
+def _reading(text: str, base: str) -> Reading:
+    # Escapes are replaced once, here, and the result is both parsed and run: rdflib alone replaces them
+    # everywhere before parsing and Oxigraph alone only inside strings and IRIs, so "\u0022" would end
+    # a string for one and not for the other, and text one of them reads as a string the other would run.
     try:
-        parsed = parseQuery(text)
+        expanded = _expand_escapes(text)
+        _refuse_lone_carriage_return(expanded)
+        parsed = SPARQL_QUERY.parse_string(expanded, parse_all=True)
         if any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
             return Reading(service=True)
         _resolve_prologue(parsed[0], base)
@@ -91,14 +109,52 @@ def read_query(text: str, base: str) -> Reading:
     except ParseBaseException as error:
         return Reading(error=f"the query is not valid SPARQL: error at line {error.lineno}, column {error.col}: "
                              f"{error.msg}, found {error.found}")
+    except _Unreadable as error:
+        return Reading(error=str(error))
     except RecursionError:
         return Reading(error="the query is not valid SPARQL: it nests too deeply to be read")
-    except Exception as error:  # rdflib reports some bad input (an unknown prefix, a bad escape) with bare exceptions
+    except Exception as error:  # rdflib's algebra reports some bad input (an unknown prefix) with bare exceptions
         return Reading(error=f"the query is not valid SPARQL: {error}")
     final_base = query.prologue.base or base
     clauses = query.algebra.get("datasetClause") or []
     return Reading(default_graphs=tuple(urljoin(final_base, str(c.default)) for c in clauses if c.default is not None),
-                   named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None))
+                   named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None),
+                   text=None if expanded == text else expanded)
+
+
+class _Unreadable(Exception):
+    """A character the two parsers would read differently, or no character at all."""
+
+
+def _position(text: str, at: int) -> str:
+    return f"line {text.count(chr(10), 0, at) + 1}, column {at - text.rfind(chr(10), 0, at)}"
+
+
+def _expand_escapes(text: str) -> str:
+    """The text with each \\uXXXX and \\UXXXXXXXX replaced by its character (SPARQL 1.1, section 19.2)."""
+    parts, start = [], 0
+    while (at := text.find("\\", start)) != -1:
+        width = {"u": 4, "U": 8}.get(text[at + 1:at + 2], 0)
+        digits = text[at + 2:at + 2 + width]
+        if not width or len(digits) < width or any(c not in hexdigits for c in digits):
+            parts.append(text[start:at + 1])
+            start = at + 1
+            continue
+        code = int(digits, 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise _Unreadable(f"the query is not valid SPARQL: \\{text[at + 1]}{digits} at {_position(text, at)} "
+                              "is not a character")
+        parts += [text[start:at], chr(code)]
+        start = at + 2 + width
+    return "".join(parts) + text[start:]
+
+
+def _refuse_lone_carriage_return(text: str) -> None:
+    # A carriage return ends a comment for Oxigraph but not for rdflib, which would read the rest of the line unseen.
+    at = text.replace("\r\n", "\n\n").find("\r")
+    if at != -1:
+        raise _Unreadable(f"the query is not valid SPARQL: a carriage return without a line feed at {_position(text, at)}; "
+                          "end lines with a line feed")
 
 
 def _nodes(root: object) -> Iterator[object]:
@@ -111,7 +167,7 @@ def _nodes(root: object) -> Iterator[object]:
         seen.add(id(node))
         yield node
         if isinstance(node, ParseResults):  # a sequence of tokens that may also name some of them
-            stack.extend([*node, *node.values()])
+            stack.extend([*node, *node.values()])  # type: ignore[no-untyped-call]  # pyparsing leaves it untyped
         elif isinstance(node, Mapping):
             stack.extend(node.values())
         elif isinstance(node, list | tuple | set | frozenset):
@@ -157,7 +213,7 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
     named_graphs = tuple(dataset.named_graphs) or reading.named_graphs
     # A query's own FROM clauses define its dataset; the union default graph would silently override them.
     union = not reading.default_graphs and not reading.named_graphs and not dataset.default_graphs
-    return Plan(text, union, default_graphs, named_graphs, bindings)
+    return Plan(reading.text or text, union, default_graphs, named_graphs, bindings)
 
 
 def execute(store: CaseStore, planned: Plan) -> QueryResult:
