@@ -35,6 +35,7 @@ from casegraph.index import index_record
 from casegraph.namespaces import PREFIXES
 from casegraph.paths import queries_dir
 from casegraph.settings import DEFAULT_BASE
+from casegraph.sparql import read_query
 from casegraph.store import CaseStore
 from casegraph.synth import write_synthetic
 
@@ -116,6 +117,7 @@ class Bench:
         with self.casegraph_server("service start-up") as site:
             self.index_files()
             self.step("queries over HTTP", lambda: self.over_http("casegraph", site + "/sparql"))
+            self.step("query check", self.query_check)
             self.step("ego networks", lambda: self.ego(site))
             self.step("pages", lambda: self.pages(site))
             self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
@@ -125,6 +127,30 @@ class Bench:
                         note="CASEGRAPH_QUERY_WORKERS=1; the fixed queries, ego networks and pages")
         with self.casegraph_server("service start-up, index files kept") as site:
             self.step("writes", lambda: self.write_live(site))
+
+    def query_check(self) -> None:
+        """What reading a query before it runs costs per point lookup, kept and afresh, beside a whole point lookup over HTTP."""
+        lookup = next(r for r in self.results if r.task == "query point-lookup over HTTP" and r.system == "casegraph")
+        if lookup.value is None:
+            raise RuntimeError("the point lookup over HTTP was not measured")
+        text, batch = queries()["point-lookup"], 1000
+        counter = iter(range(10**9))
+
+        def afresh() -> None:
+            for _ in range(20):  # a comment makes each text new to the cache; reading it costs the same
+                read_query(f"{text}\n# {next(counter)}", DEFAULT_BASE)
+
+        def kept() -> None:
+            for _ in range(batch):
+                read_query(text, DEFAULT_BASE)
+
+        for task, action, runs in (("query check, read afresh", afresh, 20), ("query check, reading kept", kept, batch)):
+            seconds, repeats = median(action)
+            assert seconds is not None
+            share = seconds / runs / lookup.value
+            self.record(task, "casegraph", seconds / runs, runs=repeats * runs,
+                        note=f"{share:.2g}× a point lookup over HTTP ({lookup.value * 1000:.2f} ms, this run)",
+                        extra={"point lookup over HTTP": lookup.value, "share": share})
 
     def asked_again(self, site: str) -> None:
         """The fixed queries (three times each, afresh), the ego networks and the pages, unrecorded: for the memory they take."""
