@@ -20,7 +20,7 @@ from casegraph.settings import Settings
 from conftest import BASE, copy_seeds
 
 WRITER = "writer-token-for-fuzzing"
-EXAMPLES = 100  # per operation, valid and invalid input together; the whole run takes about a minute
+EXAMPLES = 100  # per operation, valid and invalid input together; the whole run takes one to two minutes on two cores
 # The document as the application makes it, read at collection so that each operation is a test of its own.
 DOCUMENT = create_app(Settings(base=BASE)).openapi()
 OPERATIONS = [result.ok() for result in schemathesis.openapi.from_dict(DOCUMENT).get_all_operations()]
