@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
 }
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# JSON-LD objects and arrays within each other: pyoxigraph's parser recurses, and a few thousand levels crash the process.
+MAX_NESTING = 100
 
 
 class UnsupportedFormat(CasegraphError):
@@ -57,20 +60,38 @@ def parse_document(body: bytes, media_type: str, base: str) -> list[ox.Quad]:
 def _refuse_remote_contexts(body: bytes) -> None:
     try:
         document = json.loads(body)
+    except RecursionError:
+        raise _too_deep("") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UsageError(f"the document is not valid JSON: {error}") from None
-    if _remote_context(document):
-        raise UsageError("remote JSON-LD contexts are never fetched: put the context inline in the document")
+    for node, where in _json_nodes(document):
+        contexts = node.get("@context") if isinstance(node, dict) else None
+        if any(isinstance(c, str) for c in (contexts if isinstance(contexts, list) else [contexts])):
+            raise UsageError(f"remote JSON-LD contexts are never fetched, and {where}/@context names one: "
+                             "put the context inline in the document")
 
 
-def _remote_context(node: Any) -> bool:
-    if isinstance(node, list):
-        return any(_remote_context(item) for item in node)
-    if not isinstance(node, dict):
-        return False
-    context = node.get("@context")
-    contexts = context if isinstance(context, list) else [context]
-    return any(isinstance(c, str) for c in contexts) or any(_remote_context(v) for k, v in node.items() if k != "@context")
+def _json_nodes(document: Any) -> Iterator[tuple[Any, str]]:
+    """Every object and array of a JSON document with its JSON Pointer, without recursion; UsageError past MAX_NESTING."""
+    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while pending:
+        node, where, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise _too_deep(where)
+        yield node, where
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        pending.extend((value, f"{where}/{_escaped(key)}", depth + 1) for key, value in items
+                       if isinstance(value, dict | list))
+
+
+def _escaped(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _too_deep(where: str) -> UsageError:
+    at = f" (at {where})" if where else ""
+    return UsageError(f"the document nests JSON objects and arrays more than {MAX_NESTING} deep{at}; "
+                      "a source document needs far fewer levels")
 
 
 def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> SourceFile:

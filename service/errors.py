@@ -6,7 +6,10 @@ import logging
 from dataclasses import asdict
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException
 
 from casegraph.confine import ConfinementError
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
@@ -49,11 +52,32 @@ def _headers(error: CasegraphError) -> dict[str, str] | None:
     return None
 
 
+def printable(text: str) -> str:
+    """The text with control characters escaped, so that a request cannot break or forge a line of the log."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def refused(request: Request, status: int, reason: object) -> None:
+    """One line, without a traceback, for a request refused as the client's mistake; no address, which would name the reader."""
+    log.info("refused %s %s with %d: %s", request.method, printable(request.url.path), status, printable(str(reason)))
+
+
 def install(app: FastAPI) -> None:
     """Map casegraph's errors, and anything unexpected, to responses without internal detail."""
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        refused(request, 422, "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()))
+        return await request_validation_exception_handler(request, error)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        refused(request, error.status_code, error.detail)
+        return await http_exception_handler(request, error)
+
     @app.exception_handler(CasegraphError)
     async def casegraph_error(request: Request, error: CasegraphError) -> Response:
+        refused(request, status_of(error), error)
         if isinstance(error, InvalidData):
             # The SHACL report, so that a documenter (or a program) sees every violation, where, and why.
             return JSONResponse({"message": str(error), "violations": [asdict(v) for v in error.report.violations]},
@@ -62,5 +86,5 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        log.exception("unexpected error on %s %s", request.method, printable(request.url.path))
         return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)

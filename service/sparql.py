@@ -12,6 +12,7 @@ from casegraph import sparql
 from casegraph.errors import UsageError
 from casegraph.service.answers import wants_fresh
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
+from casegraph.service.docs import SPARQL_QUERY
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
 
@@ -37,7 +38,7 @@ async def get_sparql(
     return await _answer(request, store, query, dataset)
 
 
-@router.post("/sparql", summary="Run a SPARQL query sent in the body")
+@router.post("/sparql", summary="Run a SPARQL query sent in the body", openapi_extra=SPARQL_QUERY)
 async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """SPARQL 1.1 Protocol query by POST, form-encoded or as application/sparql-query."""
     body = await read_body(request, settings.max_request_bytes)
