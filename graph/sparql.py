@@ -69,7 +69,6 @@ class Plan:
     """A checked query and the dataset to run it over, as plain data a worker process can receive."""
 
     text: str
-    union: bool
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
@@ -100,14 +99,13 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
     for iri in dataset.default_graphs + dataset.named_graphs:
         if not _known(store, iri):
             raise UsageError(f"{iri} is not a graph of this store")
-    # A query's own FROM clauses define its dataset; the union default graph would silently override them.
-    union = not clauses and not dataset.default_graphs
-    return Plan(text, union, tuple(dataset.default_graphs), tuple(dataset.named_graphs), bindings)
+    # Without FROM or default-graph-uri, the default graph is the store's own: the merge of its named graphs.
+    return Plan(text, tuple(dataset.default_graphs), tuple(dataset.named_graphs), bindings)
 
 
 def execute(store: CaseStore, planned: Plan) -> QueryResult:
     """Run a planned query."""
-    options: dict[str, object] = {"use_default_graph_as_union": planned.union}
+    options: dict[str, object] = {}
     if planned.default_graphs:
         options["default_graph"] = [ox.NamedNode(i) for i in planned.default_graphs]
     if planned.named_graphs:
