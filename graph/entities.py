@@ -136,7 +136,8 @@ def describe(store: CaseStore, iri: str) -> Entity:
 def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
     """The quads with the entity as subject or object, in the graphs stating them, for the machine-readable formats."""
     node = ox.NamedNode(iri)
-    found = [*named(store.oxigraph.quads_for_pattern(node, None, None)), *named(store.oxigraph.quads_for_pattern(None, None, node))]
+    every = store.oxigraph.quads_for_pattern
+    found = [*named(every(node, None, None)), *named(every(None, None, node))]
     if not found:
         raise NotFound(f"nothing is known about {iri}")
     return found

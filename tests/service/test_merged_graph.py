@@ -10,10 +10,10 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from service.test_writes import partner_document, send
 
 from casegraph.store import CaseStore
 from conftest import BASE, copy_seeds
+from service.test_writes import partner_document, send
 
 WRITER = "writer-token-for-tests"
 JSON = {"Accept": "application/sparql-results+json"}
