@@ -104,7 +104,9 @@ class CaseStore:
         """The quads of every named graph, or those of one graph (never the merged default graph's copies)."""
         if graph is not None:
             return self.oxigraph.quads_for_pattern(None, None, None, graph)
-        return named(self.oxigraph.quads_for_pattern(None, None, None))
+        # Graph by graph: as fast as the engine's own dump, where testing each quad's graph in Python took twice as long.
+        every = self.oxigraph.quads_for_pattern
+        return itertools.chain.from_iterable(every(None, None, None, g) for g in self.oxigraph.named_graphs())
 
     def triples(self) -> Iterable[ox.Triple]:
         """The merged graph: every triple any named graph states, once."""
