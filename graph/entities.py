@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from casegraph.errors import NotFound
 from casegraph.namespaces import PREFIXES, SH, checked_iri, local_name
 from casegraph.queries import page_query
-from casegraph.store import CaseStore
+from casegraph.store import CaseStore, named
 from casegraph.validate import shapes_graph
 
 SKOS = PREFIXES["skos"]
@@ -134,9 +134,10 @@ def describe(store: CaseStore, iri: str) -> Entity:
 
 
 def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
-    """The quads with the entity as subject or object, for the machine-readable formats."""
+    """The quads with the entity as subject or object, in the graphs stating them, for the machine-readable formats."""
     node = ox.NamedNode(iri)
-    found = [*store.oxigraph.quads_for_pattern(node, None, None), *store.oxigraph.quads_for_pattern(None, None, node)]
+    every = store.oxigraph.quads_for_pattern
+    found = [*named(every(node, None, None)), *named(every(None, None, node))]
     if not found:
         raise NotFound(f"nothing is known about {iri}")
     return found

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +26,7 @@ class SourceFile:
     path: Path
     graphs: tuple[ox.NamedNode, ...]
     quads: tuple[ox.Quad, ...]
+    digest: bytes = b""  # SHA-256 of the file's bytes, for the store's content digest (graph/content.py)
 
 
 def restricted(source: SourceFile) -> set[ox.NamedNode]:
@@ -49,8 +51,9 @@ def source_files(directory: Path) -> list[Path]:
 
 def read_source(path: Path, base: str) -> SourceFile:
     """Parse one source file and check its layout; raise SourceFileError naming what is wrong."""
-    quads = _parse(path, base)
-    return check_layout(str(path), quads, base)
+    data = _read(path)
+    source = check_layout(str(path), _parse(path, data, base), base)
+    return replace(source, digest=hashlib.sha256(data).digest())
 
 
 def check_layout(label: str, quads: list[ox.Quad], base: str) -> SourceFile:
@@ -61,13 +64,18 @@ def check_layout(label: str, quads: list[ox.Quad], base: str) -> SourceFile:
     return SourceFile(path=Path(label), graphs=graphs, quads=tuple(quads))
 
 
-def _parse(path: Path, base: str) -> list[ox.Quad]:
+def _read(path: Path) -> bytes:
     try:
-        return list(ox.parse(path=path, format=ox.RdfFormat.TRIG, base_iri=base))
-    except SyntaxError as error:
-        raise SourceFileError(str(path), f"is not valid TriG: {error}") from None
+        return path.read_bytes()
     except OSError as error:
         raise SourceFileError(str(path), f"cannot be read: {error.strerror or error}") from None
+
+
+def _parse(path: Path, data: bytes, base: str) -> list[ox.Quad]:
+    try:
+        return list(ox.parse(data, format=ox.RdfFormat.TRIG, base_iri=base))
+    except SyntaxError as error:
+        raise SourceFileError(str(path), f"is not valid TriG: {error}") from None
 
 
 def _source_graphs(label: str, quads: list[ox.Quad], base: str) -> tuple[ox.NamedNode, ...]:

@@ -46,14 +46,15 @@ class Dataset:
     named_graphs: list[str] = field(default_factory=list)
 
 
+Graphs = tuple[tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Plan:
     """A checked query and the dataset to run it over, as plain data a worker process can receive."""
 
     text: str
-    union: bool
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    graphs: Graphs | None = None  # (default graphs, named graphs) when the query or the request names its dataset
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
 
 
@@ -207,22 +208,23 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
     for iri in dataset.default_graphs + dataset.named_graphs:
         if not _known(store, iri):
             raise UsageError(f"{iri} is not a graph of this store")
-    # The run is given the graphs as checked, so the engine's own reading of FROM cannot differ from this one;
-    # the protocol's parameters, when given, take the place of the query's clauses.
-    default_graphs = tuple(dataset.default_graphs) or reading.default_graphs
-    named_graphs = tuple(dataset.named_graphs) or reading.named_graphs
-    # A query's own FROM clauses define its dataset; the union default graph would silently override them.
-    union = not reading.default_graphs and not reading.named_graphs and not dataset.default_graphs
-    return Plan(reading.text or text, union, default_graphs, named_graphs, bindings)
+    # The request's dataset takes the place of the query's own (SPARQL 1.1 Protocol, 2.1.4). Either way the run is
+    # given the graphs as checked, so the engine's own reading of FROM cannot differ from this one.
+    if dataset.default_graphs or dataset.named_graphs:
+        graphs: Graphs | None = (tuple(dataset.default_graphs), tuple(dataset.named_graphs))
+    elif reading.default_graphs or reading.named_graphs:
+        graphs = (reading.default_graphs, reading.named_graphs)
+    else:
+        graphs = None  # the store's default graph: the merge of its named graphs, each triple once
+    return Plan(reading.text or text, graphs, bindings)
 
 
 def execute(store: CaseStore, planned: Plan) -> QueryResult:
     """Run a planned query."""
-    options: dict[str, object] = {"use_default_graph_as_union": planned.union}
-    if planned.default_graphs:
-        options["default_graph"] = [ox.NamedNode(i) for i in planned.default_graphs]
-    if planned.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(i) for i in planned.named_graphs]
+    options: dict[str, object] = {}
+    if planned.graphs is not None:  # a named dataset: its default graph and its named graphs, either possibly empty
+        options["default_graph"] = [ox.NamedNode(i) for i in planned.graphs[0]]
+        options["named_graphs"] = [ox.NamedNode(i) for i in planned.graphs[1]]
     if planned.bindings:
         # Substitution binds values as terms (SEP-0007); nothing from a request is pasted into query text.
         options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)

@@ -34,7 +34,8 @@ def open_store(settings: Settings) -> None:
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
         shutil.rmtree(stale, ignore_errors=True)
     record, full = settings.store / BUILD_FILE, full_store_dir(settings.store)
-    if (not record.is_file() or read_build(settings.store).digest != digest
+    # A store from before stores kept their merged default graph and content digest is built afresh.
+    if (not record.is_file() or read_build(settings.store).digest != digest or not read_build(settings.store).content
             or (full.exists() and not full_store_matches(full, digest))):
         build(settings.source_dirs, settings.store, settings.base)
 

@@ -110,11 +110,12 @@ async def _answer(request: Request, store: StoreDep, query: str, dataset: sparql
 async def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers.
 
-    A repeated query is answered from the answer cache, keyed by the store's digest, the plan and
-    the Accept header, unless the client asks for a fresh answer.
+    A repeated query is answered from the answer cache, keyed by the digest of the store's content,
+    the plan and the Accept header, unless the client asks for a fresh answer. The content digest,
+    not the files', so that a restricted write neither empties nor passes over the public answers.
     """
     edition, cache = get_edition(request), request.app.state.answers
-    key = (edition.build.digest, planned, request.headers.get("accept"))
+    key = (edition.build.content, planned, request.headers.get("accept"))
     kept = None if wants_fresh(request) else cache.get(key)
     if kept is None:
         result = await edition.run(planned)

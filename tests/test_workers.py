@@ -71,7 +71,7 @@ def refused_connection(listener: socket.socket) -> bool:
 def service_plan(listener: socket.socket) -> sparql.Plan:
     """A SERVICE call to the listener, planned without graph/sparql.py's check, as if it had slipped past it."""
     host, port = listener.getsockname()
-    return sparql.Plan(f"SELECT * WHERE {{ SERVICE <http://{host}:{port}/sparql> {{ ?s ?p ?o }} }}", union=True)
+    return sparql.Plan(f"SELECT * WHERE {{ SERVICE <http://{host}:{port}/sparql> {{ ?s ?p ?o }} }}")
 
 
 def test_a_worker_cannot_open_a_connection_whatever_the_query(store_dir: Path) -> None:

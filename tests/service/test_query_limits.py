@@ -113,7 +113,7 @@ def test_results_pass_through_the_workers_unchanged(server: str, store: CaseStor
     answer = httpx.get(f"{server}/sparql", params={"query": PREFIX + query},
                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
     assert answer.status_code == 200, answer.text
-    direct = store.query(PREFIX + query, use_default_graph_as_union=True)
+    direct = store.query(PREFIX + query)
     expected = json.loads(direct.serialize(format=ox.QueryResultsFormat.JSON))
     got = answer.json()
     assert got.get("boolean") == expected.get("boolean")
