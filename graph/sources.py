@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from casegraph.errors import SourceFileError
+from casegraph.iris import not_normal
 from casegraph.namespaces import CG_IRI, catalog_graph, source_prefix
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -58,6 +59,7 @@ def read_source(path: Path, base: str) -> SourceFile:
 
 def check_layout(label: str, quads: list[ox.Quad], base: str) -> SourceFile:
     """Check that quads form source documents: named graphs under source/, each described in the catalog."""
+    _check_iris(label, quads, base)
     graphs = _source_graphs(label, quads, base)
     _check_catalog(label, quads, graphs, base)
     _check_citations(label, quads, graphs)
@@ -76,6 +78,17 @@ def _parse(path: Path, data: bytes, base: str) -> list[ox.Quad]:
         return list(ox.parse(data, format=ox.RdfFormat.TRIG, base_iri=base))
     except SyntaxError as error:
         raise SourceFileError(str(path), f"is not valid TriG: {error}") from None
+
+
+def _check_iris(label: str, quads: list[ox.Quad], base: str) -> None:
+    # An IRI under the base with `..` segments or odd escapes would name something else once resolved,
+    # possibly outside the base, while passing every check made on its text as written.
+    under = {term.value for q in quads for term in (q.subject, q.predicate, q.object, q.graph_name)
+             if isinstance(term, ox.NamedNode) and term.value.startswith(base)}
+    for iri in sorted(under):
+        problem = not_normal(iri)
+        if problem:
+            raise SourceFileError(label, problem)
 
 
 def _source_graphs(label: str, quads: list[ox.Quad], base: str) -> tuple[ox.NamedNode, ...]:

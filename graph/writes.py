@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +21,7 @@ from casegraph.errors import CasegraphError, InvalidData, SourceFileError, Usage
 from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout
-from casegraph.validate import Report, Violation, layout_violation, validate_source
+from casegraph.validate import Report, Violation, layout_violation, prepare, validate_source
 
 DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -112,9 +116,16 @@ def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> Sourc
     expected = source_prefix(base) + name if name else None
     if expected and source.graphs[0].value != expected:
         raise UsageError(f"the document describes {source.graphs[0].value}, but was sent to {expected}")
-    if not _NAME.fullmatch(source_name(source, base)):
-        raise UsageError("a source's name (after source/) must be lower-case letters, digits and hyphens")
+    check_name(source_name(source, base))
     return source
+
+
+def check_name(name: str) -> None:
+    """Refuse a source name that is not 1-100 lower-case letters, digits and hyphens (so also a safe file name)."""
+    if not _NAME.fullmatch(name):
+        shown = json.dumps(name if len(name) <= 60 else name[:60] + "…")
+        raise UsageError(f"a source's name (after source/) must be 1 to 100 lower-case letters, digits and hyphens, "
+                         f"starting with a letter or digit; {shown} is not")
 
 
 def _described_source(quads: list[ox.Quad], name: str | None, base: str) -> ox.NamedNode:
@@ -140,6 +151,55 @@ def check(source: SourceFile, base: str) -> Report:
         return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
                                  f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
     return validate_source(source, "document", base)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A posted document, parsed and checked: its source, the file to keep, and the shapes' report."""
+
+    graph: str  # the source's IRI
+    name: str
+    triples: int
+    data: bytes
+    report: Report
+
+
+def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str) -> Checked:
+    """Parse a posted document as one source, check it, and make the file it would be kept as."""
+    source = as_source(parse_document(body, media_type, base), base, name)
+    return Checked(source.graphs[0].value, source_name(source, base), len(source.quads), source_bytes(source, base, who),
+                   check(source, base))
+
+
+class DocumentChecker:
+    """Checks posted documents in a process of its own, started at once and kept warm.
+
+    Parsing and SHACL on a large document take seconds of pure Python; in a thread they would
+    still hold the interpreter's lock against the service's event loop, and every read would wait.
+    """
+
+    def __init__(self) -> None:
+        self._pool = self._start()
+
+    @staticmethod
+    def _start() -> ProcessPoolExecutor:
+        # Spawned, not forked: the service holds open stores, which must not be copied into a child.
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=prepare)
+        pool.submit(prepare)  # start the process now, not at the first write
+        return pool
+
+    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str) -> Future[Checked]:
+        """Check a document in the checker process; a checker that died is replaced first."""
+        try:
+            return self._pool.submit(check_document, body, media_type, base, name, who)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(check_document, body, media_type, base, name, who)
+
+    def close(self) -> None:
+        """Stop the checker process."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def source_bytes(source: SourceFile, base: str, who: str) -> bytes:

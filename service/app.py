@@ -19,7 +19,7 @@ from casegraph.service import charts, docs, dumps, entities, errors, home, named
 from casegraph.service.answers import AnswerCache
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
-from casegraph.validate import prepare as prepare_validation
+from casegraph.writes import DocumentChecker
 
 
 def open_store(settings: Settings) -> None:
@@ -76,8 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         open_store(settings)
         app.state.served = open_generation(settings.store, settings)
-        prepare_validation()
+        app.state.checker = DocumentChecker()  # warm before the first write
         yield
+        app.state.checker.close()
         close_workers(app.state.served)
 
     app = FastAPI(

@@ -67,12 +67,12 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the request body is over {limit} bytes")
-    body = b""
+    body = bytearray()  # grown in place: appending to bytes copies the whole body at every chunk
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise PayloadTooLarge(f"the request body is over {limit} bytes")
-    return body
+    return bytes(body)
 
 
 def media_type_of(header: str) -> tuple[str, str]:
