@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from casegraph import content
 from casegraph.errors import InvalidData, NotFound, SourceFileError
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
@@ -32,9 +33,11 @@ class BuildResult:
     # How many source documents: a count, not their names, since every write reads and writes the
     # record (the names took about 0.2 s a write at 100,000 cases; the store lists them when asked).
     documents: int
-    triples: int
-    digest: str = ""
+    triples: int  # statements in the named graphs, each counted in every graph stating it
+    digest: str = ""  # of the files the store was built from (input_digest), to tell whether it matches them
     built: str = ""
+    content: str = ""  # of what this store holds (casegraph.content): public validators and caches key on it
+    modified: str = ""  # when that content last changed
 
 
 def read_build(store_dir: Path) -> BuildResult:
@@ -117,7 +120,7 @@ def ontology_quads() -> list[ox.Quad]:
 
 
 def load(store: CaseStore, sources: list[SourceFile], restricted: bool = False) -> None:
-    """Load the ontology and the given sources into a store; restricted sources only when asked."""
+    """Load the ontology and the given sources into a store (and so into its merged graph); restricted sources only when asked."""
     store.add(ontology_quads())
     for source in sources:
         store.add(source.quads if restricted else public_quads(source))
@@ -170,11 +173,23 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     store.oxigraph.optimize()
     store.oxigraph.flush()
     documents = sum(1 for s in sources for g in s.graphs if full or g.value not in hidden)
-    result = BuildResult(documents, len(store), digest, datetime.now(UTC).replace(microsecond=0).isoformat())
+    edition = content.FULL if full else content.PUBLIC
+    held = content.added(content.initial(edition, base, ontology_files()), sources, edition)
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    result = BuildResult(documents, len(store.oxigraph) - len(store), digest, now, held, since(store_dir, held, now))
     del store
     write_build(fresh, result)
     swap_in(fresh, store_dir)
     return result
+
+
+def since(store_dir: Path, held: str, now: str) -> str:
+    """When a store's content last changed: the date of the store it replaces if that held the same, else now."""
+    try:
+        before = read_build(store_dir)
+    except (NotFound, ValueError, TypeError):  # none yet, or a record this version cannot read
+        return now
+    return before.modified if before.content == held and before.modified else now
 
 
 def swap_in(fresh: Path, target: Path) -> None:

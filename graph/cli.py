@@ -265,7 +265,7 @@ def summary(store: StoreOption = None) -> None:
     settings = _settings(store)
     with _user_errors():
         case_store = CaseStore.open(settings.store, settings.base, read_only=True)
-        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} quads\n")
+        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} distinct triples\n")
         variables, sources = rows(case_store.select(named_query("sources").text), settings.base)
         for row in (dict(zip(variables, values, strict=True)) for values in sources):
             out.print(f"{row['source']} {row['publisher']}, {row['issued'] or 'undated'}: \u201c{row['title']}\u201d "

@@ -9,9 +9,9 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from casegraph.errors import NotFound
-from casegraph.namespaces import PREFIXES, SH, local_name
+from casegraph.namespaces import PREFIXES, SH, checked_iri, local_name
 from casegraph.queries import page_query
-from casegraph.store import CaseStore
+from casegraph.store import CaseStore, named
 from casegraph.validate import shapes_graph
 
 SKOS = PREFIXES["skos"]
@@ -88,10 +88,10 @@ def single_valued() -> frozenset[str]:
 
 
 def entity_iri(base: str, kind: str, slug: str) -> str:
-    """The IRI a path /{kind}/{slug} names; NotFound for kinds casegraph does not mint."""
+    """The IRI a path /{kind}/{slug} names; NotFound for kinds casegraph does not mint, UsageError for a path no IRI has."""
     if kind not in KINDS:
         raise NotFound(f"casegraph mints no IRIs under /{kind}/; kinds: {', '.join(KINDS)}")
-    return f"{base}{kind}/{slug}"
+    return checked_iri(f"{base}{kind}/{slug}", f"the path {f'/{kind}/{slug}'!r}").value
 
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -134,9 +134,10 @@ def describe(store: CaseStore, iri: str) -> Entity:
 
 
 def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
-    """The quads with the entity as subject or object, for the machine-readable formats."""
+    """The quads with the entity as subject or object, in the graphs stating them, for the machine-readable formats."""
     node = ox.NamedNode(iri)
-    found = [*store.oxigraph.quads_for_pattern(node, None, None), *store.oxigraph.quads_for_pattern(None, None, node)]
+    every = store.oxigraph.quads_for_pattern
+    found = [*named(every(node, None, None)), *named(every(None, None, node))]
     if not found:
         raise NotFound(f"nothing is known about {iri}")
     return found

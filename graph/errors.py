@@ -20,6 +20,10 @@ class SourceFileError(CasegraphError):
         self.file = file
         self.message = message
 
+    def __reduce__(self) -> tuple[type[SourceFileError], tuple[str, str]]:
+        """Rebuilt from its parts, so that it crosses a process boundary (the write checker's) intact."""
+        return type(self), (self.file, self.message)
+
 
 class InvalidData(CasegraphError):
     """Data was refused because it breaks the shapes; the report says where and why."""
@@ -28,6 +32,10 @@ class InvalidData(CasegraphError):
         count = len(report.violations)
         super().__init__(f"{count} violation{'s' if count != 1 else ''} of the shapes; nothing was written")
         self.report = report
+
+    def __reduce__(self) -> tuple[type[InvalidData], tuple[Report]]:
+        """Rebuilt from its report, so that it crosses a process boundary (the write checker's) intact."""
+        return type(self), (self.report,)
 
 
 class QueryError(CasegraphError):

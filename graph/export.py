@@ -59,9 +59,12 @@ def write(quads: Iterable[ox.Quad], fmt: ExportFormat, output: IO[bytes]) -> Non
 def export(store: CaseStore, fmt: ExportFormat, output: IO[bytes], graph: ox.NamedNode | None = None) -> None:
     """Write the whole store, or one of its graphs, to a binary stream."""
     if graph is None and fmt.quads:
-        # The engine's own dump for the whole dataset. For JSON-LD that is the expanded form, without the
+        # The engine's own writer for the whole dataset. For JSON-LD that is the expanded form, without the
         # compacting context: rdflib compacts 30,000 quads a second, so a million would take most of a minute.
         store.dump(output, fmt.rdf_format)
+    elif graph is None:
+        # The merged default graph holds each triple once: the engine writes it without Python in between.
+        store.oxigraph.dump(output, fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=_prefixes(fmt))
     else:
         write(store.quads(graph), fmt, output)
 

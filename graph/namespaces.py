@@ -3,9 +3,11 @@
 from functools import cache
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
+from casegraph.errors import UsageError
 from casegraph.paths import ontology_files
 
 CG_IRI = "https://w3id.org/casegraph/ontology#"
@@ -61,3 +63,13 @@ def source_prefix(base: str) -> str:
 def iri_to_uri(iri: str) -> str:
     """The URI form of an IRI (RFC 3987 section 3.1): non-ASCII characters percent-encoded as UTF-8, for HTTP headers."""
     return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def checked_iri(iri: str, what: str) -> ox.NamedNode:
+    """The IRI as a term; UsageError naming `what` gave it and why it is no IRI, for text that is not one."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        # Escaped: the offending character may be a control character, which must not reach a response raw.
+        reason = str(error).encode("unicode_escape").decode("ascii")
+        raise UsageError(f"{what} is not a valid IRI: {reason}") from None

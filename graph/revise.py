@@ -9,16 +9,20 @@ the two side by side.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from casegraph import content
 from casegraph.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in, write_build
 from casegraph.namespaces import catalog_graph
 from casegraph.sources import SourceFile, public_quads, restricted
+from casegraph.store import merged, named
 
 
 def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str,
@@ -38,8 +42,32 @@ def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile 
     # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
         start = full if held else current
-        _revise_one(store(start), start, full_store_dir(target), old, list(new.quads) if new else [], base, full_digest(digest))
-    _revise_one(store(current), current, target, old, public_quads(new) if new else [], base, digest)
+        _revise_one(store(start), start, full_store_dir(target), Change(old, new, content.FULL, carried=not held), base,
+                    full_digest(digest))
+    _revise_one(store(current), current, target, Change(old, new, content.PUBLIC), base, digest)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One source replaced in a store of an edition; `carried` when a full store starts from the public one."""
+
+    old: SourceFile | None
+    new: SourceFile | None
+    edition: str
+    carried: bool = False
+
+    def added(self) -> set[ox.Quad]:
+        """The quads the new version puts into a store of this edition."""
+        if self.new is None:
+            return set()
+        return set(self.new.quads if self.edition == content.FULL else public_quads(self.new))
+
+    def digest_after(self, before: str) -> str:
+        """The store's content digest after the change, from the one before it."""
+        was = content.relabelled(before, content.PUBLIC, content.FULL) if self.carried else before
+        # A carried store holds the old version's public part only, whichever edition it becomes.
+        was = content.removed(was, [self.old] if self.old else [], content.PUBLIC if self.carried else self.edition)
+        return content.added(was, [self.new] if self.new else [], self.edition)
 
 
 def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
@@ -47,34 +75,41 @@ def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
     return {q.subject.value for source in (old, new) if source for q in source.quads if isinstance(q.subject, ox.NamedNode)}
 
 
-def _revise_one(served: ox.Store, current: Path, target: Path, old: SourceFile | None, quads: list[ox.Quad], base: str,
-                digest: str) -> None:
+def _revise_one(served: ox.Store, current: Path, target: Path, change: Change, base: str, digest: str) -> None:
     shutil.rmtree(target, ignore_errors=True)
     served.backup(str(target))
     store = ox.Store(str(target))
-    removed, gone = _remove(store, old.graphs if old else (), base)
-    added = set(quads)
-    store.extend(added)
+    removed, gone = _remove(store, change.old.graphs if change.old else (), base)
+    added = change.added()
+    store.extend(itertools.chain(added, merged(added)))
     store.flush()
     del store
     previous, catalog = read_build(current), catalog_graph(base)
     graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
+    now, held = datetime.now(UTC).replace(microsecond=0).isoformat(), change.digest_after(previous.content)
     result = BuildResult(documents=previous.documents - gone + len(graphs), triples=previous.triples - removed + len(added),
-                         digest=digest, built=datetime.now(UTC).replace(microsecond=0).isoformat())
+                         digest=digest, built=now, content=held,
+                         modified=previous.modified if held == previous.content else now)
     write_build(target, result)
 
 
 def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> tuple[int, int]:
-    """Take out source graphs and their catalog entries; returns how many quads and how many of the graphs went."""
-    catalog, removed, gone = ox.NamedNode(catalog_graph(base)), 0, 0
+    """Take out source graphs and their catalog entries, and from the merged graph what no graph left states.
+
+    Returns how many quads and how many of the graphs went.
+    """
+    catalog, taken, gone = ox.NamedNode(catalog_graph(base)), list[ox.Quad](), 0
     for graph in graphs:
         entry = list(store.quads_for_pattern(graph, None, None, catalog))
-        held = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
-        removed, gone = removed + len(entry) + held, gone + bool(entry or held)  # a restricted one is not public
+        held = list(store.quads_for_pattern(None, None, None, graph))
+        taken, gone = taken + entry + held, gone + bool(entry or held)  # a restricted one is not public
         for quad in entry:
             store.remove(quad)
         store.remove_graph(graph)
-    return removed, gone
+    for quad in taken:
+        if not any(named(store.quads_for_pattern(quad.subject, quad.predicate, quad.object))):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
+    return len(taken), gone
 
 
 def generations(store_dir: Path) -> list[Path]:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     query_budget: float = Field(0.5, gt=0, description="Seconds a query may run in the short lane before moving to the long.")
     long_query_workers: int = Field(1, ge=1, description="Queries past the short budget running at once, to the time limit.")
     max_rows: int = Field(10_000, ge=1, description="Most rows (or triples) one query over HTTP may return.")
+    query_memory: int = Field(1024, ge=64, description="Megabytes a query's worker may hold; a query past it is stopped.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
     writable_sources: Path = Field(Path("var/sources"), description="Directory where sources written through the API are kept.")
     audit_log: Path = Field(Path("var/audit.jsonl"), description="Append-only log of every write: who, when, what.")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from casegraph.errors import SourceFileError
+from casegraph.iris import not_normal
 from casegraph.namespaces import CG_IRI, catalog_graph, source_prefix
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -25,6 +27,7 @@ class SourceFile:
     path: Path
     graphs: tuple[ox.NamedNode, ...]
     quads: tuple[ox.Quad, ...]
+    digest: bytes = b""  # SHA-256 of the file's bytes, for the store's content digest (graph/content.py)
 
 
 def restricted(source: SourceFile) -> set[ox.NamedNode]:
@@ -49,25 +52,43 @@ def source_files(directory: Path) -> list[Path]:
 
 def read_source(path: Path, base: str) -> SourceFile:
     """Parse one source file and check its layout; raise SourceFileError naming what is wrong."""
-    quads = _parse(path, base)
-    return check_layout(str(path), quads, base)
+    data = _read(path)
+    source = check_layout(str(path), _parse(path, data, base), base)
+    return replace(source, digest=hashlib.sha256(data).digest())
 
 
 def check_layout(label: str, quads: list[ox.Quad], base: str) -> SourceFile:
     """Check that quads form source documents: named graphs under source/, each described in the catalog."""
+    _check_iris(label, quads, base)
     graphs = _source_graphs(label, quads, base)
     _check_catalog(label, quads, graphs, base)
     _check_citations(label, quads, graphs)
     return SourceFile(path=Path(label), graphs=graphs, quads=tuple(quads))
 
 
-def _parse(path: Path, base: str) -> list[ox.Quad]:
+def _read(path: Path) -> bytes:
     try:
-        return list(ox.parse(path=path, format=ox.RdfFormat.TRIG, base_iri=base))
-    except SyntaxError as error:
-        raise SourceFileError(str(path), f"is not valid TriG: {error}") from None
+        return path.read_bytes()
     except OSError as error:
         raise SourceFileError(str(path), f"cannot be read: {error.strerror or error}") from None
+
+
+def _parse(path: Path, data: bytes, base: str) -> list[ox.Quad]:
+    try:
+        return list(ox.parse(data, format=ox.RdfFormat.TRIG, base_iri=base))
+    except SyntaxError as error:
+        raise SourceFileError(str(path), f"is not valid TriG: {error}") from None
+
+
+def _check_iris(label: str, quads: list[ox.Quad], base: str) -> None:
+    # An IRI under the base with `..` segments or odd escapes would name something else once resolved,
+    # possibly outside the base, while passing every check made on its text as written.
+    under = {term.value for q in quads for term in (q.subject, q.predicate, q.object, q.graph_name)
+             if isinstance(term, ox.NamedNode) and term.value.startswith(base)}
+    for iri in sorted(under):
+        problem = not_normal(iri)
+        if problem:
+            raise SourceFileError(label, problem)
 
 
 def _source_graphs(label: str, quads: list[ox.Quad], base: str) -> tuple[ox.NamedNode, ...]:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import io
-import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from string import hexdigits
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
+from pyparsing import ParseBaseException, ParseResults
+from rdflib import URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import Query as SPARQL_QUERY
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from casegraph.errors import QueryError, UsageError
 from casegraph.namespaces import PREFIXES
@@ -30,15 +38,6 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
 
-# Lexical pieces that may contain the word SERVICE without being the keyword.
-_STRING = r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-_IRI = r'<[^<>"{}|^`\\\x00-\x20]*>'
-_COMMENT = r"#[^\n]*"
-_TOKENS = re.compile(f"({_STRING})|({_IRI})|({_COMMENT})")
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-_FROM = re.compile(r"(?<![\w:?$])FROM\s+(?:NAMED\s+)?(<[^<>\s]*>|[\w.-]*:[\w.-]*)", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Dataset:
     """The protocol's default-graph-uri and named-graph-uri parameters."""
@@ -47,21 +46,7 @@ class Dataset:
     named_graphs: list[str] = field(default_factory=list)
 
 
-def _code(text: str) -> str:
-    """The query with strings, IRIs and comments blanked, so keywords can be found safely."""
-    return _TOKENS.sub(lambda m: " " if m.group(3) else '""' if m.group(1) else "<>", text)
-
-
-def check_query(text: str) -> None:
-    """Refuse what would reach outside the store: SERVICE calls to other endpoints."""
-    if _SERVICE.search(_code(text)):
-        raise UsageError("SERVICE is not allowed: this endpoint never calls other endpoints")
-
-
-def _from_clauses(text: str) -> list[str]:
-    """The IRIs of the query's FROM and FROM NAMED clauses, as written."""
-    code = _TOKENS.sub(lambda m: m.group(2) or (" " if m.group(3) else '""'), text)
-    return [m.group(1) for m in _FROM.finditer(code)]
+Graphs = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -69,15 +54,13 @@ class Plan:
     """A checked query and the dataset to run it over, as plain data a worker process can receive."""
 
     text: str
-    union: bool
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    graphs: Graphs | None = None  # (default graphs, named graphs) when the query or the request names its dataset
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
 
 
 def bind(name: str, value: str) -> tuple[str, str, bool]:
     """A variable binding from a request parameter: an absolute http(s) IRI, or else a plain string."""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+    if not (name.isascii() and name.isidentifier()):
         raise UsageError(f"{name!r} is not a SPARQL variable name")
     if value.startswith(("http://", "https://")):
         try:
@@ -88,30 +71,160 @@ def bind(name: str, value: str) -> tuple[str, str, bool]:
     return (name, value, False)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What the endpoint needs to know of a query, read from its parsed form: small, immutable, kept per text."""
+
+    error: str | None = None  # why the query cannot be read; nothing else is known then
+    service: bool = False  # it calls another endpoint somewhere
+    default_graphs: tuple[str, ...] = ()  # its FROM clauses, resolved to absolute IRIs
+    named_graphs: tuple[str, ...] = ()  # its FROM NAMED clauses, resolved
+    text: str | None = None  # the text to run, when escapes made it differ from the text given
+
+
+KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept readings stay small
+
+
+def read_query(text: str, base: str) -> Reading:
+    """Parse a query as SPARQL 1.1, as Oxigraph will run it with this base and casegraph's prefixes."""
+    return _kept_reading(text, base) if len(text) <= KEPT_TEXT else _reading(text, base)
+
+
+@lru_cache(maxsize=512)
+def _kept_reading(text: str, base: str) -> Reading:
+    return _reading(text, base)
+
+
+def _reading(text: str, base: str) -> Reading:
+    # Escapes are replaced once, here, and the result is both parsed and run: rdflib alone replaces them
+    # everywhere before parsing and Oxigraph alone only inside strings and IRIs, so "\u0022" would end
+    # a string for one and not for the other, and text one of them reads as a string the other would run.
+    try:
+        expanded = _expand_escapes(text)
+        _refuse_lone_carriage_return(expanded)
+        parsed = SPARQL_QUERY.parse_string(expanded, parse_all=True)
+        if any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
+            return Reading(service=True)
+        _resolve_prologue(parsed[0], base)
+        query = translateQuery(parsed, base=base, initNs=PREFIXES)
+    except ParseBaseException as error:
+        return Reading(error=f"the query is not valid SPARQL: error at line {error.lineno}, column {error.col}: "
+                             f"{error.msg}, found {error.found}")
+    except _Unreadable as error:
+        return Reading(error=str(error))
+    except RecursionError:
+        return Reading(error="the query is not valid SPARQL: it nests too deeply to be read")
+    except Exception as error:  # rdflib's algebra reports some bad input (an unknown prefix) with bare exceptions
+        return Reading(error=f"the query is not valid SPARQL: {error}")
+    final_base = query.prologue.base or base
+    clauses = query.algebra.get("datasetClause") or []
+    return Reading(default_graphs=tuple(urljoin(final_base, str(c.default)) for c in clauses if c.default is not None),
+                   named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None),
+                   text=None if expanded == text else expanded)
+
+
+class _Unreadable(Exception):
+    """A character the two parsers would read differently, or no character at all."""
+
+
+def _position(text: str, at: int) -> str:
+    return f"line {text.count(chr(10), 0, at) + 1}, column {at - text.rfind(chr(10), 0, at)}"
+
+
+def _expand_escapes(text: str) -> str:
+    """The text with each \\uXXXX and \\UXXXXXXXX replaced by its character (SPARQL 1.1, section 19.2)."""
+    parts, start = [], 0
+    while (at := text.find("\\", start)) != -1:
+        width = {"u": 4, "U": 8}.get(text[at + 1:at + 2], 0)
+        digits = text[at + 2:at + 2 + width]
+        if not width or len(digits) < width or any(c not in hexdigits for c in digits):
+            parts.append(text[start:at + 1])
+            start = at + 1
+            continue
+        code = int(digits, 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise _Unreadable(f"the query is not valid SPARQL: \\{text[at + 1]}{digits} at {_position(text, at)} "
+                              "is not a character")
+        parts += [text[start:at], chr(code)]
+        start = at + 2 + width
+    return "".join(parts) + text[start:]
+
+
+def _refuse_lone_carriage_return(text: str) -> None:
+    # A carriage return ends a comment for Oxigraph but not for rdflib, which would read the rest of the line unseen.
+    at = text.replace("\r\n", "\n\n").find("\r")
+    if at != -1:
+        raise _Unreadable(f"the query is not valid SPARQL: a carriage return without a line feed at {_position(text, at)}; "
+                          "end lines with a line feed")
+
+
+def _nodes(root: object) -> Iterator[object]:
+    """Every node of a parse tree, however it is nested: mappings, sequences and the terms at their leaves."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, ParseResults):  # a sequence of tokens that may also name some of them
+            stack.extend([*node, *node.values()])  # type: ignore[no-untyped-call]  # pyparsing leaves it untyped
+        elif isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple | set | frozenset):
+            stack.extend(node)
+
+
+def _resolve_prologue(prologue: ParseResults, base: str) -> None:
+    """Make BASE and PREFIX IRIs absolute, each against the base in force, as the SPARQL grammar says.
+
+    rdflib leaves a relative BASE unresolved, and any relative IRI with a colon in it (//host:port/).
+    """
+    for declaration in prologue:
+        if declaration.name == "Base":
+            base = declaration["iri"] = URIRef(urljoin(base, declaration.iri))
+        elif declaration.name == "PrefixDecl":
+            declaration["iri"] = URIRef(urljoin(base, declaration.iri))
+
+
+def check_query(text: str, base: str) -> Reading:
+    """Read a query and refuse what may not run: what cannot be read, and SERVICE calls to other endpoints."""
+    reading = read_query(text, base)
+    if reading.error is not None:
+        raise QueryError(reading.error)
+    if reading.service:
+        raise UsageError("SERVICE is not allowed: this endpoint never calls other endpoints")
+    return reading
+
+
 def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
          bindings: tuple[tuple[str, str, bool], ...] = ()) -> Plan:
-    """Check a query against the store and settle its dataset; UsageError for what may not run."""
-    check_query(text)
-    clauses = _from_clauses(text)
-    for iri in clauses:
-        if not _known(store, _resolve(iri, store.base)):
-            raise UsageError(f"FROM {iri} names no graph of this store; FROM may only name the store's own graphs")
+    """Check a query against the store and settle its dataset; UsageError or QueryError for what may not run."""
+    reading = check_query(text, store.base)
+    for iri in reading.default_graphs + reading.named_graphs:
+        if not _known(store, iri):
+            raise UsageError(f"FROM <{iri}> names no graph of this store; FROM may only name the store's own graphs")
     dataset = dataset or Dataset()
     for iri in dataset.default_graphs + dataset.named_graphs:
         if not _known(store, iri):
             raise UsageError(f"{iri} is not a graph of this store")
-    # A query's own FROM clauses define its dataset; the union default graph would silently override them.
-    union = not clauses and not dataset.default_graphs
-    return Plan(text, union, tuple(dataset.default_graphs), tuple(dataset.named_graphs), bindings)
+    # The request's dataset takes the place of the query's own (SPARQL 1.1 Protocol, 2.1.4). Either way the run is
+    # given the graphs as checked, so the engine's own reading of FROM cannot differ from this one.
+    if dataset.default_graphs or dataset.named_graphs:
+        graphs: Graphs | None = (tuple(dataset.default_graphs), tuple(dataset.named_graphs))
+    elif reading.default_graphs or reading.named_graphs:
+        graphs = (reading.default_graphs, reading.named_graphs)
+    else:
+        graphs = None  # the store's default graph: the merge of its named graphs, each triple once
+    return Plan(reading.text or text, graphs, bindings)
 
 
 def execute(store: CaseStore, planned: Plan) -> QueryResult:
     """Run a planned query."""
-    options: dict[str, object] = {"use_default_graph_as_union": planned.union}
-    if planned.default_graphs:
-        options["default_graph"] = [ox.NamedNode(i) for i in planned.default_graphs]
-    if planned.named_graphs:
-        options["named_graphs"] = [ox.NamedNode(i) for i in planned.named_graphs]
+    options: dict[str, object] = {}
+    if planned.graphs is not None:  # a named dataset: its default graph and its named graphs, either possibly empty
+        options["default_graph"] = [ox.NamedNode(i) for i in planned.graphs[0]]
+        options["named_graphs"] = [ox.NamedNode(i) for i in planned.graphs[1]]
     if planned.bindings:
         # Substitution binds values as terms (SEP-0007); nothing from a request is pasted into query text.
         options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)
@@ -136,14 +249,6 @@ def _known(store: CaseStore, iri: str) -> bool:
         return store.oxigraph.contains_named_graph(ox.NamedNode(iri))
     except ValueError:
         return False
-
-
-def _resolve(iri: str, base: str) -> str:
-    if iri.startswith("<"):
-        value = iri[1:-1]
-        return value if re.match(r"^[a-zA-Z][\w+.-]*:", value) else base + value
-    prefix, local = iri.split(":", 1)
-    return PREFIXES.get(prefix, "") + local if prefix in PREFIXES else iri
 
 
 AnyResult = QueryResult | list[ox.Triple]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import multiprocessing
 import os
 import time
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 import pyoxigraph as ox
 
+from casegraph.confine import ConfinementError, deny_network, limit_data
 from casegraph.errors import CasegraphError, QueryError
 from casegraph.sparql import Plan, execute
 from casegraph.store import CaseStore, QueryResult
@@ -33,7 +35,12 @@ if TYPE_CHECKING:
 GraphResult = list[ox.Triple]
 QueryAnswer = ox.QuerySolutions | ox.QueryBoolean | GraphResult
 
-WARM_UP = Plan("ASK {}", union=True)  # a new worker's first query: it starts and opens the store before a real one
+log = logging.getLogger("casegraph.workers")
+
+STARTUP = 60.0  # seconds a worker may take to start (import, confine) before the service gives up on it
+MEMORY_POLL = 0.025  # seconds between looks at a busy worker's memory: under 10 MB of growth at the rates measured
+
+WARM_UP = Plan("ASK {}")  # a new worker's first query: it starts and opens the store before a real one
 REMEMBERED = 256  # queries that ran past the short budget, kept to send straight to the long lane
 LONG_NICENESS = 10  # a long-lane worker yields the CPU to the short lane's
 
@@ -52,6 +59,10 @@ class LongLaneBusy(Busy):
 
 class TooManyResults(CasegraphError):
     """A query would answer with more rows (or triples) than the cap."""
+
+
+class TooMuchMemory(CasegraphError):
+    """A query took more memory than the bound and was stopped."""
 
 
 class _Capped(io.BytesIO):
@@ -107,10 +118,23 @@ async def _readable(connection: Connection, timeout: float) -> bool:
         os.set_blocking(connection.fileno(), True)  # uvloop leaves the pipe non-blocking, and recv needs it blocking
 
 
+def _anonymous_memory(pid: int | None) -> int:
+    """The bytes of a process's memory that are its own (resident, not backed by a file), read from /proc."""
+    if pid is None:
+        return 0
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            fields = statm.read().split()
+    except OSError:  # the process has ended
+        return 0
+    return (int(fields[1]) - int(fields[2])) * os.sysconf("SC_PAGE_SIZE")
+
+
 @dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     connection: Connection
+    ready: bool = False  # it has said that it is confined
     warm: bool = False  # it has answered, so it is started and has a store open
     owes: bool = False  # a warm-up query was sent whose answer is not read yet
 
@@ -169,14 +193,23 @@ class _Stack(Generic[T]):
         return entries
 
 
-def _serve(connection: Connection, base: str, max_rows: int, idle_check: float) -> None:
+def _serve(connection: Connection, base: str, max_rows: int, idle_check: float, memory: int) -> None:
     """A worker's loop: receive a store directory and a plan, answer with (status, kind, payload).
 
     The worker keeps its store open between queries and opens another only when a write has made
     a new one, so a write costs no new processes. Idle, it lets go of a store that a write has since
     replaced and removed: the worker that answered last answers next, so another may sit idle for
     long, and the old store's files would stay on disk, and its caches in memory, while it is open.
+    Before anything else it closes the network to itself and bounds its memory (graph/confine.py),
+    and says so; one that cannot says why and ends, without serving.
     """
+    try:
+        deny_network()
+        limit_data(2 * memory)  # the parent stops a query at `memory`; this holds even if it grows past unseen
+    except ConfinementError as error:
+        connection.send(("refused", "confine", str(error)))
+        return
+    connection.send(("ready", "", b""))
     opened: tuple[str, CaseStore] | None = None
     while True:
         if opened is not None and not connection.poll(idle_check):
@@ -214,25 +247,33 @@ def _decode(status: str, kind: str, payload: bytes | str) -> QueryAnswer:
 
 
 class QueryWorkers:
-    """Query processes in two lanes, with a time limit and a cap on rows per query.
+    """Query processes in two lanes, with a time limit, a memory bound (MB) and a cap on rows per query.
 
     Every query starts in the short lane. One that runs past the short budget moves to the small
     long lane: its worker is handed over as it is, running on to the time limit, and the short
     lane starts another; when the long lane is full, the query is stopped instead. Runaway queries
     thus never hold the workers that short ones need. A query that ran past the budget is
     remembered, and sent straight to the long lane the next time, so that clients repeating it
-    do not make the short lane stop and start workers over and over.
+    do not make the short lane stop and start workers over and over. The pool is made only once
+    every worker has said it is confined (graph/confine.py); else ConfinementError.
     """
 
     def __init__(self, base: str, size: int, timeout: float, max_rows: int, idle_check: float = 10.0, *,
-                 budget: float = 0.5, long_size: int = 1, store_dir: Path | None = None) -> None:
+                 budget: float = 0.5, long_size: int = 1, store_dir: Path | None = None, memory: int = 1024) -> None:
         self._context = multiprocessing.get_context("spawn")  # no fork of an open database
         self._base, self.timeout, self.max_rows, self.idle_check = base, timeout, max_rows, idle_check
-        self.budget = min(budget, timeout)
+        self.budget, self.memory = min(budget, timeout), memory
         self._live: set[_Worker] = set()
+        started = [self._start(store_dir) for _ in range(size)]
+        try:
+            for worker in started:
+                self._accept(worker, worker.connection.poll(STARTUP))
+        except ConfinementError:
+            self.close()
+            raise
         # The worker that answered last answers next: a worker left idle longer wakes slower (measured: 0.26 against
         # 0.33 ms a query with half a millisecond between queries, 0.55 against 0.8 ms with ten).
-        self._short: _Stack[_Worker] = _Stack([self._start(store_dir) for _ in range(size)])
+        self._short: _Stack[_Worker] = _Stack(started)
         # A free slot of the long lane holds the worker that last ran in it, or None: its worker was stopped.
         self._long: _Stack[_Worker | None] = _Stack([None] * long_size)
         self._outran: OrderedDict[Plan, None] = OrderedDict()
@@ -240,8 +281,8 @@ class QueryWorkers:
     def _start(self, store_dir: Path | None, long: bool = False) -> _Worker:
         """A new worker; given a store, it is sent a warm-up query at once, so that it starts while waiting to be used."""
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._base, self.max_rows, self.idle_check),
-                                        daemon=True)
+        process = self._context.Process(target=_serve, args=(child, self._base, self.max_rows, self.idle_check,
+                                                              self.memory), daemon=True)
         process.start()
         child.close()
         worker = _Worker(process, parent)
@@ -252,6 +293,28 @@ class QueryWorkers:
             worker.owes = True
         self._live.add(worker)
         return worker
+
+    @staticmethod
+    def _accept(worker: _Worker, spoke: bool) -> None:
+        """Take a new worker's first word: that it is confined, or else ConfinementError with its reason."""
+        try:
+            status, _, reason = worker.connection.recv() if spoke else ("", "", f"it did not start within {STARTUP:g} s")
+        except (EOFError, OSError):
+            status, reason = "", "it ended while starting"
+        if status != "ready":
+            raise ConfinementError(f"a query worker will not serve queries: {reason}")
+        worker.ready = True
+
+    async def _answered(self, worker: _Worker, timeout: float) -> bool:
+        """Whether the worker answers within the timeout; TooMuchMemory if it passes the memory bound first."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if await _readable(worker.connection, min(left, MEMORY_POLL)):
+                return True
+            if _anonymous_memory(worker.process.pid) > self.memory * 2**20:
+                raise TooMuchMemory(f"the query needed more than {self.memory} MB of memory and was stopped; narrow it with "
+                                    "more specific patterns or a FILTER (ORDER BY sorts every solution before LIMIT applies)")
+        return False
 
     def _kill(self, worker: _Worker) -> None:
         worker.process.kill()
@@ -267,10 +330,15 @@ class QueryWorkers:
         stopped midway is replaced. It waits for the worker on the event loop, not in a thread:
         a thread hop each way cost more than the point lookup itself.
         """
-        if planned in self._outran:
-            self._outran.move_to_end(planned)
-            return _decode(*await self._run_long(planned, store_dir))
-        return _decode(*await self._run_short(planned, store_dir))
+        try:
+            if planned in self._outran:
+                self._outran.move_to_end(planned)
+                return _decode(*await self._run_long(planned, store_dir))
+            return _decode(*await self._run_short(planned, store_dir))
+        except ConfinementError as error:
+            log.error("%s", error)
+            raise ConfinementError("queries are refused: the query workers could not be barred from the network "
+                                   "(the service log says why)") from None
 
     async def _ready(self, worker: _Worker, store_dir: Path) -> None:
         """Wait until a new worker has answered its warm-up query: its start-up is no query's time."""
@@ -279,6 +347,8 @@ class QueryWorkers:
         if not worker.owes:
             worker.connection.send((str(store_dir), WARM_UP))
             worker.owes = True
+        if not worker.ready:  # its first word: that it is confined
+            self._accept(worker, await _readable(worker.connection, STARTUP))
         if not await _readable(worker.connection, self.timeout):
             raise OSError("the worker did not start")
         worker.connection.recv()  # whatever it says, the query itself will say it again
@@ -297,7 +367,7 @@ class QueryWorkers:
             await self._ready(worker, store_dir)
             worker.connection.send((str(store_dir), planned))
             sent = time.monotonic()
-            if await _readable(worker.connection, self.budget):
+            if await self._answered(worker, self.budget):
                 answer: tuple[str, str, bytes | str] = worker.connection.recv()
                 kept = True
                 return answer
@@ -342,7 +412,7 @@ class QueryWorkers:
                 await self._ready(worker, store_dir)
                 worker.connection.send((str(store_dir), planned))
                 sent = time.monotonic()
-            if not await _readable(worker.connection, sent + self.timeout - time.monotonic()):
+            if not await self._answered(worker, sent + self.timeout - time.monotonic()):
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
             answer: tuple[str, str, bytes | str] = worker.connection.recv()
             kept = True

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +21,7 @@ from casegraph.errors import CasegraphError, InvalidData, SourceFileError, Usage
 from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout
-from casegraph.validate import Report, Violation, layout_violation, validate_source
+from casegraph.validate import Report, Violation, layout_violation, prepare, validate_source
 
 DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -28,6 +33,8 @@ DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
 }
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+# JSON-LD objects and arrays within each other: pyoxigraph's parser recurses, and a few thousand levels crash the process.
+MAX_NESTING = 100
 
 
 class UnsupportedFormat(CasegraphError):
@@ -57,20 +64,38 @@ def parse_document(body: bytes, media_type: str, base: str) -> list[ox.Quad]:
 def _refuse_remote_contexts(body: bytes) -> None:
     try:
         document = json.loads(body)
+    except RecursionError:
+        raise _too_deep("") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UsageError(f"the document is not valid JSON: {error}") from None
-    if _remote_context(document):
-        raise UsageError("remote JSON-LD contexts are never fetched: put the context inline in the document")
+    for node, where in _json_nodes(document):
+        contexts = node.get("@context") if isinstance(node, dict) else None
+        if any(isinstance(c, str) for c in (contexts if isinstance(contexts, list) else [contexts])):
+            raise UsageError(f"remote JSON-LD contexts are never fetched, and {where}/@context names one: "
+                             "put the context inline in the document")
 
 
-def _remote_context(node: Any) -> bool:
-    if isinstance(node, list):
-        return any(_remote_context(item) for item in node)
-    if not isinstance(node, dict):
-        return False
-    context = node.get("@context")
-    contexts = context if isinstance(context, list) else [context]
-    return any(isinstance(c, str) for c in contexts) or any(_remote_context(v) for k, v in node.items() if k != "@context")
+def _json_nodes(document: Any) -> Iterator[tuple[Any, str]]:
+    """Every object and array of a JSON document with its JSON Pointer, without recursion; UsageError past MAX_NESTING."""
+    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while pending:
+        node, where, depth = pending.pop()
+        if depth > MAX_NESTING:
+            raise _too_deep(where)
+        yield node, where
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        pending.extend((value, f"{where}/{_escaped(key)}", depth + 1) for key, value in items
+                       if isinstance(value, dict | list))
+
+
+def _escaped(key: str | int) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _too_deep(where: str) -> UsageError:
+    at = f" (at {where})" if where else ""
+    return UsageError(f"the document nests JSON objects and arrays more than {MAX_NESTING} deep{at}; "
+                      "a source document needs far fewer levels")
 
 
 def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> SourceFile:
@@ -91,9 +116,16 @@ def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> Sourc
     expected = source_prefix(base) + name if name else None
     if expected and source.graphs[0].value != expected:
         raise UsageError(f"the document describes {source.graphs[0].value}, but was sent to {expected}")
-    if not _NAME.fullmatch(source_name(source, base)):
-        raise UsageError("a source's name (after source/) must be lower-case letters, digits and hyphens")
+    check_name(source_name(source, base))
     return source
+
+
+def check_name(name: str) -> None:
+    """Refuse a source name that is not 1-100 lower-case letters, digits and hyphens (so also a safe file name)."""
+    if not _NAME.fullmatch(name):
+        shown = json.dumps(name if len(name) <= 60 else name[:60] + "…")
+        raise UsageError(f"a source's name (after source/) must be 1 to 100 lower-case letters, digits and hyphens, "
+                         f"starting with a letter or digit; {shown} is not")
 
 
 def _described_source(quads: list[ox.Quad], name: str | None, base: str) -> ox.NamedNode:
@@ -119,6 +151,55 @@ def check(source: SourceFile, base: str) -> Report:
         return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
                                  f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
     return validate_source(source, "document", base)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A posted document, parsed and checked: its source, the file to keep, and the shapes' report."""
+
+    graph: str  # the source's IRI
+    name: str
+    triples: int
+    data: bytes
+    report: Report
+
+
+def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str) -> Checked:
+    """Parse a posted document as one source, check it, and make the file it would be kept as."""
+    source = as_source(parse_document(body, media_type, base), base, name)
+    return Checked(source.graphs[0].value, source_name(source, base), len(source.quads), source_bytes(source, base, who),
+                   check(source, base))
+
+
+class DocumentChecker:
+    """Checks posted documents in a process of its own, started at once and kept warm.
+
+    Parsing and SHACL on a large document take seconds of pure Python; in a thread they would
+    still hold the interpreter's lock against the service's event loop, and every read would wait.
+    """
+
+    def __init__(self) -> None:
+        self._pool = self._start()
+
+    @staticmethod
+    def _start() -> ProcessPoolExecutor:
+        # Spawned, not forked: the service holds open stores, which must not be copied into a child.
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=prepare)
+        pool.submit(prepare)  # start the process now, not at the first write
+        return pool
+
+    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str) -> Future[Checked]:
+        """Check a document in the checker process; a checker that died is replaced first."""
+        try:
+            return self._pool.submit(check_document, body, media_type, base, name, who)
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._start()
+            return self._pool.submit(check_document, body, media_type, base, name, who)
+
+    def close(self) -> None:
+        """Stop the checker process."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def source_bytes(source: SourceFile, base: str, who: str) -> bytes:

@@ -1,8 +1,8 @@
 """Answers to repeated queries, kept by everything that decides them, within a memory budget.
 
-A store never changes once served (a write serves a new one, with a new digest), so an answer is
-good for as long as its store's digest is in the key. Clients asking `Cache-Control: no-cache`
-get the query run afresh.
+A store never changes once served (a write serves a new one), so an answer is good for as long as
+the digest of its store's content is in the key; a write that changes the content changes that
+digest. Clients asking `Cache-Control: no-cache` get the query run afresh.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from casegraph.service import charts, docs, dumps, entities, errors, home, named
 from casegraph.service.answers import AnswerCache
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
-from casegraph.validate import prepare as prepare_validation
+from casegraph.writes import DocumentChecker
 
 
 def open_store(settings: Settings) -> None:
@@ -34,7 +34,8 @@ def open_store(settings: Settings) -> None:
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
         shutil.rmtree(stale, ignore_errors=True)
     record, full = settings.store / BUILD_FILE, full_store_dir(settings.store)
-    if (not record.is_file() or read_build(settings.store).digest != digest
+    # A store from before stores kept their merged default graph and content digest is built afresh.
+    if (not record.is_file() or read_build(settings.store).digest != digest or not read_build(settings.store).content
             or (full.exists() and not full_store_matches(full, digest))):
         build(settings.source_dirs, settings.store, settings.base)
 
@@ -74,10 +75,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         open_store(settings)
-        app.state.public, app.state.full = open_generation(settings.store, settings)
-        prepare_validation()
+        app.state.served = open_generation(settings.store, settings)
+        app.state.checker = DocumentChecker()  # warm before the first write
         yield
-        close_workers(app.state.public, app.state.full)
+        app.state.checker.close()
+        close_workers(app.state.served)
 
     app = FastAPI(
         title="casegraph",
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(network.router)
     app.include_router(charts.router)
+    docs.describe_bodies(sources.router)
     app.include_router(sources.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

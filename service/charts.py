@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from casegraph.charts import Chart, charts
 from casegraph.index import kept_apart
 from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.negotiation import html_or_json
+from casegraph.service.negotiation import VARY, html_or_json
 from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
@@ -35,6 +35,6 @@ def statistics(
     edition = get_edition(request)
     drawn = _charts(edition.build.digest, edition.store_dir, settings.base)
     if html_or_json(request.headers.get("accept"), format) == "json":
-        return JSONResponse([asdict(chart) for chart in drawn])
+        return JSONResponse([asdict(chart) for chart in drawn], headers=VARY)
     context = {"charts": drawn, "link": lambda iri: local_link(iri, settings.base)}
-    return templates.TemplateResponse(request, "charts.html", context)
+    return templates.TemplateResponse(request, "charts.html", context, headers=VARY)

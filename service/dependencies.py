@@ -55,28 +55,40 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     store = CaseStore.open(store_dir, settings.base, read_only=True)
     if before is None:
         workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows,
-                               budget=settings.query_budget, long_size=settings.long_query_workers, store_dir=store_dir)
+                               budget=settings.query_budget, long_size=settings.long_query_workers, store_dir=store_dir,
+                               memory=settings.query_memory)
         search, views = read_index(store_dir, settings.base)
         return Edition(store_dir, store, read_build(store_dir), search, views, workers)
     return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)
 
 
-def open_generation(store_dir: Path, settings: Settings, before: tuple[Edition, Edition] | None = None,
-                    touched: Collection[str] = ()) -> tuple[Edition, Edition]:
+def open_generation(store_dir: Path, settings: Settings, before: Served | None = None,
+                    touched: Collection[str] = ()) -> Served:
     """The public edition of a built store and the full one (the same when nothing is restricted)."""
-    public = open_edition(store_dir, settings, before[0] if before else None, touched)
+    public = open_edition(store_dir, settings, before.public if before else None, touched)
+    generation = before.generation + 1 if before else 0
     full = full_store_dir(store_dir)
     if not (full / BUILD_FILE).is_file():
-        return public, public
-    kept = before[1] if before and before[1] is not before[0] else None
-    return public, open_edition(full, settings, kept, touched)  # the first restricted source opens a new one
+        return Served(public, public, generation)
+    kept = before.full if before and before.full is not before.public else None
+    # The first restricted source opens a new one.
+    return Served(public, open_edition(full, settings, kept, touched), generation)
 
 
-def close_workers(public: Edition, full: Edition) -> None:
+@dataclass(frozen=True)
+class Served:
+    """What the service answers from: the public and full editions of one generation, swapped as one."""
+
+    public: Edition
+    full: Edition
+    generation: int = 0
+
+
+def close_workers(served: Served) -> None:
     """Stop the query workers of the editions (once, when both are one)."""
-    public.workers.close()
-    if full.workers is not public.workers:
-        full.workers.close()
+    served.public.workers.close()
+    if served.full.workers is not served.public.workers:
+        served.full.workers.close()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -86,6 +98,14 @@ def get_app_settings(request: Request) -> Settings:
 
 
 def get_edition(request: Request) -> Edition:
+    """The edition this request is answered from, chosen once per request: a write landing meanwhile cannot mix two."""
+    chosen: Edition | None = getattr(request.state, "edition", None)
+    if chosen is None:
+        chosen = request.state.edition = _edition_for(request, request.app.state.served)
+    return chosen
+
+
+def _edition_for(request: Request, served: Served) -> Edition:
     """The public edition, or the full one (restricted sources included) for a valid reader token.
 
     A wrong token is refused rather than served the public edition, so that a reader who mistyped
@@ -93,13 +113,11 @@ def get_edition(request: Request) -> Edition:
     """
     header = request.headers.get("authorization")
     if header is None:
-        edition: Edition = request.app.state.public
-        return edition
+        return served.public
     settings = get_app_settings(request)
     if holder(header, {**settings.reader_tokens, **settings.writer_tokens}) is None:
         raise Unauthorized("the Authorization header must be `Bearer <reader token>` with a token this service knows")
-    full: Edition = request.app.state.full
-    return full
+    return served.full
 
 
 def holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None:

@@ -86,10 +86,12 @@ def _sent(handle: BinaryIO) -> Iterator[bytes]:
 
 
 def _validators(request: Request, name: str) -> dict[str, str]:
+    # From what the edition's store holds, not from the files it was built from: a restricted source
+    # changes the full store's content and date alone, never what a public client is told.
     build = get_edition(request).build
-    tag = hashlib.sha256(f"{build.digest}/{name}".encode()).hexdigest()[:32]
+    tag = hashlib.sha256(f"{build.content}/{name}".encode()).hexdigest()[:32]
     return {"ETag": f'"{tag}"',
-            "Last-Modified": format_datetime(datetime.fromisoformat(build.built), usegmt=True)}
+            "Last-Modified": format_datetime(datetime.fromisoformat(build.modified), usegmt=True)}
 
 
 def _not_modified(request: Request, headers: dict[str, str]) -> bool:
@@ -99,7 +101,7 @@ def _not_modified(request: Request, headers: dict[str, str]) -> bool:
     if_modified_since = request.headers.get("if-modified-since")
     if if_modified_since:
         try:
-            return parsedate_to_datetime(if_modified_since) >= datetime.fromisoformat(get_edition(request).build.built)
+            return parsedate_to_datetime(if_modified_since) >= datetime.fromisoformat(get_edition(request).build.modified)
         except (TypeError, ValueError):
             return False
     return False

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from casegraph.entities import describe, entity_iri, statements
+from casegraph.entities import KINDS, describe, entity_iri, statements
 from casegraph.export import ExportFormat, write
 from casegraph.namespaces import iri_to_uri
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
@@ -17,10 +18,14 @@ from casegraph.service.rendering import HTML, RDF, local_link, templates
 
 router = APIRouter(tags=["Linked data"])
 BY_EXTENSION = {f.extension: f for f in RDF}
+# Listed in the OpenAPI document, not checked by FastAPI: another kind gets 404 naming the kinds there are.
+KindParam = Annotated[str, Path(description="The kind of record.", json_schema_extra={"enum": list(KINDS)})]
+NameParam = Annotated[str, Path(description="The record's name, optionally with a format's extension "
+                                            "(.html, .ttl, .jsonld, .nt, .trig, .nq or .rdf).", examples=["tahir-imin.ttl"])]
 
 
 @router.get("/{kind}/{name}", summary="An entity: HTML for browsers, RDF by Accept or by extension")
-def get_entity(kind: str, name: str, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+def get_entity(kind: KindParam, name: NameParam, request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """Resolve a minted IRI; `.html`, `.ttl`, `.jsonld`, `.nt`, `.trig`, `.nq` or `.rdf` choose the format."""
     slug, _, extension = name.rpartition(".") if "." in name else (name, "", "")
     iri = entity_iri(settings.base, kind, slug)
@@ -39,7 +44,7 @@ def get_entity(kind: str, name: str, request: Request, store: StoreDep, settings
 
 def _by_extension(extension: str) -> ExportFormat:
     if extension not in BY_EXTENSION:
-        raise NotAcceptable(f"no format with the extension .{extension}; use .html or .{', .'.join(BY_EXTENSION)}")
+        raise NotAcceptable(f"no format with the extension {'.' + extension!r}; use .html or .{', .'.join(BY_EXTENSION)}")
     return BY_EXTENSION[extension]
 
 

@@ -13,7 +13,7 @@ from casegraph.index import kept_apart
 from casegraph.overview import Overview, overview
 from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.negotiation import html_or_json
+from casegraph.service.negotiation import VARY, html_or_json
 from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
@@ -55,5 +55,5 @@ def search(
             for h in get_edition(request).search.search(q)]
     if html_or_json(request.headers.get("accept"), format) == "json":
         body: dict[str, Any] = {"query": q, "results": hits}
-        return JSONResponse(body)
-    return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits})
+        return JSONResponse(body, headers=VARY)
+    return templates.TemplateResponse(request, "search.html", {"q": q, "hits": hits}, headers=VARY)

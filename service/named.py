@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
 from casegraph import sparql
@@ -23,8 +23,17 @@ def list_queries(request: Request) -> list[dict[str, Any]]:
              "url": str(request.url_for("run_query", name=q.name)), "sparql": q.text} for q in load_queries()]
 
 
-@router.get("/queries/{name}", summary="Run a named query; other query parameters bind its returned variables")
-async def run_query(name: str, request: Request, store: StoreDep) -> Response:
+# Read from the request rather than declared one by one, since each query has variables of its own.
+BINDINGS = {"parameters": [{
+    "name": "bindings", "in": "query", "style": "form", "explode": True,
+    "description": "Values for returned variables, by name: an http(s) IRI binds an IRI, anything else a string.",
+    "schema": {"type": "object", "additionalProperties": {"type": "string"}}, "example": {"person": "https://w3id.org/casegraph/person/tahir-imin"}}]}
+
+
+@router.get("/queries/{name}", summary="Run a named query; other query parameters bind its returned variables",
+            openapi_extra=BINDINGS)
+async def run_query(name: Annotated[str, Path(json_schema_extra={"enum": [q.name for q in load_queries()]})],
+                    request: Request, store: StoreDep) -> Response:
     """The result of a named query, by Accept like /sparql; `?person=https://…` binds ?person to that IRI."""
     query = named_query(name)
     bindings = tuple(sparql.bind(k, v) for k, v in request.query_params.items() if k not in RESERVED)

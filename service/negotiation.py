@@ -61,6 +61,9 @@ def choose(header: str | None, offered: list[str]) -> str | None:
     return chosen
 
 
+VARY = {"Vary": "Accept"}  # on every answer chosen by Accept, so that shared caches keep one per media type
+
+
 def html_or_json(header: str | None, format: str | None) -> str:
     """"json" or "html": the ?format= parameter if given, else the Accept header (HTML where both are equal)."""
     return format or ("json" if choose(header, ["text/html", "application/json"]) == "application/json" else "html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from casegraph import netformats, network
@@ -16,8 +16,10 @@ from casegraph.service.rendering import local_link, templates
 
 router = APIRouter(tags=["Networks"])
 
-FormatParam = Annotated[str | None, Query(description="json (node-link), cytoscape, graphml, gexf or png; default by Accept.")]
-ViewParam = Annotated[str, Query(description="people, cases, shared or all.")]
+# The formats and views are listed in the OpenAPI document, not checked by FastAPI: another value gets its own message.
+FormatParam = Annotated[str | None, Query(description="json (node-link), cytoscape, graphml, gexf or png; default by Accept.",
+                                          json_schema_extra={"enum": list(netformats.MEDIA_TYPES)})]
+ViewParam = Annotated[str, Query(description="people, cases, shared or all.", json_schema_extra={"enum": list(network.VIEWS)})]
 KindsParam = Annotated[str | None, Query(description="Comma-separated edge kinds to follow, e.g. businessPartner,court.")]
 NETWORK_TYPES = [netformats.MEDIA_TYPES[f] for f in ("json", "cytoscape", "graphml", "gexf", "png")]
 
@@ -67,7 +69,8 @@ def list_views(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/graph/views/{name}", summary="A whole network view")
-def get_view(request: Request, name: str, format: FormatParam = None) -> Response:
+def get_view(request: Request, name: Annotated[str, Path(json_schema_extra={"enum": list(network.VIEWS)})],
+             format: FormatParam = None) -> Response:
     """One view in node-link JSON, Cytoscape.js JSON, GraphML, GEXF or PNG."""
     return _send(request, network.whole(network.view(_views(request), name)), format, f"casegraph-{name}")
 

@@ -32,7 +32,7 @@ def get_ontology_as(extension: str, request: Request, store: StoreDep) -> Respon
     """The ontology as .html, .ttl, .jsonld, .nt or .rdf."""
     formats = {"html": HTML} | {f.extension: f.media_type for f in TRIPLE_FORMATS}
     if extension not in formats:
-        raise NotAcceptable(f"no format with the extension .{extension}; use .{', .'.join(formats)}")
+        raise NotAcceptable(f"no format with the extension {'.' + extension!r}; use .{', .'.join(formats)}")
     return _ontology(request, store, formats[extension])
 
 

@@ -8,10 +8,13 @@ whichever file the rename left, old or new.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,15 +23,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
 from casegraph.build import full_store_dir, input_digest
-from casegraph.errors import InvalidData, NotFound
+from casegraph.errors import CasegraphError, InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
 from casegraph.index import read_views
 from casegraph.revise import generations, revise, touched
-from casegraph.service.dependencies import SettingsDep, WriterDep, open_generation
+from casegraph.service.dependencies import Served, SettingsDep, WriterDep, open_generation
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
 from casegraph.sources import SourceFile, read_source
-from casegraph.writes import Conflict, as_source, audit, check, parse_document, source_bytes, source_name
+from casegraph.writes import Checked, Conflict, DocumentChecker, audit, check_name
 
 router = APIRouter(tags=["Writing sources"])
 logger = logging.getLogger(__name__)
@@ -38,100 +41,127 @@ _lock = threading.Lock()
 @router.post("/sources", status_code=201, summary="Add a source document: its catalog entry and its facts")
 async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """Turtle, TriG, JSON-LD, N-Triples, N-Quads or RDF/XML; 201 and live, or 422 with the SHACL report and nothing written."""
-    source = await _checked(request, settings, who, "create", None)
-    name = source_name(source, settings.base)
-    await run_in_threadpool(_write, request.app, settings, who, "create", source, name)
-    return JSONResponse({"source": source.graphs[0].value, "triples": len(source.quads)}, status_code=201,
-                        headers={"Location": f"/source/{name}"})
+    async with _audited(settings, who, "create", "") as trail:
+        checked = await _checked(request, settings, trail, None)
+        await run_in_threadpool(_write, request.app, settings, trail, checked)
+    return JSONResponse({"source": checked.graph, "triples": checked.triples}, status_code=201,
+                        headers={"Location": f"/source/{checked.name}"})
 
 
 @router.put("/sources/{name}", summary="Replace a source document written through this API")
 async def put_source(name: str, request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """The whole document again; 200 when it replaced one, 201 when it is new."""
-    source = await _checked(request, settings, who, "replace", name)
-    existed = (settings.writable_sources / f"{name}.trig").is_file()
-    await run_in_threadpool(_write, request.app, settings, who, "replace", source, name)
-    return JSONResponse({"source": source.graphs[0].value, "triples": len(source.quads)}, status_code=200 if existed else 201,
-                        headers={"Location": f"/source/{name}"})
+    async with _audited(settings, who, "replace", name) as trail:
+        check_name(name)
+        checked = await _checked(request, settings, trail, name)
+        replaced = await run_in_threadpool(_write, request.app, settings, trail, checked)
+    return JSONResponse({"source": checked.graph, "triples": checked.triples}, status_code=200 if replaced else 201,
+                        headers={"Location": f"/source/{checked.name}"})
 
 
 @router.delete("/sources/{name}", status_code=204, summary="Withdraw a source document written through this API")
 async def delete_source(name: str, request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """Its graph and catalog entry leave the graph; 404 if the API holds no such source."""
-    _refuse_shipped(request.app, settings, name)
-    if not (settings.writable_sources / f"{name}.trig").is_file():
-        raise NotFound(f"no source {name} was written through the API")
-    await run_in_threadpool(_withdraw, request.app, settings, who, name)
+    async with _audited(settings, who, "withdraw", name) as trail:
+        check_name(name)
+        _refuse_shipped(request.app, settings, name)
+        await run_in_threadpool(_withdraw, request.app, settings, trail, name)
     return Response(status_code=204)
 
 
-async def _checked(request: Request, settings: Settings, who: str, action: str, name: str | None) -> SourceFile:
-    media_type, _ = media_type_of(request.headers.get("content-type", ""))
-    body = await read_body(request, settings.max_request_bytes)
+class _Trail:
+    """The audit entries of one write request, which always end in one outcome: accepted, refused or rolled back."""
+
+    def __init__(self, log: Path, who: str, action: str, source: str) -> None:
+        self.log, self.who, self.action, self.source = log, who, action, source
+        self.data: bytes | None = None
+        self.recorded = False
+
+    def record(self, outcome: str, data: bytes | None = None) -> None:
+        """Append an entry, with these bytes' digest (the request body's when none are given)."""
+        audit(self.log, self.who, self.action, self.source, data if data is not None else self.data, outcome)
+        self.recorded = True
+
+
+@asynccontextmanager
+async def _audited(settings: Settings, who: str, action: str, source: str) -> AsyncIterator[_Trail]:
+    """A write request's audit trail; a request refused before the write recorded anything is recorded as refused."""
+    trail = _Trail(settings.audit_log, who, action, source)
     try:
-        source = as_source(parse_document(body, media_type, settings.base), settings.base, name)
-        written = source_name(source, settings.base)
-        _refuse_shipped(request.app, settings, written)
-        if action == "create" and (settings.writable_sources / f"{written}.trig").is_file():
-            raise Conflict(f"{source.graphs[0].value} exists already; PUT /sources/{written} replaces it")
-        report = check(source, settings.base)
-        if not report.conforms:
-            raise InvalidData(report)
+        yield trail
     except Exception as error:
-        audit(settings.audit_log, who, action, name or "", body, f"refused: {error}")
+        if not trail.recorded:
+            reason = str(error) if isinstance(error, CasegraphError) else "internal error"
+            await run_in_threadpool(trail.record, f"refused: {reason}")
         raise
-    return source
+
+
+async def _checked(request: Request, settings: Settings, trail: _Trail, name: str | None) -> Checked:
+    """The posted document, parsed and checked in the checker process, so that the event loop goes on serving reads."""
+    media_type, _ = media_type_of(request.headers.get("content-type", ""))
+    trail.data = await read_body(request, settings.max_request_bytes)
+    checker: DocumentChecker = request.app.state.checker
+    checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who))
+    trail.source = checked.graph
+    _refuse_shipped(request.app, settings, checked.name)
+    if name is None and (settings.writable_sources / f"{checked.name}.trig").is_file():
+        raise Conflict(f"{checked.graph} exists already; PUT /sources/{checked.name} replaces it")
+    if not checked.report.conforms:
+        raise InvalidData(checked.report)
+    return checked
 
 
 def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
-    if app.state.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
+    if app.state.served.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
         raise Conflict(f"{name} is a curated source kept in the repository; change it there, not through the API")
 
 
-def _write(app: FastAPI, settings: Settings, who: str, action: str, source: SourceFile, name: str) -> None:
-    data = source_bytes(source, settings.base, who)
-    path = settings.writable_sources / f"{name}.trig"
+def _write(app: FastAPI, settings: Settings, trail: _Trail, checked: Checked) -> bool:
+    """Keep and serve a checked document; whether it replaced one (decided under the lock, where no other write runs)."""
+    path = settings.writable_sources / f"{checked.name}.trig"
     with _lock:
-        if action == "create" and path.is_file():  # checked before too, but another write may have won the lock first
-            raise Conflict(f"{source.graphs[0].value} exists already; PUT /sources/{name} replaces it")
         before = path.read_bytes() if path.is_file() else None
+        if trail.action == "create" and before is not None:  # checked before too, but another write may have won the lock
+            raise Conflict(f"{checked.graph} exists already; PUT /sources/{checked.name} replaces it")
         old = read_source(path, settings.base) if before is not None else None
         # The entry goes first: the log may then hold an attempt a crash cut short, never a change without an entry.
-        audit(settings.audit_log, who, action, source.graphs[0].value, data, "accepted")
-        write_durably(path, data)
+        trail.record("accepted", checked.data)
         try:
+            write_durably(path, checked.data)
             _serve_revision(app, settings, old, read_source(path, settings.base))
         except Exception:
             remove_durably(path) if before is None else write_durably(path, before)
-            audit(settings.audit_log, who, action, source.graphs[0].value, data, "rolled back: the store could not be revised")
+            trail.record("rolled back: the store could not be revised", checked.data)
             raise
+    return before is not None
 
 
-def _withdraw(app: FastAPI, settings: Settings, who: str, name: str) -> None:
+def _withdraw(app: FastAPI, settings: Settings, trail: _Trail, name: str) -> None:
     path = settings.writable_sources / f"{name}.trig"
     with _lock:
+        if not path.is_file():  # decided under the lock: a withdrawal that lost the race finds nothing
+            raise NotFound(f"no source {name} was written through the API")
         before = path.read_bytes()
         old = read_source(path, settings.base)
-        audit(settings.audit_log, who, "withdraw", name, before, "accepted")
+        trail.record("accepted", before)
         remove_durably(path)
         try:
             _serve_revision(app, settings, old, None)
         except Exception:
             write_durably(path, before)
+            trail.record("rolled back: the store could not be revised", before)
             raise
 
 
 def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, new: SourceFile | None) -> None:
     """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
-    generation = int(getattr(app.state, "generation", 0)) + 1
-    target = settings.store.with_name(f"{settings.store.name}-live-{generation}")
-    served = {e.store_dir: e.store.oxigraph for e in (app.state.public, app.state.full)}
-    revise(app.state.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), served)
-    app.state.public, app.state.full = open_generation(target, settings, (app.state.public, app.state.full),
-                                                       touched(old, new))
-    app.state.generation = generation
+    before: Served = app.state.served
+    target = settings.store.with_name(f"{settings.store.name}-live-{before.generation + 1}")
+    stores = {e.store_dir: e.store.oxigraph for e in (before.public, before.full)}
+    revise(before.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), stores)
+    app.state.served = served = open_generation(target, settings, before, touched(old, new))
     _views_refresher(app).wanted.set()
-    _remove_old_generations(settings.store, generation)
+    _remove_old_generations(settings.store, served.generation)
 
 
 class _ViewsRefresher(threading.Thread):
@@ -166,12 +196,12 @@ class _ViewsRefresher(threading.Thread):
             since = time.monotonic()
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
-            generation = self.app.state.generation
+            generation = self.app.state.served.generation
             try:
                 self._rebuild(generation)
                 failures = 0
             except Exception as error:
-                if self.wanted.is_set() or self.app.state.generation != generation:
+                if self.wanted.is_set() or self.app.state.served.generation != generation:
                     failures = 0  # a later write, whose store may have replaced the one read, starts afresh
                     continue
                 failures += 1
@@ -189,13 +219,13 @@ class _ViewsRefresher(threading.Thread):
 
     def _rebuild(self, generation: int) -> None:
         """Load the networks of this generation's stores, and serve them if no write has come meanwhile."""
-        public, full = self.app.state.public, self.app.state.full
+        served: Served = self.app.state.served
         base = self.app.state.settings.base
-        fresh = replace(public, views=read_views(public.store_dir, base))
-        fuller = fresh if full is public else replace(full, views=read_views(full.store_dir, base))
+        fresh = replace(served.public, views=read_views(served.public.store_dir, base))
+        fuller = fresh if served.full is served.public else replace(served.full, views=read_views(served.full.store_dir, base))
         with _lock:
-            if self.app.state.generation == generation:
-                self.app.state.public, self.app.state.full = fresh, fuller
+            if self.app.state.served.generation == generation:
+                self.app.state.served = replace(served, public=fresh, full=fuller)
 
 
 def _views_refresher(app: FastAPI) -> _ViewsRefresher:

@@ -12,6 +12,7 @@ from casegraph import sparql
 from casegraph.errors import UsageError
 from casegraph.service.answers import wants_fresh
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
+from casegraph.service.docs import SPARQL_QUERY
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
 
@@ -37,7 +38,7 @@ async def get_sparql(
     return await _answer(request, store, query, dataset)
 
 
-@router.post("/sparql", summary="Run a SPARQL query sent in the body")
+@router.post("/sparql", summary="Run a SPARQL query sent in the body", openapi_extra=SPARQL_QUERY)
 async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """SPARQL 1.1 Protocol query by POST, form-encoded or as application/sparql-query."""
     body = await read_body(request, settings.max_request_bytes)
@@ -66,12 +67,12 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the request body is over {limit} bytes")
-    body = b""
+    body = bytearray()  # grown in place: appending to bytes copies the whole body at every chunk
     async for chunk in request.stream():
         body += chunk
         if len(body) > limit:
             raise PayloadTooLarge(f"the request body is over {limit} bytes")
-    return body
+    return bytes(body)
 
 
 def media_type_of(header: str) -> tuple[str, str]:
@@ -109,11 +110,12 @@ async def _answer(request: Request, store: StoreDep, query: str, dataset: sparql
 async def respond(request: Request, planned: sparql.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers.
 
-    A repeated query is answered from the answer cache, keyed by the store's digest, the plan and
-    the Accept header, unless the client asks for a fresh answer.
+    A repeated query is answered from the answer cache, keyed by the digest of the store's content,
+    the plan and the Accept header, unless the client asks for a fresh answer. The content digest,
+    not the files', so that a restricted write neither empties nor passes over the public answers.
     """
     edition, cache = get_edition(request), request.app.state.answers
-    key = (edition.build.digest, planned, request.headers.get("accept"))
+    key = (edition.build.content, planned, request.headers.get("accept"))
     kept = None if wants_fresh(request) else cache.get(key)
     if kept is None:
         result = await edition.run(planned)

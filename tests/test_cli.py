@@ -197,3 +197,17 @@ def test_build_reads_the_sources_written_through_the_api_too(tmp_path: Path) -> 
     assert "3 sources" in built.stderr
     listed = run("query", "SELECT ?g WHERE { GRAPH ?g { } }", "--format", "csv", store=tmp_path / "store", env=env)
     assert "source/extra" in listed.stdout
+
+
+def test_build_refuses_an_iri_that_is_not_in_normal_form(tmp_path: Path) -> None:
+    """`person/../../x` under the base stands for an IRI outside it: the build names it and writes nothing."""
+    sources = copy_seeds(tmp_path / "sources")
+    dotted = "https://w3id.org/casegraph/person/../../qxdotted"
+    with (sources / "uscirf-gulmira-imin.trig").open("a", encoding="utf-8") as handle:
+        handle.write(f'\n<source/uscirf-gulmira-imin> {{ <{dotted}> a cg:Person ; skos:prefLabel "Qxdotted"@en ;'
+                     ' cg:source <source/uscirf-gulmira-imin> . }\n')
+    result = run("build", "--sources", str(sources), store=tmp_path / "store")
+    assert result.returncode == 1, result.stderr
+    assert_no_traceback(result)
+    assert "uscirf-gulmira-imin.trig" in result.stderr and dotted in result.stderr and "normal form" in result.stderr
+    assert not (tmp_path / "store").exists()

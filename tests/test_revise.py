@@ -44,10 +44,12 @@ def _same_as_a_build(revised: Path, sources: Path, scratch: Path) -> None:
     build(sources, rebuilt, BASE)
     assert _quads(revised) == _quads(rebuilt)
     record, fresh = read_build(revised), read_build(rebuilt)
-    assert (record.documents, record.triples, record.digest) == (fresh.documents, fresh.triples, fresh.digest)
+    assert (record.documents, record.triples, record.digest, record.content) == \
+        (fresh.documents, fresh.triples, fresh.digest, fresh.content)
     if (full_store_dir(rebuilt) / BUILD_FILE).is_file():
         assert _quads(full_store_dir(revised)) == _quads(full_store_dir(rebuilt))
-        assert read_build(full_store_dir(revised)).digest == read_build(full_store_dir(rebuilt)).digest
+        full, rebuilt_full = read_build(full_store_dir(revised)), read_build(full_store_dir(rebuilt))
+        assert (full.digest, full.content) == (rebuilt_full.digest, rebuilt_full.content)
 
 
 @pytest.fixture
@@ -82,6 +84,23 @@ def test_a_restricted_source_goes_only_into_a_new_full_store(start: tuple[Path, 
     _same_as_a_build(tmp_path / "one", sources, tmp_path)
     assert _quads(tmp_path / "one") == _quads(store), "the public store does not change"
     assert _quads(full_store_dir(tmp_path / "one")) > _quads(store)
+
+
+def test_a_restricted_source_leaves_the_public_contents_digest_and_date(start: tuple[Path, Path], tmp_path: Path) -> None:
+    sources, store = start
+    public = read_build(store)
+    secret = read_source(_file(sources, "witness-statement", RESTRICTED), BASE)
+    revise(store, tmp_path / "one", None, secret, BASE, input_digest(sources, BASE))
+    written, full = read_build(tmp_path / "one"), read_build(full_store_dir(tmp_path / "one"))
+    assert written.digest != public.digest, "the files changed, so the store no longer matches the old ones"
+    assert (written.content, written.modified) == (public.content, public.modified)
+    assert full.content != public.content
+    build(sources, store, BASE)  # rebuilt from the files, restricted one included, as at a restart
+    assert (read_build(store).content, read_build(store).modified) == (public.content, public.modified)
+    (sources / "uscirf-gulmira-imin.trig").write_text((sources / "uscirf-gulmira-imin.trig").read_text(encoding="utf-8")
+                                                      .replace('"Gulmira Imin"@en', '"Gulmira Qximin"@en'), encoding="utf-8")
+    build(sources, store, BASE)
+    assert read_build(store).content != public.content
 
 
 def test_the_store_being_served_is_not_touched(start: tuple[Path, Path], tmp_path: Path) -> None:

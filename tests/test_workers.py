@@ -5,12 +5,19 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
+from service.conftest import free_port
 
 from casegraph import sparql
+from casegraph.errors import QueryError
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
 from conftest import BASE
@@ -84,3 +91,76 @@ def test_a_query_past_the_short_budget_moves_to_the_long_lane_and_is_answered_in
         assert len(replacement) == 1 and not lowered(replacement), "the short lane started another worker"
     finally:
         workers.close()
+
+
+def refused_connection(listener: socket.socket) -> bool:
+    """Whether no connection is waiting on a listening socket; loopback connects complete at connect()."""
+    listener.setblocking(False)
+    try:
+        listener.accept()[0].close()
+        return False
+    except BlockingIOError:
+        return True
+
+
+def service_plan(listener: socket.socket) -> sparql.Plan:
+    """A SERVICE call to the listener, planned without graph/sparql.py's check, as if it had slipped past it."""
+    host, port = listener.getsockname()
+    return sparql.Plan(f"SELECT * WHERE {{ SERVICE <http://{host}:{port}/sparql> {{ ?s ?p ?o }} }}")
+
+
+def test_a_worker_cannot_open_a_connection_whatever_the_query(store_dir: Path) -> None:
+    workers = QueryWorkers(BASE, 1, timeout=30, max_rows=100)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        try:
+            with pytest.raises(QueryError):
+                asyncio.run(workers.run(service_plan(listener), store_dir))
+            assert refused_connection(listener), "the worker reached the listener"
+        finally:
+            workers.close()
+
+
+def test_the_same_query_outside_a_worker_does_connect(store: CaseStore) -> None:
+    # The control for the test above: the query really calls out, so no connection there means it was barred.
+    failures: list[str] = []
+
+    def call_out() -> None:
+        try:
+            list(sparql.execute(store, service_plan(listener)))
+        except Exception as error:  # the listener hangs up without an answer: how the engine reports it is its own
+            # Only its name: the error's traceback holds the query's results, which must be dropped on this thread.
+            failures.append(type(error).__name__)
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        outside = threading.Thread(target=call_out)
+        outside.start()
+        listener.settimeout(30)
+        connection, _ = listener.accept()
+        assert connection.recv(4) in (b"POST", b"GET ")
+        connection.close()  # the query then fails, and the thread ends
+        outside.join(timeout=30)
+    assert failures and not outside.is_alive()
+
+
+# A process whose seccomp profile forbids adding filters, as some container profiles do, serving the store.
+NO_SECCOMP = """
+import errno, sys
+import pyseccomp as seccomp
+rules = seccomp.SyscallFilter(seccomp.ALLOW)
+rules.add_rule(seccomp.ERRNO(errno.EPERM), "seccomp")
+rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, 22))  # PR_SET_SECCOMP
+rules.load()
+from casegraph.cli import app
+app(["serve", "--store", sys.argv[1], "--port", sys.argv[2]])
+"""
+
+
+def test_the_service_does_not_start_when_its_workers_cannot_be_confined(store_dir: Path, tmp_path: Path) -> None:
+    environment = {**os.environ, "CASEGRAPH_SOURCES": str(store_dir.parent / "sources"),
+                   "CASEGRAPH_WRITABLE_SOURCES": str(tmp_path / "written"), "CASEGRAPH_AUDIT_LOG": str(tmp_path / "audit.jsonl")}
+    port = free_port()
+    ran = subprocess.run([sys.executable, "-c", NO_SECCOMP, str(store_dir), str(port)], env=environment, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert ran.returncode != 0
+    assert "the network could not be closed to a query worker" in ran.stderr
+    assert "Application startup failed" in ran.stderr

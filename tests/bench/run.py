@@ -16,8 +16,10 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 from measure import (
+    SPARQL_JSON,
     Result,
     free_port,
     http_query,
@@ -49,6 +52,7 @@ from casegraph.index import index_record
 from casegraph.namespaces import PREFIXES
 from casegraph.paths import queries_dir
 from casegraph.settings import DEFAULT_BASE
+from casegraph.sparql import read_query
 from casegraph.store import CaseStore
 from casegraph.synth import write_synthetic
 
@@ -132,6 +136,7 @@ class Bench:
         with self.casegraph_server("service start-up") as site:
             self.index_files()
             self.step("queries over HTTP", lambda: self.over_http("casegraph", site + "/sparql"))
+            self.step("query check", self.query_check)
             self.step("ego networks", lambda: self.ego(site))
             self.step("pages", lambda: self.pages(site))
             self.step("point lookups under runaway queries", lambda: self.under_runaways(site))
@@ -142,6 +147,32 @@ class Bench:
                         note="CASEGRAPH_QUERY_WORKERS=1; the fixed queries, ego networks and pages")
         with self.casegraph_server("service start-up, index files kept") as site:
             self.step("writes", lambda: self.write_live(site))
+        with self.casegraph_server(None) as site:  # afresh: no network rebuild left running by the writes above
+            self.step("point lookups during a large write", lambda: self.lookups_during_writes(site))
+
+    def query_check(self) -> None:
+        """What reading a query before it runs costs per point lookup, kept and afresh, beside a whole point lookup over HTTP."""
+        lookup = next(r for r in self.results if r.task == "query point-lookup over HTTP" and r.system == "casegraph")
+        if lookup.value is None:
+            raise RuntimeError("the point lookup over HTTP was not measured")
+        text, batch = queries()["point-lookup"], 1000
+        counter = iter(range(10**9))
+
+        def afresh() -> None:
+            for _ in range(20):  # a comment makes each text new to the cache; reading it costs the same
+                read_query(f"{text}\n# {next(counter)}", DEFAULT_BASE)
+
+        def kept() -> None:
+            for _ in range(batch):
+                read_query(text, DEFAULT_BASE)
+
+        for task, action, runs in (("query check, read afresh", afresh, 20), ("query check, reading kept", kept, batch)):
+            seconds, repeats = median(action)
+            assert seconds is not None
+            share = seconds / runs / lookup.value
+            self.record(task, "casegraph", seconds / runs, runs=repeats * runs,
+                        note=f"{share:.2g}× a point lookup over HTTP ({lookup.value * 1000:.2f} ms, this run)",
+                        extra={"point lookup over HTTP": lookup.value, "share": share})
 
     def under_runaways(self, site: str) -> None:
         """Point-lookup latency over HTTP while four clients loop on a runaway query, beside the same without them."""
@@ -288,14 +319,15 @@ class Bench:
         self.record("serving peak memory", "rdflib-endpoint", found["serving_peak_mb"], unit="MB")
 
     @contextmanager
-    def casegraph_server(self, start_up: str, workers: int | None = None) -> Iterator[str]:
+    def casegraph_server(self, start_up: str | None, workers: int | None = None) -> Iterator[str]:
         """`casegraph serve` on the built store, as `make serve` runs it, with a writer token for the write step."""
         port = free_port()
         environment = os.environ | {
             "CASEGRAPH_STORE": str(self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
             "CASEGRAPH_WRITABLE_SOURCES": str(self.root / "written"), "CASEGRAPH_AUDIT_LOG": str(self.root / "audit.jsonl"),
             "CASEGRAPH_PORT": str(port), "CASEGRAPH_WRITER_TOKENS": json.dumps({"bench": TOKEN}),
-            "CASEGRAPH_QUERY_TIMEOUT": str(self.limit), **({"CASEGRAPH_QUERY_WORKERS": str(workers)} if workers else {}),
+            "CASEGRAPH_QUERY_TIMEOUT": str(self.limit), "CASEGRAPH_MAX_REQUEST_BYTES": str(64 * 1024 ** 2),
+            **({"CASEGRAPH_QUERY_WORKERS": str(workers)} if workers else {}),
         }
         log = (self.root / "serve.log").open("ab")
         server = subprocess.Popen([str(BIN / "casegraph"), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
@@ -303,7 +335,9 @@ class Bench:
         try:
             site = f"http://127.0.0.1:{port}"
             ready = site + "/sparql?query=ASK%7B%7D"
-            self.record(start_up, "casegraph", wait_for(ready, server, max(self.limit, 3600)))
+            started = wait_for(ready, server, max(self.limit, 3600))
+            if start_up:
+                self.record(start_up, "casegraph", started)
             self.server_pid = server.pid
             yield site
         finally:
@@ -360,14 +394,83 @@ class Bench:
         return sorted(times)[len(times) // 2]
 
 
+    def lookups_during_writes(self, site: str) -> None:
+        """Point-lookup latency (median, p99, longest), one at a time, while a large document is written, beside the same
+        just before it."""
+        self.lookups_during(site, "a 100,000-triple write", _large_source(33_333, named=True), 201)
+        self.lookups_during(site, "a write with 50,000 violations", _large_source(50_000, named=False), 422)
+
+    def lookups_during(self, site: str, task: str, body: bytes, expected: int) -> None:
+        url = query_url(site + "/sparql", queries()["point-lookup"])
+        written, outcome = threading.Event(), list[int]()
+
+        def write() -> None:
+            try:
+                outcome.append(httpx.post(site + "/sources", content=body, timeout=max(self.limit, 600), headers={
+                    "Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"}).status_code)
+            finally:
+                written.set()
+
+        with httpx.Client(timeout=max(self.limit, 600)) as client:
+            alone = _lookups(client, url, threading.Event(), seconds=3.0)
+            writer = threading.Thread(target=write)
+            writer.start()
+            during = _lookups(client, url, written)
+            writer.join()
+        if outcome != [expected] or not during:
+            raise RuntimeError(f"during {task}: the write answered {outcome}, not {expected}; {len(during)} lookups answered")
+        # The longest lookup is the stall a read waiting on the event loop sees; median and p99 may not show one.
+        for name, pick in (("median", statistics.median), ("p99", _p99), ("longest", max)):
+            ratio = pick(during) / pick(alone)
+            self.record(f"point lookup {name}, during {task}", "casegraph", pick(during), runs=len(during),
+                        note=f"{ratio:.2f}× the {pick(alone) * 1000:.2f} ms without a write ({len(alone)} lookups just "
+                             "before)", extra={"without_write": pick(alone), "ratio": ratio})
+
+
+def _lookups(client: httpx.Client, url: str, stop: threading.Event, seconds: float | None = None) -> list[float]:
+    """The latency of each point lookup, asked one after another (answers not kept) until `stop` is set or time is up."""
+    times: list[float] = []
+    until = time.perf_counter() + seconds if seconds else float("inf")
+    while not stop.is_set() and time.perf_counter() < until:
+        start = time.perf_counter()
+        client.get(url, headers={"Accept": SPARQL_JSON, "Cache-Control": "no-cache"}).raise_for_status()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _p99(times: list[float]) -> float:
+    return statistics.quantiles(times, n=100, method="inclusive")[98] if len(times) > 1 else times[0]
+
+
+def _large_source(people: int, named: bool) -> bytes:
+    """One source document citing many people: named, three triples each; unnamed, two each and one violation each."""
+    base, cg, skos = DEFAULT_BASE, PREFIXES["cg"], PREFIXES["skos"]
+    kind = "named" if named else "unnamed"
+    source, publisher = ox.NamedNode(f"{base}source/bench-large-{kind}"), ox.NamedNode(f"{base}organisation/bench-publisher")
+    a, within, label = ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(cg + "source"), ox.NamedNode(skos + "prefLabel")
+    triples = [ox.Triple(source, a, ox.NamedNode(cg + "SourceDocument")),
+               ox.Triple(source, label, ox.Literal("Large benchmark report", language="en")),
+               ox.Triple(source, ox.NamedNode(PREFIXES["dcterms"] + "title"), ox.Literal("Large report", language="en")),
+               ox.Triple(source, ox.NamedNode(PREFIXES["dcterms"] + "publisher"), publisher),
+               ox.Triple(source, ox.NamedNode(cg + "sourceKind"), ox.NamedNode(cg + "source-news-release")),
+               ox.Triple(source, ox.NamedNode(cg + "addressStatus"), ox.NamedNode(cg + "address-unconfirmed")),
+               ox.Triple(publisher, a, ox.NamedNode(cg + "NonGovernmentalOrganisation")),
+               ox.Triple(publisher, label, ox.Literal("Benchmark publisher", language="en")),
+               ox.Triple(publisher, within, source)]
+    for number in range(people):
+        person = ox.NamedNode(f"{base}person/bench-large-{kind}-{number}")
+        triples += [ox.Triple(person, a, ox.NamedNode(cg + "Person")), ox.Triple(person, within, source)]
+        if named:
+            triples.append(ox.Triple(person, label, ox.Literal(f"Large benchmark person {number}", language="en")))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE)
+
+
 def _bare_dump(store: ox.Store, fmt: ox.RdfFormat) -> None:
-    """The engine writing the format alone: its own dump for quad formats, a CONSTRUCT of the merge for triple formats."""
+    """The engine writing the format alone: its own dump for quad formats (merge included), the merged graph for triple ones."""
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD):
         store.dump(io.BytesIO(), fmt)
     else:
-        merged = store.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }",
-                             use_default_graph_as_union=True)
-        merged.serialize(io.BytesIO(), fmt)  # type: ignore[union-attr]
+        store.dump(io.BytesIO(), fmt, from_graph=ox.DefaultGraph())
 
 
 def _new_source(number: int) -> bytes:

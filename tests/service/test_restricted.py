@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -161,3 +162,38 @@ def test_answers_vary_by_token_and_a_readers_answer_is_never_cached(site: str) -
     answer = reader(site, "/dumps/casegraph.nq")
     assert answer.headers["cache-control"] == "private, no-store"
     assert public(site, "/dumps/casegraph.nq").headers["etag"] != answer.headers["etag"]
+
+
+WRITER = "writer-token-for-tests"
+VALIDATED = ["/.well-known/void", "/dumps/casegraph.nq", "/dumps/casegraph.ttl.gz", "/dumps/uscirf-gulmira-imin.trig"]
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory, serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("restricted-writes")
+    with serve(root / "store", sources=copy_seeds(root / "sources"), writable_sources=root / "written",
+               audit_log=root / "audit.jsonl", writer_tokens={"ana": WRITER}, reader_tokens={"tester": TOKEN},
+               max_request_bytes=20_000) as url:
+        yield url
+
+
+def validators(answer: httpx.Response) -> tuple[str, str]:
+    assert answer.status_code == 200, answer.text
+    return answer.headers["etag"], answer.headers["last-modified"]
+
+
+def test_a_restricted_write_leaves_the_public_validators_and_dates_as_they_were(writable: str) -> None:
+    before = {path: validators(public(writable, path)) for path in VALIDATED}
+    full_before = {path: validators(reader(writable, path)) for path in VALIDATED}
+    written = httpx.post(f"{writable}/sources", content=RESTRICTED.encode(), timeout=60,
+                         headers={"Content-Type": "application/trig", "Authorization": f"Bearer {WRITER}"})
+    assert written.status_code == 201, written.text
+    assert SECRET in reader(writable, f"/{WITNESS}").text, "the restricted source is live in the full edition"
+    for path in VALIDATED:
+        assert validators(public(writable, path)) == before[path], path
+        etag, _ = before[path]
+        again = httpx.get(f"{writable}{path}", headers={"If-None-Match": etag}, timeout=30)
+        assert again.status_code == 304, f"{path}: a public client's copy is still current"
+        full_etag, full_modified = validators(reader(writable, path))
+        assert full_etag != full_before[path][0], f"{path}: the full edition did change"
+        assert parsedate_to_datetime(full_modified) >= parsedate_to_datetime(full_before[path][1])

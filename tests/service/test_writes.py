@@ -6,7 +6,10 @@ import gzip
 import json
 import os
 import socket
+import sys
+import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -321,3 +324,110 @@ def test_a_restricted_write_reaches_only_the_full_editions_networks(site: str) -
     assert httpx.get(f"{site}/graph/ego", params=ego, headers={"Authorization": f"Bearer {READER}"}).status_code == 200
     assert send(site, "DELETE", "/sources/visible-network", b"").status_code == 204
     assert send(site, "DELETE", "/sources/hidden-network", b"").status_code == 204
+
+
+@pytest.mark.parametrize("iri", [BASE + "person/../../qxdotted", BASE + "person/../person/qxdotted", BASE + "person/./qxdotted",
+                                 BASE + "person/%2e%2e/%2E%2E/qxdotted", BASE + "person/%71xdotted"])
+def test_an_iri_that_normalises_to_another_is_refused_by_name(site: str, setup: dict[str, Path], iri: str) -> None:
+    """An IRI under the base with dot segments or needless escapes names another resource once resolved."""
+    before = state(site)
+    answer = send(site, "POST", "/sources", document("dotted-report").replace("<person/qxnewperson>", f"<{iri}>"))
+    assert answer.status_code == 422, answer.text
+    assert iri in answer.text and "normal form" in answer.text
+    assert state(site) == before and not (setup["writable_sources"] / "dotted-report.trig").exists()
+
+
+def test_every_refused_write_is_audited_once_with_its_reason(site: str, setup: dict[str, Path]) -> None:
+    """Refusals before the write (a curated source, no such source, a bad name) and after waiting for the lock."""
+    refusals = [("DELETE", "/sources/uscirf-gulmira-imin", 409, "curated"),
+                ("DELETE", "/sources/never-written", 404, "no source"), ("PUT", "/sources/Bad%20Name", 400, "lower-case"),
+                ("DELETE", "/sources/%3C", 400, "lower-case")]
+    for method, path, status, reason in refusals:
+        count = len(audit_entries(setup))
+        answer = send(site, method, path, document() if method == "PUT" else b"")
+        assert answer.status_code == status, answer.text
+        entries = audit_entries(setup)[count:]
+        assert [(e["who"], e["outcome"].split(":")[0]) for e in entries] == [("ana", "refused")], (path, entries)
+        assert reason in entries[0]["outcome"]
+
+    count = len(audit_entries(setup))
+    statuses = _racing(site, [("POST", "/sources"), ("POST", "/sources")], document("raced-report"))
+    assert sorted(statuses) == [201, 409]
+    outcomes = sorted(e["outcome"].split(":")[0] for e in audit_entries(setup)[count:])
+    assert outcomes == ["accepted", "refused"]
+    assert send(site, "DELETE", "/sources/raced-report", b"").status_code == 204
+
+
+@pytest.mark.parametrize("name", ["with space", "nul\x00here", "<", "x" * 5000, "UPPER", "-leading"])
+def test_a_bad_source_name_gets_400_before_the_file_system_is_touched(site: str, setup: dict[str, Path], name: str) -> None:
+    before = state(site)
+    path = "/sources/" + urllib.parse.quote(name, safe="")
+    for method, body in (("PUT", document()), ("DELETE", "")):
+        answer = send(site, method, path, body)
+        assert answer.status_code == 400, (method, answer.text[:300])
+        assert "must be 1 to 100 lower-case letters" in answer.text and "Traceback" not in answer.text
+    assert state(site) == before
+
+
+def test_two_racing_puts_of_a_new_source_create_it_once(site: str) -> None:
+    """Created or replaced is decided under the write lock: one of the two finds the other's file."""
+    statuses = _racing(site, [("PUT", "/sources/put-race"), ("PUT", "/sources/put-race")], document("put-race"))
+    assert sorted(statuses) == [200, 201]
+    assert send(site, "DELETE", "/sources/put-race", b"").status_code == 204
+
+
+def _racing(site: str, requests: list[tuple[str, str]], body: str) -> list[int]:
+    """Send the requests at once while holding the write lock, and let them through once all wait for it."""
+    statuses: list[int] = []
+    with service_sources._lock:
+        threads = [threading.Thread(target=lambda m=method, p=path: statuses.append(send(site, m, p, body).status_code))
+                   for method, path in requests]
+        for thread in threads:
+            thread.start()
+        _until(lambda: _waiting_to_write() == len(requests), "the writes never reached the write lock")
+    for thread in threads:
+        thread.join(60)
+    return statuses
+
+
+def _waiting_to_write() -> int:
+    """How many of the server's threads are in the write step (and so, while the test holds it, waiting for the lock)."""
+    steps = {service_sources._write.__code__, service_sources._withdraw.__code__}
+    return sum(1 for frame in sys._current_frames().values() if frame.f_code in steps)
+
+
+def bulk_document(people: int) -> str:
+    """A large source document whose people all lack a name: one violation each."""
+    person = "<person/qxbulk-{}> a cg:Person ; cg:source <source/bulk-report> ."
+    lines = [document("bulk-report")] + [person.format(i) for i in range(people)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_point_lookup_is_answered_while_a_large_write_is_checked(tmp_path: Path,
+                                                                    serve: Callable[..., AbstractContextManager[str]]) -> None:
+    """The write's document is parsed and validated off the event loop: a read sent once the document is sent is
+    answered before the write is refused (and audited), not after."""
+    audit_log, body = tmp_path / "audit.jsonl", bulk_document(20_000).encode()
+    sent, returned, answers = threading.Event(), threading.Event(), []
+
+    def upload() -> Iterator[bytes]:
+        yield body
+        sent.set()
+
+    def write() -> None:
+        answers.append(httpx.post(f"{url}/sources", content=upload(), timeout=120,
+                                  headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {WRITER}"}))
+        returned.set()
+
+    with serve(tmp_path / "store", sources=copy_seeds(tmp_path / "sources"), writable_sources=tmp_path / "written",
+               audit_log=audit_log, writer_tokens={"ana": WRITER}, max_request_bytes=len(body) + 1) as url:
+        writer = threading.Thread(target=write)
+        writer.start()
+        assert sent.wait(60), "the document was never sent"
+        lookup = httpx.get(f"{url}/sparql", params={"query": "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=120)
+        checked = audit_log.exists() or returned.is_set()
+        writer.join(120)
+    assert lookup.status_code == 200 and lookup.json()["results"]["bindings"]
+    assert not checked, "the point lookup was answered only after the write's check"
+    assert answers[0].status_code == 422 and len(answers[0].json()["violations"]) >= 20_000
