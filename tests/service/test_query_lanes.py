@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -10,6 +9,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
+from test_workers import children, lowered
 
 # A three-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -18,19 +18,6 @@ POINT_LOOKUP = "SELECT ?p ?o WHERE { <person/gulmira-imin> ?p ?o }"
 FRESH = {"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"}  # past the answer cache, to a worker
 LONG_LANE_BUSY = "the long-query lane is busy"
 DEADLINE = 60.0  # seconds any one request may take in these tests
-
-
-def children_running_below_normal_priority() -> set[int]:
-    """The child processes of this one (where the test server's workers run) whose CPU priority was lowered."""
-    found = set()
-    for listing in Path(f"/proc/{os.getpid()}/task").glob("*/children"):
-        for pid in map(int, listing.read_text().split()):
-            try:
-                if os.getpriority(os.PRIO_PROCESS, pid) > 0:
-                    found.add(pid)
-            except OSError:  # it ended meanwhile
-                continue
-    return found
 
 
 def wait_until(condition: Callable[[], bool], what: str, deadline: float = 30.0) -> None:
@@ -86,14 +73,14 @@ def test_runaways_are_refused_with_a_clear_message_while_the_long_lane_is_full(
     with serve(store_dir, query_timeout=5.0) as site:
         first = httpx.get(f"{site}/sparql", params={"query": RUNAWAY}, timeout=DEADLINE)
         assert "was stopped" in first.text, "the long lane was free: the runaway ran to the time limit"
-        before = children_running_below_normal_priority()
+        before = lowered(children())
         holding: list[httpx.Response] = []
         holder = threading.Thread(target=lambda: holding.append(
             httpx.get(f"{site}/sparql", params={"query": RUNAWAY}, timeout=DEADLINE)))
         holder.start()
         try:
             # The runaway is known now, so it goes straight to the long lane, in a worker of lowered priority.
-            wait_until(lambda: bool(children_running_below_normal_priority() - before), "a runaway in the long lane")
+            wait_until(lambda: bool(lowered(children()) - before), "a runaway in the long lane")
             again = httpx.get(f"{site}/sparql", params={"query": RUNAWAY}, timeout=DEADLINE)
             new = httpx.get(f"{site}/sparql", params={"query": ANOTHER_RUNAWAY}, timeout=DEADLINE)
             lookup = httpx.get(f"{site}/sparql", params={"query": POINT_LOOKUP}, headers=FRESH, timeout=DEADLINE)
