@@ -171,7 +171,7 @@ class Bench:
             assert seconds is not None
             share = seconds / runs / lookup.value
             self.record(task, "casegraph", seconds / runs, runs=repeats * runs,
-                        note=f"{share:.2g}× a point lookup over HTTP ({lookup.value * 1000:.2f} ms, this run)",
+                        note=f"{share:.2g}× a point lookup over HTTP ({lookup.value * 1000:.2f} ms, measured beside it)",
                         extra={"point lookup over HTTP": lookup.value, "share": share})
 
     def under_runaways(self, site: str) -> None:
