@@ -8,7 +8,8 @@ store of those two documents. The imported list is checked row by row against it
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,14 @@ SEEDS = ("hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.trig")
 def seed_sources() -> list[Path]:
     """The two hand-written seed documents among the shipped sources."""
     return [sources_dir() / name for name in SEEDS]
+
+
+def until(done: Callable[[], bool], failure: str, seconds: float = 60) -> None:
+    """Poll a condition until it holds, failing with the message if it has not by the deadline (never a fixed wait)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.02)
 
 
 def copy_seeds(directory: Path) -> Path:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
 from test_workers import children, lowered
+
+from conftest import until
 
 # A three-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -18,14 +19,6 @@ POINT_LOOKUP = "SELECT ?p ?o WHERE { <person/gulmira-imin> ?p ?o }"
 FRESH = {"Cache-Control": "no-cache", "Accept": "application/sparql-results+json"}  # past the answer cache, to a worker
 LONG_LANE_BUSY = "the long-query lane is busy"
 DEADLINE = 60.0  # seconds any one request may take in these tests
-
-
-def wait_until(condition: Callable[[], bool], what: str, deadline: float = 30.0) -> None:
-    """Poll a condition until it holds; fail saying what did not happen by the deadline."""
-    until = time.monotonic() + deadline
-    while not condition():
-        assert time.monotonic() < until, f"{what} did not happen within {deadline:g} s"
-        time.sleep(0.02)
 
 
 def test_point_lookups_are_answered_while_four_clients_loop_on_runaways(
@@ -80,7 +73,7 @@ def test_runaways_are_refused_with_a_clear_message_while_the_long_lane_is_full(
         holder.start()
         try:
             # The runaway is known now, so it goes straight to the long lane, in a worker of lowered priority.
-            wait_until(lambda: bool(lowered(children()) - before), "a runaway in the long lane")
+            until(lambda: bool(lowered(children()) - before), "no runaway reached the long lane")
             again = httpx.get(f"{site}/sparql", params={"query": RUNAWAY}, timeout=DEADLINE)
             new = httpx.get(f"{site}/sparql", params={"query": ANOTHER_RUNAWAY}, timeout=DEADLINE)
             lookup = httpx.get(f"{site}/sparql", params={"query": POINT_LOOKUP}, headers=FRESH, timeout=DEADLINE)

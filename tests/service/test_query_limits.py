@@ -12,15 +12,24 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from test_workers import children
 
 from casegraph.store import CaseStore
-from conftest import BASE
+from conftest import BASE, until
 
 # Four-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 QUICK = "ASK { ?s ?p ?o }"
 PREFIX = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
           "PREFIX cg: <https://w3id.org/casegraph/ontology#> ")
+
+
+def running(pid: int) -> bool:
+    """Whether a process is on a CPU now (state R in /proc): a worker computing a query."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "R"
+    except (OSError, IndexError):  # it ended meanwhile
+        return False
 
 
 def test_a_runaway_query_is_stopped_with_503(server: str, query_timeout: float) -> None:
@@ -38,7 +47,7 @@ def test_other_queries_are_answered_while_one_runs_away(server: str, query_timeo
 
     thread = threading.Thread(target=runaway)
     thread.start()
-    time.sleep(0.3)
+    until(lambda: any(running(pid) for pid in children()), "the runaway query never started running in a worker")
     started = time.monotonic()
     quick = httpx.get(f"{server}/sparql", params={"query": QUICK}, timeout=60)
     assert quick.status_code == 200 and quick.json()["boolean"] is True

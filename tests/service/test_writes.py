@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import inspect
 import json
 import os
 import socket
 import sys
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -20,7 +20,7 @@ import pytest
 from casegraph.index import read_views
 from casegraph.network import View
 from casegraph.service import sources as service_sources
-from conftest import BASE, copy_seeds
+from conftest import BASE, copy_seeds, until
 
 WRITER, READER = "writer-token-for-tests", "reader-token-for-tests"
 PREFIXES = """\
@@ -123,7 +123,7 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     query = "SELECT ?name WHERE { <person/qxnewperson> skos:prefLabel ?name }"
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
         .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
-    _until(lambda: ego_status(site) == 200, "the people network never showed the new person")
+    until(lambda: ego_status(site) == 200, "the people network never showed the new person")
     found = httpx.get(f"{site}/graph/ego", params=NEW_PERSON_EGO).json()
     assert {n["id"] for n in found["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
     assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
@@ -136,13 +136,28 @@ class FailingReads:
 
     def __init__(self, times: int) -> None:
         self.left, self.calls = times, 0
+        self.caller: threading.Thread | None = None  # the service's refresher thread
 
     def __call__(self, store_dir: Path, base: str) -> dict[str, View]:
         self.calls += 1
+        self.caller = threading.current_thread()
         if self.left > 0:
             self.left -= 1
             raise OSError("the process making the index files was killed")
         return read_views(store_dir, base)
+
+
+# The line of the refresher's loop where it waits for the next write, with no rebuild or retry pending.
+_LINES, _FIRST = inspect.getsourcelines(service_sources._ViewsRefresher.run)
+WAITING_FOR_A_WRITE = _FIRST + next(i for i, line in enumerate(_LINES) if line.strip() == "self.wanted.wait()")
+
+
+def waits_for_a_write(thread: threading.Thread | None) -> bool:
+    """Whether the refresher thread is parked until the next write: only a write can wake it from there."""
+    frame = sys._current_frames().get(thread.ident) if thread is not None and thread.ident is not None else None
+    while frame is not None and frame.f_code is not service_sources._ViewsRefresher.run.__code__:
+        frame = frame.f_back
+    return frame is not None and frame.f_lineno == WAITING_FOR_A_WRITE and not frame.f_locals["self"].wanted.is_set()
 
 
 NEW_PERSON_EGO = {"node": "person/qxnewperson", "view": "people"}
@@ -156,12 +171,12 @@ def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str
                                                                          caplog: pytest.LogCaptureFixture) -> None:
     """The first rebuild after the write fails; the next attempt, with no other write to start it, brings the
     networks up to date."""
-    _until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
+    until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
     reads = FailingReads(1)
     monkeypatch.setattr(service_sources, "read_views", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.5)
     assert send(site, "POST", "/sources", partner_document("retry-report")).status_code == 201
-    _until(lambda: ego_status(site) == 200, "the networks were never rebuilt")
+    until(lambda: ego_status(site) == 200, "the networks were never rebuilt")
     assert reads.left == 0 and reads.calls >= 2
     assert any("trying again" in record.getMessage() for record in caplog.records)
     assert send(site, "DELETE", "/sources/retry-report", b"").status_code == 204
@@ -170,28 +185,22 @@ def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str
 def test_a_rebuild_that_keeps_failing_waits_for_the_next_write(site: str, monkeypatch: pytest.MonkeyPatch,
                                                                caplog: pytest.LogCaptureFixture) -> None:
     """After `tries` failures in a row no more processes are started; the next write's rebuild succeeds."""
-    _until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
+    until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
     reads = FailingReads(3)
     monkeypatch.setattr(service_sources, "read_views", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.1)
     monkeypatch.setattr(service_sources._ViewsRefresher, "tries", 3)
     monkeypatch.setattr(service_sources._ViewsRefresher, "quiet", 0.1)
     assert send(site, "POST", "/sources", partner_document("failing-report")).status_code == 201
-    _until(lambda: any("the next write tries again" in r.getMessage() for r in caplog.records), "the refresher never gave up")
-    time.sleep(2.0)  # a fourth try would have come within 0.5 s (0.4 s of backoff, then 0.1 s of quiet)
+    until(lambda: any("the next write tries again" in r.getMessage() for r in caplog.records), "the refresher never gave up")
+    until(lambda: waits_for_a_write(reads.caller), "the refresher never settled to wait for the next write")
     assert reads.calls == 3 and ego_status(site) == 404
     other = document("later-report").replace("person/qxnewperson", "person/qxlater")
     assert send(site, "POST", "/sources", other).status_code == 201
-    _until(lambda: ego_status(site) == 200, "the next write's rebuild did not bring the networks up to date")
+    until(lambda: ego_status(site) == 200, "the next write's rebuild did not bring the networks up to date")
     for name in ("failing-report", "later-report"):
         assert send(site, "DELETE", f"/sources/{name}", b"").status_code == 204
 
-
-def _until(done: Callable[[], bool], failure: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, failure
-        time.sleep(0.2)
 
 
 def _children(pid: int) -> set[int]:
@@ -317,7 +326,7 @@ def test_a_restricted_write_reaches_only_the_full_editions_networks(site: str) -
     visible = document("visible-network").replace("person/qxnewperson", "person/qxvisible")
     assert send(site, "POST", "/sources", visible).status_code == 201
     # The public person shows in the public network only once a rebuild has read both writes.
-    _until(lambda: httpx.get(f"{site}/graph/ego", params={"node": "person/qxvisible", "view": "cases"}).status_code == 200,
+    until(lambda: httpx.get(f"{site}/graph/ego", params={"node": "person/qxvisible", "view": "cases"}).status_code == 200,
            "the public network never showed the public person")
     ego = {"node": "person/qxhidden", "view": "cases"}
     assert httpx.get(f"{site}/graph/ego", params=ego).status_code == 404
@@ -384,7 +393,7 @@ def _racing(site: str, requests: list[tuple[str, str]], body: str) -> list[int]:
                    for method, path in requests]
         for thread in threads:
             thread.start()
-        _until(lambda: _waiting_to_write() == len(requests), "the writes never reached the write lock")
+        until(lambda: _waiting_to_write() == len(requests), "the writes never reached the write lock")
     for thread in threads:
         thread.join(60)
     return statuses
