@@ -104,7 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(network.router)
     app.include_router(charts.router)
-    docs.describe_bodies(sources.router)
     app.include_router(sources.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -31,14 +32,19 @@ from casegraph.service.dependencies import Served, SettingsDep, WriterDep, open_
 from casegraph.service.sparql import media_type_of, read_body
 from casegraph.settings import Settings
 from casegraph.sources import SourceFile, read_source
-from casegraph.writes import Checked, Conflict, DocumentChecker, audit, check_name
+from casegraph.writes import DOCUMENT_FORMATS, Checked, Conflict, DocumentChecker, audit, check_name
 
 router = APIRouter(tags=["Writing sources"])
+# The routes read their body themselves (to bound its size and choose the parser), so FastAPI sees no body to describe.
+SOURCE_DOCUMENT: dict[str, Any] = {"requestBody": {
+    "required": True, "description": "One source document: its catalog entry and its facts.",
+    "content": {media_type: {"schema": {"type": "string"}} for media_type in DOCUMENT_FORMATS}}}
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 
 
-@router.post("/sources", status_code=201, summary="Add a source document: its catalog entry and its facts")
+@router.post("/sources", status_code=201, summary="Add a source document: its catalog entry and its facts",
+             openapi_extra=SOURCE_DOCUMENT)
 async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """Turtle, TriG, JSON-LD, N-Triples, N-Quads or RDF/XML; 201 and live, or 422 with the SHACL report and nothing written."""
     async with _audited(settings, who, "create", "") as trail:
@@ -48,7 +54,7 @@ async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -
                         headers={"Location": f"/source/{checked.name}"})
 
 
-@router.put("/sources/{name}", summary="Replace a source document written through this API")
+@router.put("/sources/{name}", summary="Replace a source document written through this API", openapi_extra=SOURCE_DOCUMENT)
 async def put_source(name: str, request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """The whole document again; 200 when it replaced one, 201 when it is new."""
     async with _audited(settings, who, "replace", name) as trail:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Query, Request
@@ -12,11 +12,18 @@ from casegraph import sparql
 from casegraph.errors import UsageError
 from casegraph.service.answers import wants_fresh
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
-from casegraph.service.docs import SPARQL_QUERY
 from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
 
 router = APIRouter(tags=["SPARQL"])
+# The POST route reads its body itself (to bound its size and choose by media type), so FastAPI sees no body to describe.
+SPARQL_QUERY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "application/sparql-query": {"schema": {"type": "string", "description": "The SPARQL 1.1 query."}},
+    "application/x-www-form-urlencoded": {"schema": {
+        "type": "object", "required": ["query"],
+        "properties": {"query": {"type": "string"},
+                       "default-graph-uri": {"type": "array", "items": {"type": "string", "format": "iri"}},
+                       "named-graph-uri": {"type": "array", "items": {"type": "string", "format": "iri"}}}}}}}}
 
 QueryParam = Annotated[str | None, Query(description="The SPARQL 1.1 query.")]
 GraphsParam = Annotated[list[str] | None, Query(description="Graph IRIs of the store.")]
