@@ -308,7 +308,7 @@ class _Compact(ABC):
         """The ego network as node-link data, made without a networkx graph (the explorer's request).
 
         ego() is this read into networkx. At 100,000 cases, an ego network of 5,203 edges took 85 ms
-        to make as a networkx graph and write out, and 39 ms this way (README, Networks). Only a
+        to make as a networkx graph and write out, and 39 ms this way (docs/api.md, Networks). Only a
         node asked for can be alone: whatever else is reached is reached over an edge.
         """
         return self._node_link(self._ego_edges(starts, depth, kinds), alone=starts)
@@ -326,7 +326,7 @@ class Links(_Compact):
     """A view kept compact: an edge is six integers and a node the numbers of its edges (compressed rows).
 
     At 10,000 cases the views take 163 MB this way against 434 MB as networkx MultiGraphs, and a
-    depth-2 ego network in "all" 5 ms against 9 (README, Networks). A part of a view (see part())
+    depth-2 ego network in "all" 5 ms against 9 (docs/api.md, Networks). A part of a view (see part())
     shares its columns and rows, and keeps only its edge kinds.
     """
 

@@ -148,7 +148,7 @@ def on_loop(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
 
     FastAPI runs a plain function's dependency in its thread pool, one hop per dependency per
     request, which costs far more than these reads: on the event loop, the service answered half
-    again as many kept point lookups a second (measured in the README's Performance section).
+    again as many kept point lookups a second (measured by hand; see docs/performance.md).
     """
     async def dependency(request: Request) -> T:
         return read(request)

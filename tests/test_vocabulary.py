@@ -17,7 +17,7 @@ def test_a_mistyped_term_fails_loudly() -> None:
 
 
 def test_the_shipped_context_is_the_one_the_ontology_derives() -> None:
-    assert shipped_context() == derive_context(ontology_graph()), "regenerate ontology/context.jsonld (see README)"
+    assert shipped_context() == derive_context(ontology_graph()), "regenerate ontology/context.jsonld with `make context`"
 
 
 def test_every_term_has_a_label_and_a_comment() -> None:
