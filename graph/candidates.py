@@ -30,6 +30,7 @@ from typing import Literal, TypeVar
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib.term import Node
 
 from casegraph.entities import KINDS
 from casegraph.errors import NotFound, UsageError
@@ -208,7 +209,7 @@ def concepts(scheme: str) -> dict[str, frozenset[str]]:
             for c in members}
 
 
-def _english(graph: Graph, subject: URIRef, predicate: URIRef) -> str:
+def _english(graph: Graph, subject: Node, predicate: URIRef) -> str:
     texts = sorted(str(o) for o in graph.objects(subject, predicate) if getattr(o, "language", None) in (None, "en"))
     return texts[0] if texts else ""
 
