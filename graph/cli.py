@@ -130,7 +130,7 @@ def _print_import(outcome: Outcome, dry_run: bool) -> None:
     err.print(f"[green]✓[/] {len(imported.graphs)} of {imported.rows} rows imported, {len(imported.refused)} left out; "
               f"{done} {outcome.output}", highlight=False, soft_wrap=True)
     err.print(f"  cells the mapping reads: {imported.cells_imported} of {imported.cells} imported, "
-              f"{imported.cells_ignored} ignored as no value", highlight=False, soft_wrap=True)
+              f"{imported.cells_ignored} read and deliberately left out (ignore, otherwise)", highlight=False, soft_wrap=True)
 
 
 @app.command()

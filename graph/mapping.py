@@ -36,6 +36,7 @@ class When:
 
     column: str
     match: re.Pattern[str] | None = None
+    otherwise_ignored: bool = False  # otherwise = "ignore": a value that does not match is read, and makes no record
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Field:
     ignore: frozenset[str] | None = None
     formats: tuple[DateFormat, ...] = ()
     years: tuple[int, int] | None = None
+    cell_only: bool = False  # on_error = "cell": a value breaking the rule leaves out that cell, not the row
 
     def rule(self) -> str:
         """The rule in words, for the report."""
@@ -231,10 +233,17 @@ def _record(name: str, spec: dict[str, Any]) -> Record:
     return Record(
         name=name, iri=spec["iri"], cls=_curie(spec["class"]) if "class" in spec else "",
         label=_label(spec["label"]) if "label" in spec else None, concerns=spec.get("concerns", ""),
-        when=When(when["column"], re.compile(when["match"]) if "match" in when else None) if when else None,
+        when=_when(when) if when else None,
         constants={_curie(k): _curie(v) for k, v in spec.get("constants", {}).items()},
         links={_curie(k): str(v) for k, v in spec.get("links", {}).items()},
     )
+
+
+def _when(spec: dict[str, Any]) -> When:
+    otherwise = spec.get("otherwise", "report")
+    if otherwise not in ("report", "ignore"):
+        raise ValueError(f"when: otherwise must be \"report\" or \"ignore\", not {otherwise!r}")
+    return When(spec["column"], re.compile(spec["match"]) if "match" in spec else None, otherwise == "ignore")
 
 
 def _label(spec: dict[str, str]) -> Label:
@@ -262,8 +271,15 @@ def _field(spec: dict[str, Any], records: set[str], nodes: set[str]) -> Field:
         values={k: _curie(v) for k, v in spec.get("values", {}).items()},
         constant=_curie(spec["constant"]) if "constant" in spec else "", node=spec.get("node", ""),
         note=_label(spec["invalid"]) if "invalid" in spec else None,
-        ignore=_ignore(spec), formats=formats, years=years,
+        ignore=_ignore(spec), formats=formats, years=years, cell_only=_on_error(spec) == "cell",
     )
+
+
+def _on_error(spec: dict[str, Any]) -> str:
+    choice = str(spec.get("on_error", "row"))
+    if choice not in ("row", "cell"):
+        raise ValueError(f"field on {spec['column']!r}: on_error must be \"row\" or \"cell\", not {choice!r}")
+    return choice
 
 
 def _years(spec: dict[str, Any], needed: bool) -> tuple[int, int] | None:

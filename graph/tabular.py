@@ -21,6 +21,7 @@ from casegraph.sources import CG_SOURCE, PREF_LABEL, RDF_TYPE
 from casegraph.tablerows import Row, read_rows
 
 LEFT_OUT = "row left out"
+CELL_LEFT_OUT = "cell left out"
 Made = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
 CG_CONCERNS = ox.NamedNode(CG_IRI + "concerns")
 CG_DATE_NOTE = ox.NamedNode(CG_IRI + "dateNote")
@@ -92,11 +93,11 @@ def import_table(path: Path | list[Path], mapping: Mapping, base: str, links: Li
             quads, graph = mapper.quads(keys)
             result.problems.extend(mapper.problems)
             result.cells += len(mapper.present)
-            result.cells_ignored += len(mapper.ignored & mapper.present)
+            result.cells_ignored += len((mapper.ignored - mapper.consumed) & mapper.present)
             if graph is not None:
                 result.quads.extend(quads)
                 result.graphs[graph] = (str(table), row.line)
-                result.cells_kept[graph] = len((mapper.consumed - mapper.ignored) & mapper.present)
+                result.cells_kept[graph] = len((mapper.consumed - mapper.broken) & mapper.present)
             if progress:
                 progress(1)
     return result
@@ -139,6 +140,7 @@ class _RowMapper:
         self.mapping, self.base, self.links, self.templates, self.row = mapping, base, links, templates, row
         self.consumed: set[str] = set()
         self.ignored: set[str] = set()
+        self.broken: set[str] = set()  # columns with a value left out on its own (on_error = "cell")
         self.problems: list[Problem] = []
         self.key = ""
 
@@ -195,11 +197,16 @@ class _RowMapper:
     def _wanted(self, record: Record) -> bool:
         if record.when is None:
             return True
-        values = [v for v in self.row.values(record.when.column) if not self.mapping.ignored(None, v)]
+        every = self.row.values(record.when.column)
+        values = [v for v in every if not self.mapping.ignored(None, v)]
+        if len(values) < len(every):
+            self.ignored.add(record.when.column)
         match = record.when.match
         if any(match is None or match.fullmatch(v) for v in values):
             self.consumed.add(record.when.column)
             return True
+        if values and record.when.otherwise_ignored:
+            self.ignored.add(record.when.column)
         return False
 
     def _record(self, record: Record, iri: ox.NamedNode, graph: ox.NamedNode, extra: dict[str, str],
@@ -247,8 +254,7 @@ class _RowMapper:
             return [ox.NamedNode(rule.constant)]
         if rule.values:
             if value not in rule.values:
-                self._fail(rule.column, value, rule.rule())
-                return []
+                return self._broken(rule, value)
             return [ox.NamedNode(rule.values[value])]
         if rule.node:
             return self._node(rule.node, value, graph)
@@ -261,10 +267,7 @@ class _RowMapper:
         return [ox.Literal(value, language=rule.language) if rule.language else ox.Literal(value)]
 
     def _checked(self, rule: Field, value: str, term: Made | None) -> list[Made]:
-        if term is None:
-            self._fail(rule.column, value, rule.rule())
-            return []
-        return [term]
+        return [term] if term is not None else self._broken(rule, value)
 
     def _node(self, name: str, value: str, graph: ox.NamedNode) -> list[Made]:
         record = self.mapping.nodes[name]
@@ -277,8 +280,7 @@ class _RowMapper:
         if literal is not None:
             return [literal]
         if rule.note is None:
-            self._fail(rule.column, value, rule.rule())
-            return []
+            return self._broken(rule, value)
         self.problems.append(Problem(self.row.line, rule.column, value, rule.rule(), "kept as a note", str(self.row.file)))
         return [ox.Quad(subject, CG_DATE_NOTE, self._text(rule.note, {"value": value}), graph)]
 
@@ -308,6 +310,8 @@ class _RowMapper:
                 continue
             column, apply = split_placeholder(name)
             text = extra.get(column, self.key if column == "key" else self.row.first(column)).strip()
+            if column not in extra and column != "key":
+                self.consumed.add(column)  # a value written into an IRI or a label has come through
             if apply == "slug":
                 made = slug(text)
                 if text and not made:
@@ -321,6 +325,15 @@ class _RowMapper:
             values = self.row.values(column)
             for value in values:
                 self._fail(column, value, "a value one of the mapping's rules for this column accepts")
+
+    def _broken(self, rule: Field, value: str) -> list[Made]:
+        """A value that breaks its field's rule: the row is left out, or only the cell when the field says so."""
+        if rule.cell_only:
+            self.problems.append(Problem(self.row.line, rule.column, value, rule.rule(), CELL_LEFT_OUT, str(self.row.file)))
+            self.broken.add(rule.column)
+        else:
+            self._fail(rule.column, value, rule.rule())
+        return []
 
     def _fail(self, column: str, value: str, rule: str) -> None:
         self.problems.append(Problem(self.row.line, column, value, rule, LEFT_OUT, str(self.row.file)))
