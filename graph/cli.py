@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -50,7 +51,7 @@ def _settings(store: Path | None = None) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # a message quotes user text
     raise typer.Exit(code)
 
 
@@ -123,12 +124,13 @@ def _print_import(outcome: Outcome, dry_run: bool) -> None:
         table = Table(*(["file"] if len(files) > 1 else []), "row", "column", "value", "rule", "outcome",
                       title="Rows with problems", title_justify="left")
         for p in problems:
-            table.add_row(*([Path(p.file).name] if len(files) > 1 else []), str(p.line), p.column, p.value, p.rule, p.outcome)
+            cells = [*([Path(p.file).name] if len(files) > 1 else []), str(p.line), p.column, p.value, p.rule, p.outcome]
+            table.add_row(*map(escape, cells))
         err.print(table)
     imported = outcome.imported
     done = "would write" if dry_run and outcome.changed else "wrote" if outcome.changed else "unchanged:"
     err.print(f"[green]✓[/] {len(imported.graphs)} of {imported.rows} rows imported, {len(imported.refused)} left out; "
-              f"{done} {outcome.output}", highlight=False, soft_wrap=True)
+              f"{done} {escape(str(outcome.output))}", highlight=False, soft_wrap=True)
     err.print(f"  cells the mapping reads: {imported.cells_imported} of {imported.cells} imported, "
               f"{imported.cells_ignored} read and deliberately left out (ignore, otherwise)", highlight=False, soft_wrap=True)
 

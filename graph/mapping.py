@@ -165,7 +165,7 @@ def _mapping(path: Path, data: dict[str, Any]) -> Mapping:
     records = {name: _at(f"records.{name}", partial(_record, name, spec)) for name, spec in _table(data, "records").items()}
     nodes = {name: _at(f"nodes.{name}", partial(_record, name, spec)) for name, spec in _table(data, "nodes").items()}
     fields = [_at(f"fields #{number}", partial(_field, spec, {"source", *records}, set(nodes)))
-              for number, spec in enumerate(data["fields"], start=1)]
+              for number, spec in enumerate(data.get("fields", []), start=1)]
     for record in records.values():
         for target in filter(None, [record.concerns, *record.links.values()]):
             if target not in records:
