@@ -25,15 +25,14 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from pypinyin import lazy_pinyin
-
 TABLE = Path(__file__).resolve().parent / "data" / "names" / "uyghur-transcriptions.tsv"
 
 # Begins every part of a sound key: no folded text holds it (`normal` removes it), so sound keys only meet sound keys.
 SOUND = "\ue000"
 
 # Marks that join the parts of a transcribed name, and dashes; ASCII hyphen-minus stays, as in dates and codes.
-SEPARATORS = frozenset("\u00b7\u2022\u30fb\uff65\u2027\u2219\u22c5\u0387\u2e31\u16eb\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58")
+SEPARATORS = frozenset("\u00b7\u2022\u30fb\uff65\u2027\u2219\u22c5\u0387\u2e31\u16eb"
+                       "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58")
 
 # Written inside Uyghur Arabic-script words without being letters, or typed for one another.
 _ARABIC_FOLDS = {"\u0640": "", "\u200c": "", "\u200d": "", "\u0647": "\u06d5"}
@@ -46,12 +45,13 @@ _ULY = {
 }
 
 # Consonant classes of the sound key. Chinese transcription confuses l and r (Mandarin has no "ra"), z and j, b, p and f,
-# d and t, g, k and q; h is dropped on both sides, as transcriptions drop it (Mehmet, 买买提) and vowels are not compared.
+# d and t; Mandarin h is velar, and writes Uyghur h, x and q alike (哈斯木 Qasim, 土赫提 Tohti), so h joins g, k and q.
+# Vowels, y and w are not compared.
 _LATIN_PAIRS = {"sh": "s", "ch": "j", "zh": "j", "kh": "k", "gh": "k", "ng": "n", "ts": "j"}
-_LATIN = {"b": "p", "p": "p", "f": "p", "d": "t", "t": "t", "g": "k", "k": "k", "q": "k", "x": "k", "c": "j", "j": "j",
-          "z": "j", "s": "s", "l": "l", "r": "l", "m": "m", "n": "n"}
+_LATIN = {"b": "p", "p": "p", "f": "p", "d": "t", "t": "t", "g": "k", "k": "k", "q": "k", "x": "k", "h": "k", "c": "j",
+          "j": "j", "z": "j", "s": "s", "l": "l", "r": "l", "m": "m", "n": "n"}
 _PINYIN_INITIALS = {"zh": "j", "ch": "j", "sh": "s", "b": "p", "p": "p", "f": "p", "d": "t", "t": "t", "g": "k", "k": "k",
-                    "h": "", "j": "j", "q": "j", "x": "s", "z": "j", "c": "j", "s": "s", "l": "l", "r": "l", "m": "m",
+                    "h": "k", "j": "j", "q": "j", "x": "s", "z": "j", "c": "j", "s": "s", "l": "l", "r": "l", "m": "m",
                     "n": "n", "y": "", "w": "", "": ""}
 
 
@@ -77,6 +77,10 @@ def normal(text: str) -> str:
 
 def name_keys(label: str) -> frozenset[str]:
     """Every folded form under which a label is found: the label folded, its normal form, pinyin and Latin spellings."""
+    if label.isascii() and "\x00" not in label:  # most labels: no separator, script or accent to fold, only case and spaces
+        folded = label.casefold()
+        split = _camel_split(label)
+        return frozenset(key for key in (folded, " ".join(folded.split()), split and normal(split)) if key)
     keys = {fold(label), normal(label)}
     parts = _parts(label)
     if any(_is_han(c) for c in label):
@@ -124,7 +128,7 @@ def latin_skeleton(word: str) -> str:
 
 def han_default(character: str) -> str:
     """The consonant classes a Han character stands for by its pinyin alone: its initial, and n for a nasal ending."""
-    syllable = lazy_pinyin(character)[0]
+    syllable = _pinyin(character)[0]
     if syllable == "er":
         return "l"
     initial = syllable[:2] if syllable[:2] in ("zh", "ch", "sh") else syllable[:1] if syllable[:1] not in "aeiou" else ""
@@ -203,15 +207,17 @@ def _learn(pairs: list[Pair]) -> dict[str, str]:
 def _align(characters: str, skeleton: str) -> list[tuple[str, str]]:
     """The split of a skeleton among the characters that departs least from their pinyin readings."""
     n, m = len(characters), len(skeleton)
-    inf = n + m + 1
+    inf = float(n + m + 1)
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back = [[0] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0
+    cost[0][0] = 0.0
     for i in range(1, n + 1):
         default = han_default(characters[i - 1])
+        # A character read with no initial consonant (吾 wu, 伊 yi) is the likelier one to stand for one it lacks: Ghopur, 吾甫尔.
+        other = 0.75 if default == "" else 1.0
         for j in range(m + 1):
             for k in range(max(0, j - 3), j + 1):  # a character stands for at most three consonant classes
-                step = cost[i - 1][k] + (skeleton[k:j] != default)
+                step = cost[i - 1][k] + (other if skeleton[k:j] != default else 0.0)
                 if step < cost[i][j]:
                     cost[i][j], back[i][j] = step, k
     if cost[n][m] >= inf:
@@ -229,13 +235,20 @@ def _parts(label: str) -> list[str]:
 
 
 def _pinyin_keys(parts: list[str]) -> set[str]:
-    syllables = [lazy_pinyin(part) for part in parts]
+    syllables = [_pinyin(part) for part in parts]
     words = [[s for s in part if s.strip()] for part in syllables]
     keys = {" ".join(s for part in words for s in part), " ".join("".join(part) for part in words),
             "".join("".join(part) for part in words)}
     if len(words) == 1 and len(words[0]) > 1:  # a Chinese name: surname, then given name ("zhang liumao")
         keys.add(words[0][0] + " " + "".join(words[0][1:]))
     return {normal(key) for key in keys}
+
+
+def _pinyin(text: str) -> list[str]:
+    # Imported when first needed: pypinyin's dictionaries take half a second to load, and most labels are not Chinese.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
 
 
 def _camel_split(label: str) -> str | None:
