@@ -12,6 +12,10 @@ from urllib.parse import quote
 import httpx
 import pyoxigraph as ox
 import pytest
+from rdflib import RDF, Graph, Namespace, URIRef
+
+from casegraph.paths import sources_dir
+from conftest import BASE
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +64,116 @@ def test_the_home_page_lists_the_first_sources_and_links_to_all_of_them(shipped:
     assert shown == [(value(row, "source", "").rsplit("/source/", 1)[1],
                       html.escape(f"{value(row, 'publisher', '')}, {value(row, 'issued', 'undated')}"),
                       value(row, "statements", "0")) for row in first]
+
+
+# The people of the shipped graph that an English Wikipedia article was found for: record, DBpedia resource, article.
+LINKED = {
+    "person/ppc-2014-03-cppc00059": ("Ilham_Tohti", "Ilham Tohti"),
+    "person/ppc-2014-02-cppc00006": ("Gao_Zhisheng", "Gao Zhisheng"),
+    "person/ppc-2014-02-cppc-00054": ("Xu_Zhiyong", "Xu Zhiyong"),
+    "person/ppc-2015-08-cppc00277": ("Wang_Quanzhang", "Wang Quanzhang"),
+}
+LINK_PREDICATES = {"http://www.w3.org/2002/07/owl#sameAs", "http://xmlns.com/foaf/0.1/isPrimaryTopicOf",
+                   "https://schema.org/sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
+                   "http://www.w3.org/2004/02/skos/core#closeMatch", "http://www.w3.org/2000/01/rdf-schema#seeAlso"}
+
+
+def sparql_rows(url: str, query: str) -> list[dict[str, dict[str, str]]]:
+    response = httpx.post(f"{url}/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    rows: list[dict[str, dict[str, str]]] = response.json()["results"]["bindings"]
+    return rows
+
+
+@pytest.mark.parametrize("record", sorted(LINKED))
+def test_a_person_with_a_wikipedia_article_is_its_dbpedia_resource_by_a_wikipedia_source(shipped: str, record: str) -> None:
+    title, name = LINKED[record]
+    rows = sparql_rows(shipped, f"""
+        PREFIX cg: <https://w3id.org/casegraph/ontology#>
+        SELECT ?graph ?address WHERE {{
+          GRAPH ?graph {{ <{BASE}{record}> owl:sameAs <http://dbpedia.org/resource/{title}> ;
+                            foaf:isPrimaryTopicOf <https://en.wikipedia.org/wiki/{title}> ;
+                            skos:prefLabel "{name}"@en ; cg:source ?graph .
+                         ?publisher skos:prefLabel "Wikipedia"@en }}
+          GRAPH <{BASE}graph/sources> {{ ?graph a cg:SourceDocument ; dcterms:publisher ?publisher ; schema:url ?address ;
+                                          cg:sourceKind cg:source-reference-work }}
+        }}""")
+    assert len(rows) == 1  # one article, whose address is the article's or one of its revisions'
+    assert rows[0]["address"]["value"].startswith("https://en.wikipedia.org/") and title in rows[0]["address"]["value"]
+
+
+def test_every_link_out_of_a_record_is_stated_by_a_catalogued_source(shipped: str) -> None:
+    rows = sparql_rows(shipped, f"""
+        PREFIX cg: <https://w3id.org/casegraph/ontology#>
+        SELECT ?subject ?predicate ?object ?graph ?described WHERE {{
+          VALUES ?predicate {{ {' '.join(f'<{p}>' for p in sorted(LINK_PREDICATES))} }}
+          GRAPH ?graph {{ ?subject ?predicate ?object }}
+          FILTER(?graph != <https://w3id.org/casegraph/ontology>)  # the vocabulary's own alignments are no records' links
+          OPTIONAL {{ GRAPH <{BASE}graph/sources> {{ ?graph a ?described }} }}
+        }}""")
+    assert len(rows) >= 2 * len(LINKED)
+    assert all(row["graph"]["value"].startswith(f"{BASE}source/") for row in rows)
+    assert all(row["described"]["value"] == "https://w3id.org/casegraph/ontology#SourceDocument" for row in rows)
+
+
+def test_ilham_tohtis_page_shows_his_links_out_with_their_source(shipped: str) -> None:
+    page = httpx.get(f"{shipped}/person/ppc-2014-03-cppc00059", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    section = re.search(r'<section class="elsewhere"><h2>Same as / elsewhere</h2>(.*?)</section>', page.text, re.S)
+    assert section is not None
+    rows = re.findall(r"<tr>(.*?)</tr>", section.group(1), re.S)
+    for relation, target in [("same as", "http://dbpedia.org/resource/Ilham_Tohti"),
+                             ("article about it", "https://en.wikipedia.org/wiki/Ilham_Tohti")]:
+        row = next(r for r in rows if f'href="{target}"' in r)
+        assert f'<th scope="row">{relation}</th>' in row
+        assert 'href="/source/wikipedia-en-ilham-tohti"' in row
+    facts = page.text[section.end():]
+    assert "dbpedia.org" not in facts  # shown once, with the links out, not again among the facts
+    assert "<h1>Ilham Tohti</h1>" in page.text and "伊力哈木·土赫提" in page.text and "ئىلھام توختى" in page.text
+
+
+def link_counts_in_files() -> dict[tuple[str, str], int]:
+    """Distinct link triples by (target IRI space, predicate), read from the shipped source files, not the store."""
+    spaces = ["http://dbpedia.org/resource/", "https://en.wikipedia.org/wiki/", "http://www.wikidata.org/entity/"]
+    triples: set[tuple[str, str, str]] = set()
+    for path in sorted(sources_dir().glob("*.trig")):
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TRIG, base_iri=BASE):
+            if (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(f"{BASE}source/")
+                    and quad.predicate.value in LINK_PREDICATES and isinstance(quad.object, ox.NamedNode)):
+                triples.add((quad.subject.value, quad.predicate.value, quad.object.value))
+    counts: dict[tuple[str, str], int] = {}
+    for _, predicate, target in triples:
+        space = next((s for s in spaces if target.startswith(s)), None)
+        if space is not None:
+            counts[(space, predicate)] = counts.get((space, predicate), 0) + 1
+    return counts
+
+
+def test_void_describes_a_linkset_per_target_dataset_counted_from_the_store(shipped: str) -> None:
+    response = httpx.get(f"{shipped}/.well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    void, dataset = Namespace("http://rdfs.org/ns/void#"), URIRef(f"{shipped}/.well-known/void#casegraph")
+    described: dict[tuple[str, str], int] = {}
+    for linkset in graph.subjects(RDF.type, void.Linkset):
+        assert (dataset, void.subset, linkset) in graph
+        assert graph.value(linkset, void.subjectsTarget) == dataset
+        target = graph.value(linkset, void.objectsTarget)
+        assert {dataset, target} == set(graph.objects(linkset, void.target))
+        assert (target, RDF.type, void.Dataset) in graph
+        key = (str(graph.value(target, void.uriSpace)), str(graph.value(linkset, void.linkPredicate)))
+        described[key] = int(graph.value(linkset, void.triples))  # type: ignore[arg-type]
+    expected = link_counts_in_files()
+    assert described == expected
+    assert expected[("http://dbpedia.org/resource/", "http://www.w3.org/2002/07/owl#sameAs")] == len(LINKED)
+    assert expected[("https://en.wikipedia.org/wiki/", "http://xmlns.com/foaf/0.1/isPrimaryTopicOf")] == len(LINKED)
+
+
+def test_the_whole_dump_and_a_source_dump_carry_the_links_out(shipped: str) -> None:
+    same_as = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+    link = ox.Quad(ox.NamedNode(f"{BASE}person/ppc-2014-03-cppc00059"), same_as, ox.NamedNode("http://dbpedia.org/resource/Ilham_Tohti"),
+                   ox.NamedNode(f"{BASE}source/wikipedia-en-ilham-tohti"))
+    for name in ("casegraph", "wikipedia-en-ilham-tohti"):
+        response = httpx.get(f"{shipped}/dumps/{name}.nq")
+        assert response.status_code == 200
+        assert link in set(ox.parse(response.content, format=ox.RdfFormat.N_QUADS))
