@@ -37,6 +37,7 @@ TARGETS = (
     Target("wikidata", "Wikidata", "http://www.wikidata.org/entity/"),
     Target("dbpedia", "DBpedia", "http://dbpedia.org/resource/"),
     Target("wikipedia-en", "English Wikipedia", "https://en.wikipedia.org/wiki/"),
+    Target("wikipedia-simple", "Simple English Wikipedia", "https://simple.wikipedia.org/wiki/"),
     Target("wikipedia-zh", "Chinese Wikipedia", "https://zh.wikipedia.org/wiki/"),
     Target("wikipedia-ug", "Uyghur Wikipedia", "https://ug.wikipedia.org/wiki/"),
     Target("geonames", "GeoNames", "https://sws.geonames.org/"),
