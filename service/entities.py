@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from casegraph.entities import KINDS, describe, entity_iri, statements
+from casegraph.entities import KINDS, describe, document, entity_iri
 from casegraph.errors import NotFound
 from casegraph.export import ExportFormat, write
 from casegraph.namespaces import iri_to_uri
@@ -38,7 +38,7 @@ def get_entity(kind: KindParam, name: NameParam, request: Request, store: StoreD
         return _page(request, store, iri, f"/{kind}/{slug}", settings.base, headers)
     fmt = next(f for f in RDF if f.media_type == media_type)
     buffer = io.BytesIO()
-    write(statements(store, iri), fmt, buffer)
+    write(document(store, iri), fmt, buffer)
     return Response(buffer.getvalue(), media_type=media_type, headers=headers)
 
 

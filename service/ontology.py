@@ -8,10 +8,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from casegraph.errors import NotFound
 from casegraph.export import write
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.service.dependencies import StoreDep
-from casegraph.errors import NotFound
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import HTML, RDF, templates
 from casegraph.vocabulary import vocabulary
