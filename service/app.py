@@ -17,6 +17,7 @@ from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, rea
 from casegraph.revise import adopt, full_store_matches
 from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
 from casegraph.service.answers import AnswerCache
+from casegraph.service.cors import OpenToOtherOrigins
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
 from casegraph.writes import DocumentChecker
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     app.add_middleware(PrivateWhenAuthorized)
+    app.add_middleware(OpenToOtherOrigins)
 
     app.include_router(sparql.router)
     app.include_router(home.router)
