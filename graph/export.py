@@ -107,4 +107,4 @@ def _compacted(triples: list[ox.Triple], context: dict[str, Any], blank: dict[st
 
 
 def _node_id(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
-    return name.value if isinstance(name, ox.NamedNode) else f"_:{name.value}"
+    return name.value if isinstance(name, ox.NamedNode) else str(name)  # a blank node as _:id
