@@ -12,7 +12,7 @@ from casegraph.errors import NotFound
 from casegraph.linksets import LINK_PREDICATES, is_link_out, target_of
 from casegraph.namespaces import PREFIXES, SH, checked_iri, local_name
 from casegraph.queries import page_query
-from casegraph.store import CaseStore, named
+from casegraph.store import CaseStore, merged, named
 from casegraph.validate import shapes_graph
 
 SKOS = PREFIXES["skos"]
@@ -160,3 +160,13 @@ def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
     if not found:
         raise NotFound(f"nothing is known about {iri}")
     return found
+
+
+def document(store: CaseStore, iri: str) -> list[ox.Quad]:
+    """The entity's document: its facts as triples of the default graph, then each in the source graphs stating it.
+
+    Linked-data clients read the default graph of what they dereference (rdflib's Graph, Comunica),
+    so the facts must be there; a triple format writes just those, a quad format keeps the sources too.
+    """
+    found = statements(store, iri)
+    return [*dict.fromkeys(merged(found)), *found]

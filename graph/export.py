@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import BNode, Graph
 
 from casegraph.errors import UsageError
 from casegraph.jsonld import shipped_context
@@ -74,8 +75,36 @@ def _prefixes(fmt: ExportFormat) -> dict[str, str] | None:
 
 
 def _write_jsonld(quads: Iterable[ox.Quad], output: IO[bytes]) -> None:
-    # Compacted with the shipped context, embedded inline: readable keys and no remote context to fetch.
-    data = Dataset()
-    data.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    text = data.serialize(format="json-ld", context=shipped_context()["@context"], auto_compact=True)
+    """One JSON-LD document: the default graph's nodes at the top level, each named graph as an object of its own.
+
+    Compacted with the shipped context, embedded inline: readable keys and no remote context to fetch.
+    rdflib writes a dataset's default graph as a graph object without an @id, which JSON-LD reads as
+    a graph named by a blank node, so each graph is compacted by rdflib alone and the document put
+    together here.
+    """
+    graphs: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Triple]] = {}
+    for quad in quads:
+        graphs.setdefault(quad.graph_name, []).append(quad.triple)
+    context, blank = shipped_context()["@context"], dict[str, BNode]()  # one blank node stays one across the graphs
+    items = _compacted(graphs.pop(ox.DefaultGraph(), []), context, blank)
+    items += [{"id": _node_id(name), "@graph": _compacted(triples, context, blank)} for name, triples in graphs.items()]
+    # One named graph alone (a source's dump) is the document itself, named at the top.
+    document = items[0] if len(items) == 1 and "@graph" in items[0] else {"@graph": items}
+    text = json.dumps({"@context": context, **document}, indent=2, ensure_ascii=False)
     output.write(text.encode("utf-8"))
+
+
+def _compacted(triples: list[ox.Triple], context: dict[str, Any], blank: dict[str, BNode]) -> list[dict[str, Any]]:
+    """The node objects of one graph, compacted with the context."""
+    if not triples:
+        return []
+    graph = Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt", bnode_context=blank)
+    document: dict[str, Any] = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    del document["@context"]
+    nodes: list[dict[str, Any]] = document["@graph"] if set(document) == {"@graph"} else [document]
+    return nodes
+
+
+def _node_id(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
+    return name.value if isinstance(name, ox.NamedNode) else str(name)  # a blank node as _:id

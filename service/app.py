@@ -31,6 +31,7 @@ from casegraph.service import (
     vendor,
 )
 from casegraph.service.answers import AnswerCache
+from casegraph.service.cors import OpenToOtherOrigins
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
 from casegraph.writes import DocumentChecker
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
 
     app.add_middleware(PrivateWhenAuthorized)
+    app.add_middleware(OpenToOtherOrigins)
 
     app.include_router(sparql.router)
     app.include_router(home.router)

@@ -67,7 +67,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
 @router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
 def get_void(request: Request, store: StoreDep) -> Response:
     """What the dataset holds, its licence, endpoint, dumps and sources, in an RDF format chosen by Accept."""
-    media_type = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS), "the description")
+    media_type = negotiate(request.headers.get("accept"), list(GRAPH_FORMATS))
     headers = _validators(request, "void" + media_type)
     headers["Vary"] = "Accept"
     if _not_modified(request, headers):

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from casegraph.entities import KINDS, describe, entity_iri, statements
+from casegraph.entities import KINDS, describe, document, entity_iri
+from casegraph.errors import NotFound
 from casegraph.export import ExportFormat, write
 from casegraph.namespaces import iri_to_uri
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
-from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import HTML, RDF, local_link, templates
 
@@ -32,19 +32,19 @@ def get_entity(kind: KindParam, name: NameParam, request: Request, store: StoreD
     if extension:
         media_type = HTML if extension == "html" else _by_extension(extension).media_type
     else:
-        media_type = negotiate(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML], iri)
+        media_type = negotiate(request.headers.get("accept"), [f.media_type for f in RDF] + [HTML])
     headers = {"Vary": "Accept", "Link": f'<{iri_to_uri(iri)}>; rel="canonical"'}
     if media_type == HTML:
         return _page(request, store, iri, f"/{kind}/{slug}", settings.base, headers)
     fmt = next(f for f in RDF if f.media_type == media_type)
     buffer = io.BytesIO()
-    write(statements(store, iri), fmt, buffer)
+    write(document(store, iri), fmt, buffer)
     return Response(buffer.getvalue(), media_type=media_type, headers=headers)
 
 
 def _by_extension(extension: str) -> ExportFormat:
     if extension not in BY_EXTENSION:
-        raise NotAcceptable(f"no format with the extension {'.' + extension!r}; use .html or .{', .'.join(BY_EXTENSION)}")
+        raise NotFound(f"no format with the extension {'.' + extension!r}; use .html or .{', .'.join(BY_EXTENSION)}")
     return BY_EXTENSION[extension]
 
 

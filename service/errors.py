@@ -23,10 +23,6 @@ log = logging.getLogger("casegraph.service")
 STATUS: dict[type[CasegraphError], int] = {QueryError: 400, UsageError: 400, NotFound: 404, InvalidData: 422}
 
 
-class NotAcceptable(CasegraphError):
-    """No representation the client accepts can be produced."""
-
-
 class PayloadTooLarge(CasegraphError):
     """The request body is over the configured limit."""
 
@@ -35,7 +31,7 @@ class UnsupportedMediaType(CasegraphError):
     """The request body's content type is not one this route reads."""
 
 
-STATUS.update({NotAcceptable: 406, PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
+STATUS.update({PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
                TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
                Conflict: 409, UnsupportedFormat: 415})
 
@@ -48,8 +44,6 @@ def status_of(error: CasegraphError) -> int:
 def _headers(error: CasegraphError) -> dict[str, str] | None:
     if isinstance(error, Unauthorized):
         return {"WWW-Authenticate": 'Bearer realm="casegraph"'}
-    if isinstance(error, NotAcceptable):
-        return {"Vary": "Accept"}  # the refusal depends on Accept too, so a cache must not hand it to other clients
     return None
 
 

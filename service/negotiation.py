@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from casegraph.service.errors import NotAcceptable
-
 
 @dataclass(frozen=True)
 class MediaRange:
@@ -46,18 +44,21 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges or [MediaRange("*", "*", 1.0)]
 
 
+def _quality(ranges: list[MediaRange], media_type: str) -> float | None:
+    """The quality the most specific matching range gives the media type; None when no range names it."""
+    matching = [r for r in ranges if r.matches(media_type)]
+    return max(matching, key=lambda r: r.specificity).quality if matching else None
+
+
 def choose(header: str | None, offered: list[str]) -> str | None:
     """The offered media type the client prefers most, earlier offers breaking ties; None if none is acceptable."""
     ranges = parse_accept(header)
-    best: tuple[float, int] | None = None
+    best: float = 0.0
     chosen = None
-    for position, media_type in enumerate(offered):
-        matching = [r for r in ranges if r.matches(media_type)]
-        if not matching:
-            continue
-        quality = max(matching, key=lambda r: r.specificity).quality
-        if quality > 0 and (best is None or quality > best[0]):
-            best, chosen = (quality, position), media_type
+    for media_type in offered:
+        quality = _quality(ranges, media_type)
+        if quality is not None and quality > best:
+            best, chosen = quality, media_type
     return chosen
 
 
@@ -69,9 +70,16 @@ def html_or_json(header: str | None, format: str | None) -> str:
     return format or ("json" if choose(header, ["text/html", "application/json"]) == "application/json" else "html")
 
 
-def negotiate(header: str | None, offered: list[str], what: str) -> str:
-    """The offered media type the client prefers; NotAcceptable (406) naming what can be sent otherwise."""
-    media_type = choose(header, offered)
-    if media_type is None:
-        raise NotAcceptable(f"{what} can be sent as {', '.join(offered)}")
-    return media_type
+def negotiate(header: str | None, offered: list[str]) -> str:
+    """The offered media type the client prefers; where it accepts none, the first it does not refuse outright.
+
+    The first offered is the route's default, what `Accept: */*` gets. Answering in it rather than
+    with 406, as RFC 9110 allows and Jena Fuseki does, serves clients whose Accept header names
+    only the formats of another kind of answer (roqet asks a CONSTRUCT for SPARQL XML results).
+    A format the client gave q=0 is passed over while another is left.
+    """
+    chosen = choose(header, offered)
+    if chosen is not None:
+        return chosen
+    ranges = parse_accept(header)
+    return next((m for m in offered if _quality(ranges, m) is None), offered[0])

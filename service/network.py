@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from casegraph import netformats, network
+from casegraph.errors import UsageError
 from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import local_link, templates
 
@@ -29,17 +29,17 @@ def _views(request: Request) -> dict[str, network.View]:
     return views
 
 
-def _accepted(request: Request, offered: list[str], what: str) -> str:
+def _accepted(request: Request, offered: list[str]) -> str:
     """The name of the format (json, graphml, …) whose media type the Accept header prefers."""
-    media_type = negotiate(request.headers.get("accept"), offered, what)
+    media_type = negotiate(request.headers.get("accept"), offered)
     return next(f for f, t in netformats.MEDIA_TYPES.items() if t == media_type)
 
 
 def _format(request: Request, fmt: str | None) -> str:
     """The format asked for by ?format= or else by Accept."""
-    fmt = fmt or _accepted(request, NETWORK_TYPES, "a network")
+    fmt = fmt or _accepted(request, NETWORK_TYPES)
     if fmt not in netformats.MEDIA_TYPES:
-        raise NotAcceptable(f"format must be one of {', '.join(netformats.MEDIA_TYPES)}, not {fmt!r}")
+        raise UsageError(f"format must be one of {', '.join(netformats.MEDIA_TYPES)}, not {fmt!r}")
     return fmt
 
 
@@ -103,7 +103,7 @@ def get_path(
     graph = network.view(_views(request), view)
     found = network.paths(graph, _node(request, source, view, settings.base), _node(request, target, view, settings.base),
                           max_length, network.parse_kinds(kinds))
-    fmt = format or _accepted(request, NETWORK_TYPES[:-1], "paths")
+    fmt = format or _accepted(request, NETWORK_TYPES[:-1])
     if fmt == "json":
         return JSONResponse(found, headers={"Vary": "Accept"})
     return _send(request, network.path_network(graph, found), fmt, "paths")

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from casegraph.errors import NotFound
 from casegraph.export import write
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.service.dependencies import StoreDep
-from casegraph.service.errors import NotAcceptable
 from casegraph.service.negotiation import negotiate
 from casegraph.service.rendering import HTML, RDF, templates
 from casegraph.vocabulary import vocabulary
@@ -24,7 +24,7 @@ TRIPLE_FORMATS = [f for f in RDF if not f.quads or f.name == "jsonld"]
 def get_ontology(request: Request, store: StoreDep) -> Response:
     """The casegraph ontology at its own IRI."""
     offered = [HTML] + [f.media_type for f in TRIPLE_FORMATS]
-    return _ontology(request, store, negotiate(request.headers.get("accept"), offered, "the ontology"))
+    return _ontology(request, store, negotiate(request.headers.get("accept"), offered))
 
 
 @router.get("/ontology.{extension}", summary="The ontology in the format its extension names")
@@ -32,7 +32,7 @@ def get_ontology_as(extension: str, request: Request, store: StoreDep) -> Respon
     """The ontology as .html, .ttl, .jsonld, .nt or .rdf."""
     formats = {"html": HTML} | {f.extension: f.media_type for f in TRIPLE_FORMATS}
     if extension not in formats:
-        raise NotAcceptable(f"no format with the extension {'.' + extension!r}; use .{', .'.join(formats)}")
+        raise NotFound(f"no format with the extension {'.' + extension!r}; use .{', .'.join(formats)}")
     return _ontology(request, store, formats[extension])
 
 

@@ -12,7 +12,7 @@ from casegraph import sparql
 from casegraph.errors import UsageError
 from casegraph.service.answers import wants_fresh
 from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
-from casegraph.service.errors import NotAcceptable, PayloadTooLarge, UnsupportedMediaType
+from casegraph.service.errors import PayloadTooLarge, UnsupportedMediaType
 from casegraph.service.negotiation import negotiate
 
 router = APIRouter(tags=["SPARQL"])
@@ -126,17 +126,13 @@ async def respond(request: Request, planned: sparql.Plan) -> Response:
     kept = None if wants_fresh(request) else cache.get(key)
     if kept is None:
         result = await edition.run(planned)
-        try:
-            media_type = negotiate(request.headers.get("accept"), sparql.offered(result), "this result")
-        except NotAcceptable:
-            del result  # pyoxigraph results must be dropped on the thread that made them, not by a traceback later
-            raise
+        media_type = negotiate(request.headers.get("accept"), sparql.offered(result))
         kept = (media_type, sparql.serialize(result, media_type))
         cache.put(key, kept)
     return Response(kept[1], media_type=kept[0], headers={"Vary": "Accept"})
 
 
 def _service_description(request: Request) -> Response:
-    media_type = negotiate(request.headers.get("accept"), list(sparql.GRAPH_FORMATS), "the service description")
+    media_type = negotiate(request.headers.get("accept"), list(sparql.GRAPH_FORMATS))
     endpoint = str(request.url.replace(query=""))
     return Response(sparql.describe_service(endpoint, media_type), media_type=media_type, headers={"Vary": "Accept"})

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.store import CaseStore
@@ -66,6 +68,59 @@ def test_machines_get_rdf_by_accept(server: str, accept: str, rdflib_format: str
     assert len(partners) == 6
 
 
+GULMIRA = f"{BASE}person/gulmira-imin"
+
+
+def facts_about(store: CaseStore, iri: str) -> Graph:
+    """What the store's sources state with the entity as subject or object, each triple once."""
+    # The IRI as Oxigraph writes a term, not pasted text.
+    query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?entity {{ {ox.NamedNode(iri)} }} "
+             "GRAPH ?g { ?s ?p ?o } FILTER(?s = ?entity || ?o = ?entity) }")
+    triples = store.oxigraph.query(query)
+    return Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("rdf", "xml"), ("jsonld", "json-ld")])
+def test_a_document_gives_the_facts_in_its_default_graph(server: str, store: CaseStore, extension: str,
+                                                         rdflib_format: str) -> None:
+    """Linked-data clients (rdflib's Graph, Comunica) read the default graph of what they dereference."""
+    document = Graph().parse(f"{server}/person/gulmira-imin.{extension}", format=rdflib_format)
+    expected = facts_about(store, GULMIRA)
+    assert len(expected) > 10 and isomorphic(document, expected)
+
+
+@pytest.mark.parametrize("rdflib_format", [None, "json-ld"])
+def test_rdflib_dereferencing_the_iri_finds_the_facts(server: str, store: CaseStore, rdflib_format: str | None) -> None:
+    """rdflib asks by its own Accept header: RDF/XML first by default, JSON-LD when told the format."""
+    document = Graph().parse(f"{server}/person/gulmira-imin", format=rdflib_format)
+    name = Literal("Gulmira Imin", lang="en")
+    assert (URIRef(GULMIRA), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), name) in document
+    assert isomorphic(document, facts_about(store, GULMIRA))
+
+
+@pytest.mark.parametrize(("extension", "rdflib_format"), [("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")])
+def test_a_quad_document_adds_the_source_graphs(server: str, store: CaseStore, extension: str, rdflib_format: str) -> None:
+    data = Dataset().parse(f"{server}/person/gulmira-imin.{extension}", format=rdflib_format)
+    expected = facts_about(store, GULMIRA)
+    assert isomorphic(data.default_graph, expected), "the facts, in the default graph"
+    sources = [g for g in data.graphs() if g.identifier != data.default_graph.identifier and len(g)]
+    assert f"{BASE}source/uscirf-gulmira-imin" in {str(g.identifier) for g in sources}
+    union = Graph()
+    for graph in sources:
+        for triple in graph:
+            union.add(triple)
+    assert isomorphic(union, expected), "and each in the source graphs stating it"
+
+
+def test_jsonld_holds_the_facts_in_the_default_graph_as_the_standard_reads_it(server: str, store: CaseStore) -> None:
+    """A graph object without an @id names a graph by a blank node: Oxigraph's parser follows the standard there."""
+    response = httpx.get(f"{server}/person/gulmira-imin", headers={"Accept": "application/ld+json"})
+    quads = list(ox.parse(response.content, ox.RdfFormat.JSON_LD))
+    default = {q.triple for q in quads if isinstance(q.graph_name, ox.DefaultGraph)}
+    assert len(default) == len(facts_about(store, GULMIRA))
+    assert {q.triple for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)} == default
+
+
 @pytest.mark.parametrize(("extension", "media_type"), [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
                                                         ("nq", "application/n-quads"), ("html", "text/html")])
 def test_extensions_choose_the_format(server: str, extension: str, media_type: str) -> None:
@@ -89,7 +144,8 @@ def test_a_plain_client_gets_turtle(server: str) -> None:
 @pytest.mark.parametrize(("path", "status", "message"), [
     ("/person/nobody", 404, "nothing is known"),
     ("/widget/thing", 404, "mints no IRIs under /widget/"),
-    ("/person/gulmira-imin.docx", 406, "no format with the extension"),
+    # The extension is part of the address, so an unknown one names no document (404), whatever Accept says.
+    ("/person/gulmira-imin.docx", 404, "no format with the extension"),
 ])
 def test_unknown_things_get_a_helpful_error(server: str, path: str, status: int, message: str) -> None:
     response = httpx.get(f"{server}{path}")

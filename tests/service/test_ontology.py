@@ -36,5 +36,13 @@ def test_the_ontology_as_rdf_is_the_ontology(server: str, request_kwargs: dict[s
     assert isomorphic(Graph().parse(data=response.content, format=rdflib_format), ontology_graph())
 
 
-def test_an_unknown_extension_is_406(server: str) -> None:
-    assert httpx.get(f"{server}/ontology.pdf").status_code == 406
+def test_an_unknown_extension_is_404(server: str) -> None:
+    """The extension is part of the address, and no document has that address: not a matter of Accept, so not 406."""
+    response = httpx.get(f"{server}/ontology.pdf")
+    assert response.status_code == 404 and "no format with the extension '.pdf'" in response.text
+
+
+def test_an_unacceptable_accept_gets_the_documentation(server: str) -> None:
+    response = httpx.get(f"{server}/ontology", headers={"Accept": "image/png"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert "Accept" in response.headers["vary"].split(", ")

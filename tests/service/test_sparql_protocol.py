@@ -99,10 +99,32 @@ def test_ask(server: str) -> None:
     assert response.json() == {"head": {}, "boolean": True}
 
 
-def test_406_when_no_acceptable_format_exists(server: str) -> None:
+def test_results_asked_for_in_a_graph_format_come_as_sparql_json(server: str) -> None:
+    """Where no format of the result's kind is acceptable, the default is sent rather than 406, as Jena Fuseki does."""
     response = httpx.get(f"{server}/sparql", params={"query": NAME}, headers={"Accept": "text/turtle"})
-    assert response.status_code == 406
-    assert "application/sparql-results+json" in response.text
+    assert response.status_code == 200 and response.headers["content-type"] == "application/sparql-results+json"
+    assert {"value": "Gulmira Imin", "type": "literal", "xml:lang": "en"} in [
+        row["name"] for row in response.json()["results"]["bindings"]]
+    assert "Accept" in response.headers["vary"].split(", ")
+
+
+def test_a_construct_asked_for_as_sparql_xml_results_comes_as_turtle(server: str) -> None:
+    """roqet (Redland) asks every query for SPARQL XML results."""
+    query = f"CONSTRUCT {{ <{BASE}person/gulmira-imin> ?p ?o }} WHERE {{ <{BASE}person/gulmira-imin> ?p ?o }}"
+    response = httpx.post(f"{server}/sparql", content=query, headers={
+        "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+xml"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    assert "Accept" in response.headers["vary"].split(", ")
+    graph = Graph().parse(data=response.content, format="turtle")
+    assert (URIRef(f"{BASE}person/gulmira-imin"), None, Literal("Gulmira Imin", lang="en")) in graph
+
+
+def test_the_fallback_passes_over_a_format_refused_outright(server: str) -> None:
+    query = f"CONSTRUCT {{ <{BASE}person/gulmira-imin> ?p ?o }} WHERE {{ <{BASE}person/gulmira-imin> ?p ?o }}"
+    response = httpx.get(f"{server}/sparql", params={"query": query},
+                         headers={"Accept": "application/sparql-results+xml, text/turtle;q=0"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/n-triples")
+    assert len(Graph().parse(data=response.content, format="nt")) > 5
 
 
 def test_a_bad_query_gets_400_with_line_and_column(server: str) -> None:
