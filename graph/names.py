@@ -22,9 +22,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import cache
+from itertools import islice, product
 from pathlib import Path
 from typing import NamedTuple
 
+READINGS = 8  # the most pinyin readings of one name that become keys
 TABLE = Path(__file__).resolve().parent / "data" / "names" / "uyghur-transcriptions.tsv"
 
 # Begins every part of a sound key: no folded text holds it (`normal` removes it), so sound keys only meet sound keys.
@@ -128,7 +130,7 @@ def latin_skeleton(word: str) -> str:
 
 def han_default(character: str) -> str:
     """The consonant classes a Han character stands for by its pinyin alone: its initial, and n for a nasal ending."""
-    syllable = _pinyin(character)[0]
+    syllable = _readings(character)[0][0]
     if syllable == "er":
         return "l"
     initial = syllable[:2] if syllable[:2] in ("zh", "ch", "sh") else syllable[:1] if syllable[:1] not in "aeiou" else ""
@@ -235,20 +237,30 @@ def _parts(label: str) -> list[str]:
 
 
 def _pinyin_keys(parts: list[str]) -> set[str]:
-    syllables = [_pinyin(part) for part in parts]
-    words = [[s for s in part if s.strip()] for part in syllables]
-    keys = {" ".join(s for part in words for s in part), " ".join("".join(part) for part in words),
-            "".join("".join(part) for part in words)}
-    if len(words) == 1 and len(words[0]) > 1:  # a Chinese name: surname, then given name ("zhang liumao")
-        keys.add(words[0][0] + " " + "".join(words[0][1:]))
+    keys = set()
+    for syllables in islice(product(*(_readings(part) for part in parts)), READINGS):
+        words = [[s for s in part if s.strip()] for part in syllables]
+        keys |= {" ".join(s for part in words for s in part), " ".join("".join(part) for part in words),
+                 "".join("".join(part) for part in words)}
+        if len(words) == 1 and len(words[0]) > 1:  # a Chinese name: surname, then given name ("zhang liumao")
+            keys.add(words[0][0] + " " + "".join(words[0][1:]))
     return {normal(key) for key in keys}
 
 
-def _pinyin(text: str) -> list[str]:
-    # Imported when first needed: pypinyin's dictionaries take half a second to load, and most labels are not Chinese.
-    from pypinyin import lazy_pinyin
+def _readings(text: str) -> list[tuple[str, ...]]:
+    """The pinyin readings of a text: pypinyin's choice first, then the other readings of characters that have several.
 
-    return lazy_pinyin(text)
+    Names often take a character's rarer reading: 晟 in 高智晟 (Gao Zhisheng) is read cheng in words, sheng in names.
+    """
+    # Imported when first needed: pypinyin's dictionaries take half a second to load, and most labels are not Chinese.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    chosen = lazy_pinyin(text)
+    every = pinyin(text, style=Style.NORMAL, heteronym=True)
+    if len(every) != len(chosen):
+        return [tuple(chosen)]
+    options = [[first, *(other for other in others if other != first)] for first, others in zip(chosen, every, strict=True)]
+    return list(islice(product(*options), READINGS))
 
 
 def _camel_split(label: str) -> str | None:
