@@ -13,6 +13,7 @@ from typing import Annotated, Any, NoReturn
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -50,7 +51,7 @@ def _settings(store: Path | None = None) -> Settings:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)  # a message quotes user text
     raise typer.Exit(code)
 
 
@@ -95,8 +96,9 @@ def build(
 
 @app.command("import")
 def import_table(
-    table: Annotated[Path, typer.Argument(help="The CSV file, or JSON array of objects, to import.")],
     mapping: Annotated[Path, typer.Option("--mapping", help="The TOML mapping saying how rows become records.")],
+    tables: Annotated[list[Path] | None, typer.Argument(
+        help="The CSV files, or JSON files of records, to import [default: the mapping's [input] files].")] = None,
     output: Annotated[Path | None, typer.Option(help="Directory to write {name}.trig into [default: CASEGRAPH_SOURCES].")] = None,
     links: Annotated[Path | None, typer.Option(help="Curated links to records already in the graph [default: shipped].")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Map and check every row, but write nothing.")] = False,
@@ -106,8 +108,8 @@ def import_table(
     settings = _settings()
     with _user_errors(), _progress() as progress:
         plan = load_mapping(mapping)
-        task = progress.add_task(f"importing {table.name}", total=None)
-        outcome = run_import(table, plan, settings.base, load_links(links or links_file(), settings.base),
+        task = progress.add_task(f"importing {', '.join(t.name for t in tables or plan.files)}", total=None)
+        outcome = run_import(list(tables or []), plan, settings.base, load_links(links or links_file(), settings.base),
                              output or settings.sources, dry_run, lambda n: progress.advance(task, n))
     _print_import(outcome, dry_run)
     if report:
@@ -118,14 +120,19 @@ def import_table(
 def _print_import(outcome: Outcome, dry_run: bool) -> None:
     problems = outcome.imported.problems
     if problems:
-        table = Table("row", "column", "value", "rule", "outcome", title="Rows with problems", title_justify="left")
+        files = {p.file for p in problems}
+        table = Table(*(["file"] if len(files) > 1 else []), "row", "column", "value", "rule", "outcome",
+                      title="Rows with problems", title_justify="left")
         for p in problems:
-            table.add_row(str(p.line), p.column, p.value, p.rule, p.outcome)
+            cells = [*([Path(p.file).name] if len(files) > 1 else []), str(p.line), p.column, p.value, p.rule, p.outcome]
+            table.add_row(*map(escape, cells))
         err.print(table)
     imported = outcome.imported
     done = "would write" if dry_run and outcome.changed else "wrote" if outcome.changed else "unchanged:"
     err.print(f"[green]✓[/] {len(imported.graphs)} of {imported.rows} rows imported, {len(imported.refused)} left out; "
-              f"{done} {outcome.output}", highlight=False, soft_wrap=True)
+              f"{done} {escape(str(outcome.output))}", highlight=False, soft_wrap=True)
+    err.print(f"  cells the mapping reads: {imported.cells_imported} of {imported.cells} imported, "
+              f"{imported.cells_ignored} read and deliberately left out (ignore, otherwise)", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from casegraph.errors import NotFound
+from casegraph.linksets import LINK_PREDICATES, is_link_out, target_of
 from casegraph.namespaces import PREFIXES, SH, checked_iri, local_name
 from casegraph.queries import page_query
 from casegraph.store import CaseStore, named
@@ -62,6 +63,16 @@ class Property:
         return len(languages) != len(set(languages))
 
 
+@dataclass(frozen=True)
+class LinkOut:
+    """A link from the entity to the same thing, or a page about it, in another dataset, with the sources stating it."""
+
+    relation: str
+    target: str
+    dataset: str | None  # the target dataset's title, when casegraph knows it
+    sources: tuple[tuple[str, str], ...]  # (graph IRI, source label)
+
+
 @dataclass
 class Entity:
     """Everything the store states about one IRI."""
@@ -70,6 +81,7 @@ class Entity:
     names: list[tuple[str, str]]  # (text, language)
     properties: list[Property]
     sources: list[tuple[str, str]]
+    elsewhere: list[LinkOut] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -125,12 +137,19 @@ def describe(store: CaseStore, iri: str) -> Entity:
         seen.setdefault((prop, incoming, term), _Seen(value_label)).sources[graph] = source_label
     if not properties:
         raise NotFound(f"nothing is known about {iri}")
+    elsewhere: list[LinkOut] = []
     for (prop, incoming, term), value in seen.items():
-        properties[(prop, incoming)].values.append(Value(term, value.label, tuple(sorted(value.sources.items()))))
-    ordered = sorted(properties.values(), key=lambda p: (p.incoming, p.label))
+        stated = tuple(sorted(value.sources.items()))
+        if not incoming and is_link_out(prop, term, store.base):
+            target = target_of(term.value)
+            elsewhere.append(LinkOut(LINK_PREDICATES[prop], term.value, target.title if target else None, stated))
+        else:
+            properties[(prop, incoming)].values.append(Value(term, value.label, stated))
+    ordered = sorted((p for p in properties.values() if p.values), key=lambda p: (p.incoming, p.label))
     for group in ordered:
         group.values.sort(key=lambda v: (v.label or v.term.value).lower())
-    return Entity(iri, list(names), ordered, sorted(sources.items()))
+    elsewhere.sort(key=lambda link: (link.relation, link.target))
+    return Entity(iri, list(names), ordered, sorted(sources.items()), elsewhere)
 
 
 def statements(store: CaseStore, iri: str) -> list[ox.Quad]:

@@ -13,7 +13,7 @@ from casegraph.links import Links
 from casegraph.mapping import Mapping
 from casegraph.namespaces import catalog_graph, local_name
 from casegraph.sources import SourceFile
-from casegraph.tabular import Imported, Problem, import_table
+from casegraph.tabular import LEFT_OUT, Imported, Problem, import_table, table_files
 from casegraph.validate import Violation, validate_source
 
 
@@ -26,21 +26,23 @@ class Outcome:
     changed: bool
 
 
-def run_import(table: Path, mapping: Mapping, base: str, links: Links, output_dir: Path, dry_run: bool = False,
+def run_import(tables: Path | list[Path], mapping: Mapping, base: str, links: Links, output_dir: Path, dry_run: bool = False,
                progress: Callable[[int], None] | None = None) -> Outcome:
-    """Import a table into one sources file; a dry run does everything except write."""
-    imported = import_table(table, mapping, base, links, progress)
+    """Import one or more tables into one sources file; a dry run does everything except write."""
+    files = table_files([tables] if isinstance(tables, Path) else tables, mapping)
+    imported = import_table(files, mapping, base, links, progress)
     check_shapes(imported, base)
     output = output_dir / f"{mapping.name}.trig"
-    data = to_trig(imported.quads, base, _header(table, mapping))
+    data = to_trig(imported.quads, base, _header(files, mapping))
     changed = not (output.is_file() and output.read_bytes() == data)
     if changed and not dry_run:
         write_durably(output, data)
     return Outcome(imported, output, changed)
 
 
-def _header(table: Path, mapping: Mapping) -> str:
-    return (f"# Written by `casegraph import {table.name} --mapping {mapping.path.name}`: edit the table or the mapping,\n"
+def _header(tables: list[Path], mapping: Mapping) -> str:
+    names = " ".join(table.name for table in tables)
+    return (f"# Written by `casegraph import {names} --mapping {mapping.path.name}`: edit the table or the mapping,\n"
             "# not this file. Each row is one source document with its own graph; see the mapping's README.\n")
 
 def check_shapes(imported: Imported, base: str) -> None:
@@ -54,14 +56,14 @@ def check_shapes(imported: Imported, base: str) -> None:
         for graph in violation.graph.split(", "):
             broken.setdefault(graph, violation)
     for graph, violation in broken.items():
-        line = imported.graphs.pop(graph, None)
-        if line is not None:
+        place = imported.graphs.pop(graph, None)
+        if place is not None:
             where = local_name(violation.path) if violation.path else "record"
-            imported.problems.append(Problem(line, where, violation.value or "", violation.message, "row left out"))
+            imported.problems.append(Problem(place[1], where, violation.value or "", violation.message, LEFT_OUT, place[0]))
     catalog = ox.NamedNode(catalog_graph(base))
     imported.quads = [q for q in imported.quads if _kept(q, imported.graphs, catalog)]
 
 
-def _kept(quad: ox.Quad, graphs: dict[str, int], catalog: ox.NamedNode) -> bool:
+def _kept(quad: ox.Quad, graphs: dict[str, tuple[str, int]], catalog: ox.NamedNode) -> bool:
     holder = quad.subject if quad.graph_name == catalog else quad.graph_name
     return isinstance(holder, ox.NamedNode) and holder.value in graphs

@@ -66,9 +66,10 @@ def code_digest() -> str:
 
 
 def digest_of(package: Path, queries: Path) -> str:
-    """A digest of the Python and pyoxigraph versions, every module of a package folder and every query under a folder."""
+    """A digest of the Python and pyoxigraph versions, a package's modules and name tables, and every query under a folder."""
     digest = hashlib.sha256(f"{sys.version_info[:2]} {ox.__version__}".encode())
-    for path in [*sorted(package.glob("*.py")), *sorted(queries.rglob("*.rq"))]:
+    # The search index holds the keys casegraph.names makes from its tables: a changed table makes the index anew.
+    for path in [*sorted(package.glob("*.py")), *sorted(package.glob("data/names/*.tsv")), *sorted(queries.rglob("*.rq"))]:
         digest.update(str(path.relative_to(path.parent.parent)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

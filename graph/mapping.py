@@ -5,16 +5,21 @@ from __future__ import annotations
 import re
 import string
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from casegraph.cellvalues import DateFormat, date_format
 from casegraph.errors import UsageError
 from casegraph.namespaces import PREFIXES
+from casegraph.tablerows import parse_path
 
-PARSERS = ("text", "date", "iri")
+_T = TypeVar("_T")
+PARSERS = ("text", "date", "iri", "integer", "decimal")
 FORMS = ("as-is", "url-path")
+FILTERS = ("slug",)
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,8 @@ class When:
     """A condition on one cell: the record exists only for rows whose cell matches."""
 
     column: str
-    match: re.Pattern[str]
+    match: re.Pattern[str] | None = None
+    otherwise_ignored: bool = False  # otherwise = "ignore": a value that does not match is read, and makes no record
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Record:
     concerns: str = ""
     when: When | None = None
     constants: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,15 +69,24 @@ class Field:
     constant: str = ""
     node: str = ""
     note: Label | None = None
+    ignore: frozenset[str] | None = None
+    formats: tuple[DateFormat, ...] = ()
+    years: tuple[int, int] | None = None
+    cell_only: bool = False  # on_error = "cell": a value breaking the rule leaves out that cell, not the row
 
     def rule(self) -> str:
         """The rule in words, for the report."""
         if self.values:
             return f"{self.column} must be one of {', '.join(sorted(self.values))}"
         if self.parse == "date":
-            return "a date written YYYY, YYYY-MM or YYYY-MM-DD, and one that exists"
+            declared = "".join(f", or {f.text}" for f in self.formats)
+            return f"a date written YYYY, YYYY-MM or YYYY-MM-DD{declared}, and one that exists"
         if self.parse == "iri":
             return "an absolute http(s) address"
+        if self.parse == "integer":
+            return "a whole number (xsd:integer)"
+        if self.parse == "decimal":
+            return "a decimal number (xsd:decimal)"
         return f"{self.property} from {self.column}"
 
 
@@ -90,6 +106,9 @@ class Mapping:
     records: dict[str, Record]
     nodes: dict[str, Record]
     fields: list[Field]
+    files: tuple[Path, ...] = ()
+    json_records: str = ""
+    ignore: frozenset[str] = frozenset()
 
     @cached_property
     def columns(self) -> frozenset[str]:
@@ -97,8 +116,13 @@ class Mapping:
         named = {f.column for f in self.fields} | {self.key_column}
         named |= {r.when.column for r in self.records.values() if r.when}
         for record in [self.source, *self.records.values()]:
-            named |= _placeholders(record.iri) | (_placeholders(record.label.template) if record.label else set())
+            named |= placeholders(record.iri) | (placeholders(record.label.template) if record.label else set())
         return frozenset(named - {"key", "value"})
+
+    def ignored(self, rule: Field | None, value: str) -> bool:
+        """Whether a value stands for no value at all ("Unknown", "N/A"), by the field's list or else the mapping's."""
+        listed = self.ignore if rule is None or rule.ignore is None else rule.ignore
+        return value.casefold() in listed
 
 
 def load_mapping(path: Path) -> Mapping:
@@ -111,44 +135,115 @@ def load_mapping(path: Path) -> Mapping:
         raise UsageError(f"{path}: is not valid TOML: {error}") from None
     try:
         return _mapping(path, data)
-    except (KeyError, TypeError, ValueError, re.error) as error:
+    except _Misplaced as error:
+        raise UsageError(f"{path}: [{error.place}]: {_say(error.error)}") from None
+    except (KeyError, TypeError, ValueError, AttributeError, re.error) as error:
         raise UsageError(f"{path}: {_say(error)}") from None
+
+
+class _Misplaced(Exception):
+    """A mistake inside one table of the mapping, with the table's name."""
+
+    def __init__(self, place: str, error: Exception) -> None:
+        super().__init__(place)
+        self.place, self.error = place, error
+
+
+_MISTAKES = (KeyError, TypeError, ValueError, AttributeError, re.error)
 
 
 def _say(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"missing setting {error.args[0]!r}"
+    if isinstance(error, AttributeError | TypeError):
+        return f"a setting has the wrong kind of value ({error})"
     return str(error)
 
 
 def _mapping(path: Path, data: dict[str, Any]) -> Mapping:
-    source = _record("source", data["source"])
-    records = {name: _record(name, spec) for name, spec in data.get("records", {}).items()}
-    nodes = {name: _record(name, spec) for name, spec in data.get("nodes", {}).items()}
-    fields = [_field(spec, {"source", *records}, set(nodes)) for spec in data["fields"]]
+    source = _at("source", lambda: _record("source", data["source"]))
+    records = {name: _at(f"records.{name}", partial(_record, name, spec)) for name, spec in _table(data, "records").items()}
+    nodes = {name: _at(f"nodes.{name}", partial(_record, name, spec)) for name, spec in _table(data, "nodes").items()}
+    fields = [_at(f"fields #{number}", partial(_field, spec, {"source", *records}, set(nodes)))
+              for number, spec in enumerate(data.get("fields", []), start=1)]
     for record in records.values():
-        if record.concerns and record.concerns not in records:
-            raise ValueError(f"record {record.name} concerns {record.concerns!r}, which is not a record")
-    key = data["key"]
+        for target in filter(None, [record.concerns, *record.links.values()]):
+            if target not in records:
+                raise _Misplaced(f"records.{record.name}", ValueError(f"links to {target!r}, which is not under [records]"))
+    key = _table(data, "key")
     form = key.get("form", "as-is")
     if form not in FORMS:
-        raise ValueError(f"key form must be one of {', '.join(FORMS)}, not {form!r}")
-    fmt = data.get("input", {}).get("format", "csv")
-    if fmt not in ("csv", "json"):
-        raise ValueError(f"input format must be csv or json, not {fmt!r}")
+        raise _Misplaced("key", ValueError(f"form must be one of {', '.join(FORMS)}, not {form!r}"))
+    fmt, files, records_path, ignore = _at("input", lambda: _input(path, _table(data, "input")))
     shared = data["source"].get("shared")
-    return Mapping(path, str(data["name"]), fmt, key["column"], key.get("split", ""), form, source,
-                   path.parent / data["source"]["catalog"], path.parent / shared if shared else None, records, nodes, fields)
+    key_column = _at("key", lambda: str(key["column"]))
+    source_spec = data["source"]
+    catalog = _at("source", lambda: path.parent / str(source_spec["catalog"]))
+    mapping = Mapping(path, str(data["name"]), fmt, key_column, key.get("split", ""), form, source,
+                      catalog, path.parent / shared if shared else None, records, nodes,
+                      fields, files, records_path, ignore)
+    if fmt == "json":
+        for column in mapping.columns:
+            _at("input", partial(parse_path, column))
+    return mapping
+
+
+def _at(place: str, make: Callable[[], _T]) -> _T:
+    try:
+        return make()
+    except _MISTAKES as error:
+        raise _Misplaced(place, error) from None
+
+
+def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+    table = data.get(name, {})
+    if not isinstance(table, dict):
+        raise _Misplaced(name, TypeError(f"{name} must be a table"))
+    return table
+
+
+def _input(path: Path, spec: dict[str, Any]) -> tuple[str, tuple[Path, ...], str, frozenset[str]]:
+    fmt = spec.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        raise ValueError(f"format must be csv or json, not {fmt!r}")
+    records = str(spec.get("records", ""))
+    if records and fmt != "json":
+        raise ValueError("records (the path to the array of records) applies to JSON input only")
+    if records:
+        parse_path(records)
+    files = tuple(path.parent / str(name) for name in _strings(spec, "files"))
+    return fmt, files, records, _ignore(spec) or frozenset()
+
+
+def _strings(spec: dict[str, Any], name: str) -> list[str]:
+    value = spec.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{name} must be a list of strings")
+    return value
+
+
+def _ignore(spec: dict[str, Any]) -> frozenset[str] | None:
+    return frozenset(v.strip().casefold() for v in _strings(spec, "ignore")) if "ignore" in spec else None
 
 
 def _record(name: str, spec: dict[str, Any]) -> Record:
     when = spec.get("when")
+    for template in (spec["iri"], *([spec["label"]["template"]] if "label" in spec and "template" in spec["label"] else [])):
+        placeholders(template)
     return Record(
         name=name, iri=spec["iri"], cls=_curie(spec["class"]) if "class" in spec else "",
         label=_label(spec["label"]) if "label" in spec else None, concerns=spec.get("concerns", ""),
-        when=When(when["column"], re.compile(when["match"])) if when else None,
+        when=_when(when) if when else None,
         constants={_curie(k): _curie(v) for k, v in spec.get("constants", {}).items()},
+        links={_curie(k): str(v) for k, v in spec.get("links", {}).items()},
     )
+
+
+def _when(spec: dict[str, Any]) -> When:
+    otherwise = spec.get("otherwise", "report")
+    if otherwise not in ("report", "ignore"):
+        raise ValueError(f"when: otherwise must be \"report\" or \"ignore\", not {otherwise!r}")
+    return When(spec["column"], re.compile(spec["match"]) if "match" in spec else None, otherwise == "ignore")
 
 
 def _label(spec: dict[str, str]) -> Label:
@@ -164,6 +259,10 @@ def _field(spec: dict[str, Any], records: set[str], nodes: set[str]) -> Field:
     parse = spec.get("parse", "text")
     if parse not in PARSERS:
         raise ValueError(f"field on {spec['column']!r}: parse must be one of {', '.join(PARSERS)}, not {parse!r}")
+    formats = tuple(date_format(text) for text in _strings(spec, "formats"))
+    if formats and parse != "date":
+        raise ValueError(f"field on {spec['column']!r}: formats apply to parse = \"date\" only")
+    years = _years(spec, any(f.two_digit_year for f in formats))
     return Field(
         record=spec["record"], column=spec["column"], property=_curie(spec["property"]), parse=parse,
         language=spec.get("language", ""), split=spec.get("split", ""),
@@ -172,7 +271,29 @@ def _field(spec: dict[str, Any], records: set[str], nodes: set[str]) -> Field:
         values={k: _curie(v) for k, v in spec.get("values", {}).items()},
         constant=_curie(spec["constant"]) if "constant" in spec else "", node=spec.get("node", ""),
         note=_label(spec["invalid"]) if "invalid" in spec else None,
+        ignore=_ignore(spec), formats=formats, years=years, cell_only=_on_error(spec) == "cell",
     )
+
+
+def _on_error(spec: dict[str, Any]) -> str:
+    choice = str(spec.get("on_error", "row"))
+    if choice not in ("row", "cell"):
+        raise ValueError(f"field on {spec['column']!r}: on_error must be \"row\" or \"cell\", not {choice!r}")
+    return choice
+
+
+def _years(spec: dict[str, Any], needed: bool) -> tuple[int, int] | None:
+    """The window of 100 years a two-digit year is read into; a %y format without one is refused, never guessed."""
+    window = spec.get("years")
+    if window is None:
+        if needed:
+            raise ValueError(f"field on {spec['column']!r}: a format with %y needs years = [first, last], "
+                             "the 100 years a two-digit year may stand for")
+        return None
+    if not (isinstance(window, list) and len(window) == 2 and all(isinstance(y, int) for y in window)
+            and window[1] - window[0] == 99):
+        raise ValueError(f"field on {spec['column']!r}: years must be [first, last], 100 years apart such as [1930, 2029]")
+    return window[0], window[1]
 
 
 def _curie(text: str) -> str:
@@ -185,5 +306,14 @@ def _curie(text: str) -> str:
     raise ValueError(f"{text!r} is neither a known prefixed name ({', '.join(sorted(PREFIXES))}) nor an absolute IRI")
 
 
-def _placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def placeholders(template: str) -> set[str]:
+    """The columns a template names, without their filters ({Name|slug} names Name)."""
+    return {split_placeholder(name)[0] for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def split_placeholder(text: str) -> tuple[str, str]:
+    """A placeholder's column and its filter ("" or one of FILTERS); ValueError for an unknown filter."""
+    column, _, name = text.partition("|")
+    if name and name not in FILTERS:
+        raise ValueError(f"unknown filter |{name} in {{{text}}}; filters are {', '.join('|' + f for f in FILTERS)}")
+    return column, name

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import json
 import re
-from collections.abc import Callable, Iterator
+import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
 from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 
+from casegraph.cellvalues import parse_date, parse_decimal, parse_integer, slug
 from casegraph.errors import UsageError
 from casegraph.links import Links
-from casegraph.mapping import Field, Label, Mapping, Record
-from casegraph.namespaces import CG_IRI, PREFIXES, catalog_graph
+from casegraph.mapping import Field, Label, Mapping, Record, split_placeholder
+from casegraph.namespaces import CG_IRI, catalog_graph
 from casegraph.sources import CG_SOURCE, PREF_LABEL, RDF_TYPE
+from casegraph.tablerows import Row, read_rows
 
+LEFT_OUT = "row left out"
+CELL_LEFT_OUT = "cell left out"
 Made = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
 CG_CONCERNS = ox.NamedNode(CG_IRI + "concerns")
 CG_DATE_NOTE = ox.NamedNode(CG_IRI + "dateNote")
-XSD = PREFIXES["xsd"]
 ROW_PLACEHOLDER = "source/_row_"
 # Characters an IRI may hold as they are; every other one is percent-encoded (RFC 3987 iunreserved).
 _IRI_SAFE = re.compile(r"[\w\-.~]", re.UNICODE)
@@ -39,75 +39,67 @@ class Problem:
     value: str
     rule: str
     outcome: str
+    file: str = ""
 
 
 @dataclass
 class Imported:
-    """The outcome of mapping a table: the quads of every accepted row, and every problem found."""
+    """The outcome of mapping tables: the quads of every accepted row, every problem found, and how much came through."""
 
     rows: int = 0
-    graphs: dict[str, int] = field(default_factory=dict)
+    graphs: dict[str, tuple[str, int]] = field(default_factory=dict)
     quads: list[ox.Quad] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cells: int = 0
+    cells_ignored: int = 0
+    cells_kept: dict[str, int] = field(default_factory=dict)  # by graph, so that a row the shapes refuse takes its cells
 
     @property
-    def refused(self) -> list[int]:
-        """Lines of the rows left out."""
-        return sorted({p.line for p in self.problems if p.outcome == "row left out"})
+    def refused(self) -> list[tuple[str, int]]:
+        """The rows left out, by file and line."""
+        return sorted({(p.file, p.line) for p in self.problems if p.outcome == "row left out"})
+
+    @property
+    def cells_imported(self) -> int:
+        """Cells the mapping reads that became facts of accepted rows."""
+        return sum(self.cells_kept.get(graph, 0) for graph in self.graphs)
 
 
-class _RowError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.rule)
-        self.problem = problem
+class _RowLeftOut(Exception):
+    """The row cannot be mapped at all (no key, or not a record); its problems are already noted."""
 
 
-def read_rows(path: Path, fmt: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file (with the line each starts on) or of a JSON array of objects (numbered from 1)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{path}: cannot be read as UTF-8 text: {error}") from None
-    if fmt == "json":
-        yield from _json_rows(path, text)
-        return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    line = 2
-    for row in reader:
-        yield line, {k: (v or "") for k, v in row.items() if k is not None}
-        line = reader.line_num + 1
+def table_files(tables: list[Path], mapping: Mapping) -> list[Path]:
+    """The tables to read: those named on the command line, else those the mapping names; UsageError for none."""
+    files = tables or list(mapping.files)
+    if not files:
+        raise UsageError(f"{mapping.path}: no table given, and the mapping names none under [input] files")
+    return files
 
 
-def _json_rows(path: Path, text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{path}: is not valid JSON: {error}") from None
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise UsageError(f"{path}: must hold a JSON array of objects, one per row")
-    for number, item in enumerate(data, start=1):
-        yield number, {str(k): "" if v is None else str(v) for k, v in item.items()}
-
-
-def import_table(path: Path, mapping: Mapping, base: str, links: Links,
+def import_table(path: Path | list[Path], mapping: Mapping, base: str, links: Links,
                  progress: Callable[[int], None] | None = None) -> Imported:
-    """Map every row of a table; rows with problems are left out and reported, the rest kept."""
+    """Map every row of one or more tables; rows with problems are left out and reported, the rest kept."""
     templates = _Templates(mapping, base)
-    result, keys = Imported(), dict[str, int]()
-    for line, row in read_rows(path, mapping.format):
-        if not result.rows:
-            _check_columns(mapping, row, path)  # every row has the header's columns
-        result.rows += 1
-        try:
-            quads, problems, graph = _RowMapper(mapping, base, links, templates, line, row).quads(keys)
-        except _RowError as error:
-            result.problems.append(error.problem)
-        else:
-            result.quads.extend(quads)
-            result.problems.extend(problems)
-            result.graphs[graph] = line
-        if progress:
-            progress(1)
+    result, keys = Imported(), dict[str, tuple[str, int]]()
+    for table in [path] if isinstance(path, Path) else path:
+        first = True
+        for row in read_rows(table, mapping.format, mapping.json_records):
+            if first and row.cells is not None:
+                _check_columns(mapping, row.cells, table)  # every line of a CSV file has the header's columns
+            first = False
+            result.rows += 1
+            mapper = _RowMapper(mapping, base, links, templates, row)
+            quads, graph = mapper.quads(keys)
+            result.problems.extend(mapper.problems)
+            result.cells += len(mapper.present)
+            result.cells_ignored += len((mapper.ignored - mapper.consumed) & mapper.present)
+            if graph is not None:
+                result.quads.extend(quads)
+                result.graphs[graph] = (str(table), row.line)
+                result.cells_kept[graph] = len((mapper.consumed - mapper.broken) & mapper.present)
+            if progress:
+                progress(1)
     return result
 
 
@@ -142,79 +134,112 @@ def _parse_turtle(path: Path, base: str) -> list[ox.Triple]:
 
 
 class _RowMapper:
-    """Maps one row: mints its IRIs, applies every field, and collects the row's quads and notes."""
+    """Maps one row: mints its IRIs, applies every field, and collects the row's quads and every problem it has."""
 
-    def __init__(self, mapping: Mapping, base: str, links: Links, templates: _Templates, line: int, row: dict[str, str]):
-        self.mapping, self.base, self.links, self.templates = mapping, base, links, templates
-        self.line, self.row = line, row
+    def __init__(self, mapping: Mapping, base: str, links: Links, templates: _Templates, row: Row):
+        self.mapping, self.base, self.links, self.templates, self.row = mapping, base, links, templates, row
         self.consumed: set[str] = set()
+        self.ignored: set[str] = set()
+        self.broken: set[str] = set()  # columns with a value left out on its own (on_error = "cell")
         self.problems: list[Problem] = []
+        self.key = ""
 
-    def quads(self, keys: dict[str, int]) -> tuple[list[ox.Quad], list[Problem], str]:
-        """The row's quads, its notes, and its graph's IRI; _RowError when the row must be left out."""
-        key = self._key()
-        if key in keys:
-            column = self.mapping.key_column
-            self._fail(column, self.row[column], f"a key not used before (row {keys[key]} has {key})")
-        keys[key] = self.line
-        context = {**self.row, "key": key}
-        graph = ox.NamedNode(self._mint(self.mapping.source.iri, context))
+    @property
+    def present(self) -> set[str]:
+        """The columns the mapping reads that hold a value in this row."""
+        if not self.row.is_record:
+            return set()
+        return {column for column in self.mapping.columns if self.row.values(column)}
+
+    def quads(self, keys: dict[str, tuple[str, int]]) -> tuple[list[ox.Quad], str | None]:
+        """The row's quads and its graph's IRI, or no graph when the row is left out (its problems say why)."""
+        if not self.row.is_record:
+            value = json.dumps(self.row.item, ensure_ascii=False)[:200]
+            self._fail("(record)", value, "a JSON object holding one record")
+            return [], None
+        self.key = self._key(keys)
+        graph = ox.NamedNode(self._mint(self.mapping.source.iri))
         catalog = ox.NamedNode(catalog_graph(self.base))
-        made = {"source": graph} | {name: ox.NamedNode(self._mint(r.iri, context))
+        made = {"source": graph} | {name: ox.NamedNode(self._mint(r.iri))
                                     for name, r in self.mapping.records.items() if self._wanted(r)}
-        quads = self.templates.for_row(graph, catalog) + self._label(self.mapping.source, graph, context, catalog)
+        quads = self.templates.for_row(graph, catalog) + self._label(self.mapping.source, graph, catalog)
         for name, record in self.mapping.records.items():
             if name in made:
-                quads += self._record(record, made[name], graph, context, made)
+                quads += self._record(record, made[name], graph, {}, made)
         for rule in self.mapping.fields:
             if rule.record in made:
                 quads += self._field(rule, made[rule.record], graph, catalog if rule.record == "source" else graph)
         self._check_consumed()
-        return quads, self.problems, graph.value
+        for column, value in sorted(set(self.row.not_text)):
+            self._fail(column, value, "text, a number, or a list of them (not an object)")
+        if any(p.outcome == LEFT_OUT for p in self.problems):
+            return [], None
+        return quads, graph.value
 
-    def _key(self) -> str:
+    def _key(self, keys: dict[str, tuple[str, int]]) -> str:
         column = self.mapping.key_column
-        cell = self.row[column].strip()
+        cell = self.row.first(column)
         first = cell.split(self.mapping.key_split)[0] if self.mapping.key_split else cell
         if self.mapping.key_form == "url-path":
             first = urlsplit(first).path.rsplit(".", 1)[0] if first.startswith(("http://", "https://")) else ""
         key = "-".join(part for part in re.split(r"[^\w]+", first) if part)
+        self.consumed.add(column)
         if not key:
             self._fail(column, cell, "a value that names the row (its key)")
-        self.consumed.add(column)
+        elif key in keys:
+            file, line = keys[key]
+            elsewhere = "" if file == str(self.row.file) else f" of {Path(file).name}"
+            self._fail(column, cell, f"a key not used before (row {line}{elsewhere} has {key})")
+        else:
+            keys[key] = (str(self.row.file), self.row.line)
         return key
 
     def _wanted(self, record: Record) -> bool:
         if record.when is None:
             return True
-        if record.when.match.fullmatch(self.row[record.when.column].strip()):
+        every = self.row.values(record.when.column)
+        values = [v for v in every if not self.mapping.ignored(None, v)]
+        if len(values) < len(every):
+            self.ignored.add(record.when.column)
+        match = record.when.match
+        if any(match is None or match.fullmatch(v) for v in values):
             self.consumed.add(record.when.column)
             return True
+        if values and record.when.otherwise_ignored:
+            self.ignored.add(record.when.column)
         return False
 
-    def _record(self, record: Record, iri: ox.NamedNode, graph: ox.NamedNode, context: dict[str, str],
+    def _record(self, record: Record, iri: ox.NamedNode, graph: ox.NamedNode, extra: dict[str, str],
                 made: dict[str, ox.NamedNode]) -> list[ox.Quad]:
         quads = [ox.Quad(iri, RDF_TYPE, ox.NamedNode(record.cls), graph), ox.Quad(iri, CG_SOURCE, graph, graph)]
-        quads += self._label(record, iri, context, graph)
+        quads += self._label(record, iri, graph, extra)
         if record.concerns:
             quads.append(ox.Quad(iri, CG_CONCERNS, made[record.concerns], graph))
+        quads += [ox.Quad(iri, ox.NamedNode(p), made[name], graph) for p, name in record.links.items() if name in made]
         quads += [ox.Quad(iri, ox.NamedNode(p), ox.NamedNode(o), graph) for p, o in record.constants.items()]
         return quads
 
-    def _label(self, record: Record, iri: ox.NamedNode, context: dict[str, str], graph: ox.NamedNode) -> list[ox.Quad]:
+    def _label(self, record: Record, iri: ox.NamedNode, graph: ox.NamedNode,
+               extra: dict[str, str] | None = None) -> list[ox.Quad]:
         if record.label is None:
             return []
-        return [ox.Quad(iri, PREF_LABEL, _text(record.label, context), graph)]
+        return [ox.Quad(iri, PREF_LABEL, self._text(record.label, extra or {}), graph)]
 
     def _field(self, rule: Field, subject: ox.NamedNode, graph: ox.NamedNode, into: ox.NamedNode) -> list[ox.Quad]:
-        cell = self.row[rule.column].strip()
-        if not cell or (rule.match and not rule.match.fullmatch(cell)):
-            return []
         quads = []
-        for value in self._values(rule, cell):
-            self.consumed.add(rule.column)
-            for term in self._terms(rule, value, subject, graph):
-                quads.append(term if isinstance(term, ox.Quad) else ox.Quad(subject, ox.NamedNode(rule.property), term, into))
+        for cell in self.row.values(rule.column):
+            if self.mapping.ignored(rule, cell):
+                self.ignored.add(rule.column)
+                continue
+            if rule.match and not rule.match.fullmatch(cell):
+                continue
+            for value in self._values(rule, cell):
+                if self.mapping.ignored(rule, value):
+                    self.ignored.add(rule.column)
+                    continue
+                self.consumed.add(rule.column)
+                for term in self._terms(rule, value, subject, graph):
+                    quads.append(term if isinstance(term, ox.Quad) else ox.Quad(subject, ox.NamedNode(rule.property), term, into))
         return quads
 
     def _values(self, rule: Field, cell: str) -> list[str]:
@@ -229,69 +254,89 @@ class _RowMapper:
             return [ox.NamedNode(rule.constant)]
         if rule.values:
             if value not in rule.values:
-                self._fail(rule.column, value, rule.rule())
+                return self._broken(rule, value)
             return [ox.NamedNode(rule.values[value])]
         if rule.node:
             return self._node(rule.node, value, graph)
         if rule.parse == "date":
             return self._date(rule, value, subject, graph)
+        if rule.parse in _NUMBERS:
+            return self._checked(rule, value, _NUMBERS[rule.parse](value))
         if rule.parse == "iri":
-            return [self._iri(rule, value)]
+            return self._checked(rule, value, self._iri(value))
         return [ox.Literal(value, language=rule.language) if rule.language else ox.Literal(value)]
+
+    def _checked(self, rule: Field, value: str, term: Made | None) -> list[Made]:
+        return [term] if term is not None else self._broken(rule, value)
 
     def _node(self, name: str, value: str, graph: ox.NamedNode) -> list[Made]:
         record = self.mapping.nodes[name]
-        iri = ox.NamedNode(self._mint(record.iri, {**self.row, "value": value}))
-        quads = self._record(record, iri, graph, {**self.row, "value": value}, {})
+        iri = ox.NamedNode(self._mint(record.iri, {"value": value}))
+        quads = self._record(record, iri, graph, {"value": value}, {})
         return [iri, *quads]
 
     def _date(self, rule: Field, value: str, subject: ox.NamedNode, graph: ox.NamedNode) -> list[Made]:
-        literal = parse_date(value)
+        literal = parse_date(value, rule.formats, rule.years)
         if literal is not None:
             return [literal]
         if rule.note is None:
-            self._fail(rule.column, value, rule.rule())
-        self.problems.append(Problem(self.line, rule.column, value, rule.rule(), "kept as a note"))
-        return [ox.Quad(subject, CG_DATE_NOTE, _text(rule.note, {**self.row, "value": value}), graph)]
+            return self._broken(rule, value)
+        self.problems.append(Problem(self.row.line, rule.column, value, rule.rule(), "kept as a note", str(self.row.file)))
+        return [ox.Quad(subject, CG_DATE_NOTE, self._text(rule.note, {"value": value}), graph)]
 
-    def _iri(self, rule: Field, value: str) -> ox.NamedNode:
+    @staticmethod
+    def _iri(value: str) -> ox.NamedNode | None:
         if value.startswith(("http://", "https://")):
             try:
                 return ox.NamedNode(value)
             except ValueError:
-                pass
-        self._fail(rule.column, value, rule.rule())
+                return None
+        return None
 
-    def _mint(self, template: str, context: dict[str, str]) -> str:
-        safe = {k: "".join(c if _IRI_SAFE.fullmatch(c) else quote(c, safe="") for c in v.strip()) for k, v in context.items()}
-        return self.links.resolve(self.base + template.format_map(safe))
+    def _mint(self, template: str, extra: dict[str, str] | None = None) -> str:
+        iri = self._render(template, extra or {}, lambda text: "".join(
+            c if _IRI_SAFE.fullmatch(c) else quote(c, safe="") for c in text))
+        return self.links.resolve(self.base + iri)
+
+    def _text(self, label: Label, extra: dict[str, str]) -> ox.Literal:
+        return ox.Literal(self._render(label.template, extra, lambda text: text).strip(), language=label.language)
+
+    def _render(self, template: str, extra: dict[str, str], encode: Callable[[str], str]) -> str:
+        """The template with each {column} or {column|filter} replaced by the row's value (its key, or the node's value)."""
+        out = []
+        for literal, name, _, _ in string.Formatter().parse(template):
+            out.append(literal)
+            if name is None:
+                continue
+            column, apply = split_placeholder(name)
+            text = extra.get(column, self.key if column == "key" else self.row.first(column)).strip()
+            if column not in extra and column != "key":
+                self.consumed.add(column)  # a value written into an IRI or a label has come through
+            if apply == "slug":
+                made = slug(text)
+                if text and not made:
+                    self._fail(column, text, "a value with letters or digits to make a slug from")
+                text = made
+            out.append(encode(text))
+        return "".join(out)
 
     def _check_consumed(self) -> None:
-        for column in sorted(self.mapping.columns - self.consumed):
-            if self.row.get(column, "").strip():
-                self._fail(column, self.row[column].strip(), "a value one of the mapping's rules for this column accepts")
+        for column in sorted(self.mapping.columns - self.consumed - self.ignored):
+            values = self.row.values(column)
+            for value in values:
+                self._fail(column, value, "a value one of the mapping's rules for this column accepts")
 
-    def _fail(self, column: str, value: str, rule: str) -> NoReturn:
-        raise _RowError(Problem(self.line, column, value, rule, "row left out"))
+    def _broken(self, rule: Field, value: str) -> list[Made]:
+        """A value that breaks its field's rule: the row is left out, or only the cell when the field says so."""
+        if rule.cell_only:
+            self.problems.append(Problem(self.row.line, rule.column, value, rule.rule(), CELL_LEFT_OUT, str(self.row.file)))
+            self.broken.add(rule.column)
+        else:
+            self._fail(rule.column, value, rule.rule())
+        return []
+
+    def _fail(self, column: str, value: str, rule: str) -> None:
+        self.problems.append(Problem(self.row.line, column, value, rule, LEFT_OUT, str(self.row.file)))
 
 
-def _text(label: Label, context: dict[str, str]) -> ox.Literal:
-    return ox.Literal(label.template.format_map(context).strip(), language=label.language)
-
-
-_DATE_FORMS = ((re.compile(r"\d{4}"), "gYear"), (re.compile(r"\d{4}-(0[1-9]|1[0-2])"), "gYearMonth"),
-               (re.compile(r"\d{4}-\d{2}-\d{2}"), "date"))
-
-
-def parse_date(text: str) -> ox.Literal | None:
-    """A date of year, month or day precision, typed by that precision; None if it is no such date."""
-    for form, datatype in _DATE_FORMS:
-        if form.fullmatch(text):
-            if datatype == "date":
-                try:
-                    datetime.date.fromisoformat(text)
-                except ValueError:
-                    return None
-            return ox.Literal(text, datatype=ox.NamedNode(XSD + datatype))
-    return None
-
+_NUMBERS: dict[str, Callable[[str], ox.Literal | None]] = {"integer": parse_integer, "decimal": parse_decimal}

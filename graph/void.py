@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from casegraph.dumps import whole_dumps
 from casegraph.index import open_apart
+from casegraph.linksets import Target, count_links
 from casegraph.namespaces import CG_IRI, ONTOLOGY_IRI
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
@@ -48,9 +49,39 @@ def describe(store: CaseStore, site: str) -> Iterator[ox.Triple]:
     ]
     for dump in whole_dumps():
         yield from _distribution(dataset, site, dump.filename, dump.media_type)
+    yield from _linksets(store, dataset, site)
     sizes = {row["graph"].value: row["triples"].value for row in store.select(page_query("graph-sizes"))}
     for graph in store.source_graphs():
         yield from _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
+
+
+def _linksets(store: CaseStore, dataset: ox.NamedNode, site: str) -> Iterator[ox.Triple]:
+    """A void:Linkset per target dataset and link predicate, with its triples counted in the store's source graphs."""
+    described: set[str] = set()
+    for (target, predicate), triples in _in_order(count_links(store)):
+        other = ox.NamedNode(f"{site}.well-known/void#{target.name}")
+        if target.name not in described:
+            described.add(target.name)
+            yield from [
+                ox.Triple(other, RDF_TYPE, _n(VOID, "Dataset")),
+                ox.Triple(other, _n(DCT, "title"), ox.Literal(target.title, language="en")),
+                ox.Triple(other, _n(VOID, "uriSpace"), ox.Literal(target.uri_space)),
+            ]
+        linkset = ox.NamedNode(f"{site}.well-known/void#links-{target.name}-{predicate.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}")
+        yield from [
+            ox.Triple(dataset, _n(VOID, "subset"), linkset),
+            ox.Triple(linkset, RDF_TYPE, _n(VOID, "Linkset")),
+            ox.Triple(linkset, _n(VOID, "subjectsTarget"), dataset),
+            ox.Triple(linkset, _n(VOID, "objectsTarget"), other),
+            ox.Triple(linkset, _n(VOID, "target"), dataset),
+            ox.Triple(linkset, _n(VOID, "target"), other),
+            ox.Triple(linkset, _n(VOID, "linkPredicate"), ox.NamedNode(predicate)),
+            ox.Triple(linkset, _n(VOID, "triples"), ox.Literal(str(triples), datatype=INTEGER)),
+        ]
+
+
+def _in_order(counts: dict[tuple[Target, str], int]) -> list[tuple[tuple[Target, str], int]]:
+    return sorted(counts.items(), key=lambda item: (item[0][0].name, item[0][1]))
 
 
 def _distribution(dataset: ox.NamedNode, site: str, filename: str, media_type: str) -> list[ox.Triple]:

@@ -15,7 +15,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
 from casegraph.revise import adopt, full_store_matches
-from casegraph.service import charts, docs, dumps, entities, errors, home, named, network, ontology, sources, sparql, vendor
+from casegraph.service import (
+    charts,
+    docs,
+    dumps,
+    entities,
+    errors,
+    home,
+    named,
+    network,
+    ontology,
+    reconcile,
+    sources,
+    sparql,
+    vendor,
+)
 from casegraph.service.answers import AnswerCache
 from casegraph.service.dependencies import close_workers, open_generation
 from casegraph.settings import Settings, get_settings
@@ -105,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(charts.router)
     app.include_router(sources.router)
+    app.include_router(reconcile.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     # Last: /{kind}/{name} would otherwise shadow the routes above.

@@ -199,3 +199,243 @@ def test_mapping_mistakes_are_named_without_a_traceback(tmp_path: Path, edit: tu
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert_no_traceback(result)
     assert not (tmp_path / "out").exists()
+
+
+# Mapping features, each against a small table of the test's own: a catalog entry and shared records every row gets.
+FIXTURE_CATALOG = """@prefix cg: <https://w3id.org/casegraph/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<source/_row_> a cg:SourceDocument ; dcterms:publisher <organisation/fixture-keeper> ; dcterms:title "Entry"@en ;
+    cg:sourceKind cg:source-database-record ; cg:addressStatus cg:address-unconfirmed .
+"""
+FIXTURE_SHARED = """@prefix cg: <https://w3id.org/casegraph/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<organisation/fixture-keeper> a cg:Organisation ; skos:prefLabel "Keeper of a test list"@en .
+"""
+FIXTURE_HEAD = """name = "fixture"
+[source]
+iri = "source/fx-{key}"
+catalog = "catalog.ttl"
+shared = "shared.ttl"
+label = { template = "Test list: entry {key}", language = "en" }
+[records.person]
+iri = "person/fx-{key}"
+class = "cg:Person"
+label = { template = "Person {key}", language = "en" }
+"""
+
+
+def fixture(tmp_path: Path, mapping: str, tables: dict[str, str]) -> Path:
+    """A mapping (after the common head) and its tables in a directory of their own; the mapping's path."""
+    directory = tmp_path / "fixture"
+    directory.mkdir()
+    (directory / "catalog.ttl").write_text(FIXTURE_CATALOG, encoding="utf-8")
+    (directory / "shared.ttl").write_text(FIXTURE_SHARED, encoding="utf-8")
+    for name, text in tables.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    (directory / "mapping.toml").write_text(FIXTURE_HEAD + mapping, encoding="utf-8")
+    return directory / "mapping.toml"
+
+
+def imported(tmp_path: Path, mapping: Path, *tables: str) -> tuple[set[tuple[str, str, str]], list[dict[str, object]], str]:
+    """Run the import; the facts written (subject, property, object as IRI or lexical^^type@lang), the report, stderr."""
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    result = run("import", *(str(mapping.parent / t) for t in tables), "--mapping", str(mapping), "--output", str(out),
+                 "--report", str(report), store=tmp_path / "store")
+    assert result.returncode == 0, result.stderr
+    assert_no_traceback(result)
+    facts = set()
+    for quad in ox.parse(path=out / "fixture.trig", format=ox.RdfFormat.TRIG, base_iri=BASE):
+        o = quad.object
+        shown = o.value if isinstance(o, ox.NamedNode) else f"{o.value}^^{o.datatype.value.rsplit('#', 1)[-1]}@{o.language or ''}"
+        facts.add((quad.subject.value.removeprefix(BASE), quad.predicate.value.rsplit("/", 1)[-1], shown))  # type: ignore[union-attr]
+    return facts, json.loads(report.read_text(encoding="utf-8")), result.stderr
+
+
+def test_json_paths_reach_nested_values_lists_give_several_and_a_missing_key_is_an_empty_cell(tmp_path: Path) -> None:
+    first = [{"id": "a", "victim": {"name": "Ayşe", "aliases": ["A.", "Ayshe"]}, "details": [{"date": "1970-05"}]},
+             {"id": "b", "victim": {"name": "Bob"}}]  # no aliases, no details at all
+    second = {"cases": [{"id": "c", "victim": {"name": "Cem", "aliases": "C."}, "details": []}]}
+    mapping = fixture(tmp_path, """
+[input]
+format = "json"
+records = "cases"
+[key]
+column = "id"
+[[fields]]
+record = "person"
+column = "victim.name"
+property = "skos:prefLabel"
+language = "und"
+[[fields]]
+record = "person"
+column = "victim.aliases"
+property = "skos:altLabel"
+language = "und"
+[[fields]]
+record = "person"
+column = "details[0].date"
+property = "cg:birthDate"
+parse = "date"
+""", {"one.json": json.dumps({"cases": first}), "two.json": json.dumps(second)})
+    facts, report, stderr = imported(tmp_path, mapping, "one.json", "two.json")
+    assert "3 of 3 rows imported" in stderr and report == []
+    people = {(s, p, o) for s, p, o in facts if s.startswith("person/")}
+    assert {(s, o) for s, p, o in people if p == "core#altLabel"} == {
+        ("person/fx-a", "A.^^langString@und"), ("person/fx-a", "Ayshe^^langString@und"), ("person/fx-c", "C.^^langString@und")}
+    assert {(s, o) for s, p, o in people if p.endswith("birthDate")} == {("person/fx-a", "1970-05^^gYearMonth@")}
+    assert ("person/fx-b", "core#prefLabel", "Bob^^langString@und") in people
+
+
+DATE_TABLE = "id,born\n1,12 April 1974\n2,Mar-17\n3,1974/04/12\n4,1974年4月12日\n5,April 1974\n6,1974\n7,Mid-2017\n"
+
+
+def test_dates_in_declared_formats_keep_their_precision_and_two_digit_years_fall_in_the_declared_window(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, """
+[key]
+column = "id"
+[[fields]]
+record = "person"
+column = "born"
+property = "cg:birthDate"
+parse = "date"
+formats = ["%d %B %Y", "%b-%y", "%Y/%m/%d", "%Y年%m月%d日", "%B %Y"]
+years = [1930, 2029]
+on_error = "cell"
+""", {"t.csv": DATE_TABLE})
+    facts, report, _ = imported(tmp_path, mapping, "t.csv")
+    born = {s.rsplit("-", 1)[-1]: o for s, p, o in facts if p.endswith("birthDate")}
+    assert born == {"1": "1974-04-12^^date@", "2": "2017-03^^gYearMonth@", "3": "1974-04-12^^date@",
+                    "4": "1974-04-12^^date@", "5": "1974-04^^gYearMonth@", "6": "1974^^gYear@"}
+    assert [(p["line"], p["value"], p["outcome"]) for p in report] == [(8, "Mid-2017", "cell left out")]
+
+
+def test_a_two_digit_year_format_without_a_window_is_refused_naming_the_field(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, '[key]\ncolumn = "id"\n[[fields]]\nrecord = "person"\ncolumn = "born"\n'
+                      'property = "cg:birthDate"\nparse = "date"\nformats = ["%b-%y"]\n', {"t.csv": DATE_TABLE})
+    result = run("import", str(mapping.parent / "t.csv"), "--mapping", str(mapping), "--output", str(tmp_path / "o"),
+                 store=tmp_path / "s")
+    assert result.returncode == 2 and "[fields #1]" in result.stderr and "years = [first, last]" in result.stderr, result.stderr
+    assert_no_traceback(result)
+
+
+def test_numbers_are_typed_ignored_values_vanish_and_a_cell_error_keeps_the_row(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, """
+[input]
+ignore = ["Unknown", "N/A"]
+[key]
+column = "id"
+[[fields]]
+record = "person"
+column = "age"
+property = "cg:reportedAge"
+parse = "integer"
+on_error = "cell"
+[[fields]]
+record = "person"
+column = "height"
+property = "schema:height"
+parse = "decimal"
+""", {"t.csv": "id,age,height\n1,42,1.75\n2,Unknown,N/A\n3,55-56,2\n4,+7,x\n"})
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    result = run("import", str(mapping.parent / "t.csv"), "--mapping", str(mapping), "--output", str(out),
+                 "--report", str(report), store=tmp_path / "s")
+    assert result.returncode == 0 and "3 of 4 rows imported" in result.stderr, result.stderr
+    problems = {(p["line"], p["column"], p["value"], p["outcome"]) for p in json.loads(report.read_text(encoding="utf-8"))}
+    assert problems == {(4, "age", "55-56", "cell left out"), (5, "height", "x", "row left out")}
+    typed = {(q.subject.value.rsplit("-", 1)[-1], q.object.value, q.object.datatype.value.rsplit("#", 1)[-1])  # type: ignore[union-attr]
+             for q in ox.parse(path=out / "fixture.trig", format=ox.RdfFormat.TRIG, base_iri=BASE)
+             if q.predicate.value.endswith(("reportedAge", "height"))}
+    assert typed == {("1", "42", "integer"), ("1", "1.75", "decimal"), ("3", "2.0", "decimal")}
+
+
+def test_slugs_transliterate_names_for_iris(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, """
+[key]
+column = "id"
+[records.place]
+iri = "place/{town|slug}"
+class = "cg:Place"
+label = { template = "{town}", language = "und" }
+constants = { "cg:placeKind" = "cg:place-unspecified" }
+[[fields]]
+record = "person"
+column = "name"
+property = "skos:prefLabel"
+language = "und"
+""", {"t.csv": "id,name,town\n1,刘晓波,长春\n2,Ilham,Үрүмчи\n3,Zoë, São Paulo \n"})
+    facts, _, _ = imported(tmp_path, mapping, "t.csv")
+    assert {s for s, p, o in facts if o.endswith("#Place")} == {"place/chang-chun", "place/urumchi", "place/sao-paulo"}
+
+
+def test_records_of_one_row_link_to_each_other_and_unmatched_values_can_be_read_without_a_record(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, """
+[key]
+column = "id"
+[records.facility]
+iri = "facility/{held|slug}"
+class = "cg:DetentionFacility"
+when = { column = "held", match = '.*Prison', otherwise = "ignore" }
+label = { template = "{held}", language = "en" }
+constants = { "cg:facilityKind" = "cg:facility-prison" }
+[records.custody]
+iri = "event/fx-{key}-custody"
+class = "cg:Custody"
+concerns = "person"
+when = { column = "held", match = '.*Prison', otherwise = "ignore" }
+links = { "cg:facility" = "facility" }
+label = { template = "Custody at {held}", language = "en" }
+""", {"t.csv": "id,held\n1,Stanley Prison\n2,at home\n"})
+    facts, report, stderr = imported(tmp_path, mapping, "t.csv")
+    assert "2 of 2 rows imported" in stderr and report == []
+    assert ("event/fx-1-custody", "ontology#facility", BASE + "facility/stanley-prison") in facts
+    assert ("event/fx-1-custody", "ontology#concerns", BASE + "person/fx-1") in facts
+    assert not any(s.startswith(("event/fx-2", "facility/at")) for s, _, _ in facts)
+
+
+def test_every_problem_of_a_row_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    mapping = fixture(tmp_path, """
+[key]
+column = "id"
+[[fields]]
+record = "person"
+column = "born"
+property = "cg:birthDate"
+parse = "date"
+[[fields]]
+record = "person"
+column = "sex"
+property = "cg:gender"
+values = { male = "cg:gender-male" }
+[[fields]]
+record = "person"
+column = "age"
+property = "cg:reportedAge"
+parse = "integer"
+""", {"t.csv": "id,born,sex,age\n1,1970-02-30,man,old\n2,1970,male,50\n"})
+    _, report, stderr = imported(tmp_path, mapping, "t.csv")
+    assert "1 of 2 rows imported" in stderr
+    assert {(p["line"], p["column"], p["value"], p["outcome"]) for p in report} == {
+        (2, "born", "1970-02-30", "row left out"), (2, "sex", "man", "row left out"), (2, "age", "old", "row left out")}
+
+
+@pytest.mark.parametrize(
+    ("table", "mapping_edit", "message"),
+    [
+        pytest.param('[{"id": "a",}]', ("", ""), "t.json: is not valid JSON: Expecting property name", id="malformed-json"),
+        pytest.param('{"rows": []}', ("", ""), "must hold a JSON array of objects at the top", id="no-array"),
+        pytest.param("[]", ('column = "victim.name"', 'column = "victim..name"'), "[input]: path 'victim..name'", id="bad-path"),
+        pytest.param("[]", ('parse = "date"', 'parse = "date"\nformats = ["%H:%M %Y"]'), "[fields #2]: date format",
+                     id="bad-format"),
+        pytest.param("[]", ('class = "cg:Person"', 'class = "cg:Person"\nlinks = { "cg:x" = "nobody" }'),
+                     "[records.person]: links to 'nobody'", id="bad-link"),
+    ],
+)
+def test_malformed_tables_and_mappings_are_named_with_file_and_place(tmp_path: Path, table: str, mapping_edit: tuple[str, str],
+                                                                    message: str) -> None:
+    text = ('[input]\nformat = "json"\n[key]\ncolumn = "id"\n[[fields]]\nrecord = "person"\ncolumn = "victim.name"\n'
+            'property = "skos:prefLabel"\n[[fields]]\nrecord = "person"\ncolumn = "born"\nproperty = "cg:birthDate"\n'
+            'parse = "date"\n')
+    mapping = fixture(tmp_path, text, {"t.json": table})
+    (tmp_path / "fixture" / "mapping.toml").write_text((FIXTURE_HEAD + text).replace(*mapping_edit, 1), encoding="utf-8")
+    result = run("import", str(mapping.parent / "t.json"), "--mapping", str(mapping), "--output", str(tmp_path / "o"),
+                 store=tmp_path / "s")
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert_no_traceback(result)

@@ -97,17 +97,18 @@ def test_a_file_holding_something_else_is_refused(own_store: Path) -> None:
         read_views(own_store, BASE)
 
 
-def test_the_key_changes_with_any_module_or_query(tmp_path: Path) -> None:
+def test_the_key_changes_with_any_module_name_table_or_query(tmp_path: Path) -> None:
     package, queries = Path(index.__file__).parent, queries_dir()
     assert index.code_digest() == digest_of(package, queries)
-    shutil.copytree(package, tmp_path / "graph", ignore=shutil.ignore_patterns("data", "__pycache__"))
+    shutil.copytree(package, tmp_path / "graph", ignore=shutil.ignore_patterns("sources", "imports", "__pycache__"))
     shutil.copytree(queries, tmp_path / "queries")
     seen = {digest_of(tmp_path / "graph", tmp_path / "queries")}
     assert seen == {index.code_digest()}
-    for changed in (tmp_path / "graph" / "namespaces.py", tmp_path / "queries" / "network" / "people.rq"):
+    for changed in (tmp_path / "graph" / "namespaces.py", tmp_path / "queries" / "network" / "people.rq",
+                    tmp_path / "graph" / "data" / "names" / "uyghur-transcriptions.tsv"):
         changed.write_text(changed.read_text(encoding="utf-8") + "\n", encoding="utf-8")
         seen.add(digest_of(tmp_path / "graph", tmp_path / "queries"))
-    assert len(seen) == 3
+    assert len(seen) == 4
 
 
 def test_files_made_by_other_code_are_not_used(own_store: Path) -> None:

@@ -51,6 +51,7 @@ from casegraph.export import FORMATS, export
 from casegraph.index import index_record
 from casegraph.namespaces import PREFIXES
 from casegraph.paths import queries_dir
+from casegraph.search import SearchIndex
 from casegraph.settings import DEFAULT_BASE
 from casegraph.sparql import read_query
 from casegraph.store import CaseStore
@@ -108,6 +109,7 @@ class Bench:
         if "validation" not in self.skip:
             self.step("whole-graph validation", self.validation)
         self.step("queries in process", self.in_process)
+        self.step("search", self.search)
         if "dumps" not in self.skip:
             self.step("dumps", self.dumps)
         self.step("Oxigraph server", self.oxigraph)
@@ -246,6 +248,21 @@ class Bench:
         for name, text in queries().items():
             seconds, runs = median(lambda text=text: list(store.query(text)), limit=self.limit)  # type: ignore[misc]
             self.record(f"query {name}", "casegraph", seconds, runs=runs)
+
+    def search(self) -> None:
+        """The search index with the name keys (casegraph.names) beside the folded labels alone: its making and its searches."""
+        store = CaseStore.open(self.root / "store", DEFAULT_BASE, read_only=True)
+        made: dict[bool, SearchIndex] = {}
+        for names in (False, True):
+            system = "casegraph" if names else "folded labels"
+            self.record("search index made", system, once(lambda names=names: made.update({names: SearchIndex(store, names)})))
+        for text in ("synthetic person 42-", "person 4", "Ilham Tohti", "伊力哈木·土赫提"):
+            plain, _ = median(lambda text=text: made[False].search(text))  # type: ignore[misc]
+            keyed, runs = median(lambda text=text: made[True].search(text))  # type: ignore[misc]
+            assert plain is not None and keyed is not None
+            self.record(f"search {text!r}", "folded labels", plain, runs=runs)
+            self.record(f"search {text!r}", "casegraph", keyed, runs=runs, note=f"{keyed / plain:.2f}× the folded labels alone",
+                        extra={"folded labels": plain, "ratio": keyed / plain})
 
     def dumps(self) -> None:
         """Each whole-dataset dump casegraph serves, beside the engine writing the same format itself."""

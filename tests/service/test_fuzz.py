@@ -30,6 +30,9 @@ ANCHORS: dict[str, dict[str, Any]] = {
     "GET /graph/ego": {"query": {"node": ["person/tahir-imin"]}},
     "GET /graph/path": {"query": {"source": "person/tahir-imin", "target": "person/gulmira-imin"}},
     "GET /{kind}/{name}": {"path_parameters": {"kind": "person"}},
+    "GET /reconcile": {"query": {"queries": '{"q0": {"query": "Gulmira Imin", "type": "Person"}}'}},
+    "POST /reconcile": {"body": {"queries": '{"q0": {"query": "Imin", "properties": [{"pid": "birthDate", "v": 1978}]}}'}},
+    "GET /reconcile/preview": {"query": {"id": "person/gulmira-imin"}},
 }
 
 

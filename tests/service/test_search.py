@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
 import httpx
 import pyoxigraph as ox
 import pytest
@@ -66,3 +70,61 @@ def test_names_in_other_scripts_are_found(text: str, found: str) -> None:
     ])
     hits = SearchIndex(store).search(text)
     assert [(hit.iri, hit.name, hit.matched) for hit in hits] == [(record.value, "测试记录", found)]
+
+
+ILHAM_TOHTI = f"{BASE}person/ppc-2014-03-cppc00059"  # the list's 伊力哈木•土赫提 (bullet)
+ZHANG_LIUMAO = f"{BASE}person/ppc-2017-09-cppc00577"  # the list's 张六毛
+
+
+@pytest.fixture(scope="module")
+def shipped(serve: Callable[..., AbstractContextManager[str]], shipped_store_dir: Path) -> Iterator[str]:
+    """A server over every shipped source, the political-prisoner list included."""
+    with serve(shipped_store_dir) as url:
+        yield url
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("Ilham Tohti", ILHAM_TOHTI), ("ilham", ILHAM_TOHTI), ("tohti", ILHAM_TOHTI), ("Ilham Toxti", ILHAM_TOHTI),
+    ("伊力哈木·土赫提", ILHAM_TOHTI), ("伊力哈木・土赫提", ILHAM_TOHTI),
+    ("zhang liumao", ZHANG_LIUMAO), ("Zhāng Liùmáo", ZHANG_LIUMAO), ("zhangliumao", ZHANG_LIUMAO), ("liumao", ZHANG_LIUMAO),
+])
+def test_a_name_in_chinese_characters_is_found_by_its_other_forms(shipped: str, text: str, iri: str) -> None:
+    results = httpx.get(f"{shipped}/search", params={"q": text, "format": "json"}).json()["results"]
+    found = [r for r in results if r["iri"] == iri]
+    assert found, f"{text!r} finds {[r['name'] for r in results]}"
+    assert found[0]["matched"] in ("伊力哈木•土赫提", "张六毛"), "the label shown is the one in the graph, not a key"
+
+
+def test_both_dot_forms_find_the_same_records(shipped: str) -> None:
+    def found(text: str) -> list[tuple[str, str]]:
+        results = httpx.get(f"{shipped}/search", params={"q": text, "format": "json"}).json()["results"]
+        return [(r["iri"], r["matched"]) for r in results]
+
+    middle_dot, bullet = found("伊力哈木·土赫提"), found("伊力哈木•土赫提")
+    assert middle_dot == bullet and middle_dot[0] == (ILHAM_TOHTI, "伊力哈木•土赫提")
+
+
+def test_the_spelling_a_source_gives_ranks_first(shipped: str) -> None:
+    results = httpx.get(f"{shipped}/search", params={"q": "Ilham Tohti", "format": "json"}).json()["results"]
+    assert results[0]["iri"] == ILHAM_TOHTI and results[0]["name"] == "伊力哈木•土赫提"
+
+
+def test_a_name_written_in_the_graph_is_found_by_its_keys_after_a_write(records_with_names: CaseStore) -> None:
+    index = SearchIndex(CaseStore.in_memory(BASE)).revised(records_with_names, [f"{BASE}person/test-record"])
+    assert [hit.matched for hit in index.search("Ilham Tohti")] == ["伊力哈木·土赫提"]
+    assert [hit.matched for hit in index.search("ilham toxti")] == ["ئىلھام توختى"]
+
+
+@pytest.fixture
+def records_with_names() -> CaseStore:
+    # A record of the test's own, named as a transcribed name is written in each script; it states nothing about anyone.
+    store = CaseStore.in_memory(BASE)
+    record, graph = ox.NamedNode(f"{BASE}person/test-record"), ox.NamedNode(f"{BASE}source/test")
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    store.add([
+        ox.Quad(record, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(CG.Person), graph),
+        ox.Quad(record, ox.NamedNode(CG.source), graph, graph),
+        ox.Quad(record, ox.NamedNode(skos + "prefLabel"), ox.Literal("伊力哈木·土赫提", language="zh"), graph),
+        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("ئىلھام توختى", language="ug"), graph),
+    ])
+    return store
