@@ -29,7 +29,7 @@ from casegraph.links import links_file, load_links
 from casegraph.mapping import load_mapping
 from casegraph.network import Network, View
 from casegraph.queries import named_query
-from casegraph.reconcile import propose, to_json, to_text
+from casegraph.reconcile import MINIMUMS, Measured, measure, propose, read_records, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.search import SearchIndex
 from casegraph.settings import Settings, get_settings
@@ -138,20 +138,40 @@ def _print_import(outcome: Outcome, dry_run: bool) -> None:
 @app.command()
 def reconcile(
     store: StoreOption = None,
-    minimum: Annotated[float, typer.Option(help="Least total weight (bits of shared rare facts) to propose a pair.")] = 8.0,
+    minimum: Annotated[float, typer.Option(
+        help="Least score in bits: log2 of how much likelier the pair's comparisons are for one person than for two.")] = 10.0,
     limit: Annotated[int, typer.Option(help="Most candidates to list.")] = 100,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    measuring: Annotated[bool, typer.Option(
+        "--measure", help="Instead, print precision and recall on the pairs the graph already joins or keeps apart.")] = False,
 ) -> None:
     """Propose person records that may be one person, with the evidence; merges nothing (confirm in links.toml)."""
     settings = _settings(store)
     with _user_errors():
         if fmt not in ("text", "json"):
             raise UsageError(f"--format must be text or json, not {fmt!r}")
-        found = propose(CaseStore.open(settings.store, settings.base, read_only=True), minimum, limit)
+        opened = CaseStore.open(settings.store, settings.base, read_only=True)
+        if measuring:
+            _print_measured(measure(read_records(opened), MINIMUMS), fmt)
+            return
+        found = propose(opened, minimum, limit)
     if fmt == "json":
         out.print_json(data=to_json(found))
     else:
         out.print(to_text(found), highlight=False, soft_wrap=True, markup=False)
+
+
+def _print_measured(results: list[Measured], fmt: str) -> None:
+    rows = [{"minimum": r.minimum, "one person": r.joined, "two people": r.apart, "found": r.proposed_joined,
+             "wrongly proposed": r.proposed_apart, "precision": round(r.precision, 3), "recall": round(r.recall, 3)}
+            for r in results]
+    if fmt == "json":
+        out.print_json(data=rows)
+        return
+    table = Table(*rows[0], title="Proposals on the labelled pairs (one person: joined by the graph; two people: kept apart)")
+    for row in rows:
+        table.add_row(*map(str, row.values()))
+    out.print(table)
 
 
 @app.command()

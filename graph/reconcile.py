@@ -1,34 +1,53 @@
 """Proposing which person records may be the same person, with the evidence, for a documenter to confirm.
 
-Nothing here merges anything. Each shared fact counts by how rare it is among all people
-(log2 of people / people sharing it): a shared name held by two people weighs far more than a
-shared gender or a fixed-term sentence. Different genders rule a pair out; birth years more than
-one apart count against it, and so do names in one script that do not match (different Chinese
-names are two people, whatever else they share).
+Nothing here merges anything. Pairs are scored by a Fellegi–Sunter model. Each comparison (name,
+birth, gender, place, penalty) of two records falls in one level, and a level weighs log2(m / u)
+bits: u is how often the level comes up between two records drawn at random, and m how often it
+comes up between two sources' accounts of one person that the graph already joins (a curated link,
+or a reference page about a record). Both are counted from the graph itself, with half a count
+added to every level (Jeffreys' prior) so that a level never seen weighs a finite amount.
+
+A pair is proposed only when a name agrees, as written or across scripts (casegraph.names): a
+birth year, a gender or a place never proposes a pair on its own.
 """
 
 from __future__ import annotations
 
 import math
+import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import combinations
 
+from casegraph.names import name_keys
 from casegraph.namespaces import local_name
 from casegraph.paths import queries_dir
 from casegraph.search import fold
 from casegraph.store import CaseStore
 
-# Features shared by more people than this do not suggest a pair on their own (they still score).
+LEVELS = {
+    "name": ("same", "across scripts", "different"),
+    "birth": ("same date", "same year", "one year apart", "further apart"),
+    "gender": ("same", "different"),
+    "place": ("shared", "different"),
+    "penalty": ("shared", "different"),
+}
+NAME_AGREES = ("same", "across scripts")
+PRIOR = 0.5  # Jeffreys: half a count for every level
+MINIMUMS = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0)  # the scores `casegraph reconcile --measure` reports at
+RANDOM_PAIRS = 20_000  # u is counted over every pair up to this many, else over this many drawn with a fixed seed
+# Name keys held by more records than this do not bring pairs together (they are names, not identities).
 _BLOCK = 60
 _SEPARATORS = re.compile(r"[\s.\-•·・‧']+")
+Compared = dict[str, tuple[str, str, str]]  # comparison -> (level, value on one side, value on the other)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One reason to think two records are one person, with its weight in bits."""
+    """One comparison of two records: its level, in words, and its weight in bits."""
 
     kind: str
     detail: str
@@ -48,120 +67,234 @@ class Candidate:
 
 
 @dataclass
-class _Person:
+class Record:
+    """What sources say about one person record: each feature's values, each with the sources saying it."""
+
     iri: str
     facts: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
 
     def values(self, feature: str) -> set[str]:
+        """The values of a feature, from any source."""
         return set(self.facts[feature])
 
     def said(self, feature: str, value: str) -> str:
+        """A value with the sources that say it, for evidence."""
         shown = local_name(value) if value.startswith(("http://", "https://")) else value
         return f"{shown} ({', '.join(sorted(local_name(s) for s in self.facts[feature][value]))})"
 
     @cached_property
     def sources(self) -> frozenset[str]:
+        """Every source saying something about the record."""
         return frozenset(s for values in self.facts.values() for found in values.values() for s in found)
+
+    @cached_property
+    def written(self) -> frozenset[str]:
+        """Its names as written, folded and without separators."""
+        return frozenset(_SEPARATORS.sub("", fold(n)) for n in self.facts["name"])
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """Its names in every script casegraph.names can put them in, without separators."""
+        return frozenset(k for n in self.facts["name"] for k in _keys(n))
 
     @property
     def label(self) -> str:
+        """The name shown for the record."""
         return min(self.facts["name"], default=local_name(self.iri))
 
-
-def propose(store: CaseStore, minimum: float = 8.0, limit: int = 100) -> list[Candidate]:
-    """Pairs of person records whose shared facts weigh at least `minimum` bits, best first."""
-    people = _people(store)
-    keys = {iri: _keys(person) for iri, person in people.items()}
-    holders: dict[str, set[str]] = defaultdict(set)
-    for iri, held in keys.items():
-        for key in held:
-            holders[key].add(iri)
-    weight = {key: math.log2(len(people) / len(iris)) for key, iris in holders.items()}
-    pairs = {tuple(sorted(p)) for iris in holders.values() if len(iris) <= _BLOCK for p in combinations(iris, 2)}
-    found = (_compare(people[a], people[b], weight) for a, b in pairs if people[a].sources != people[b].sources)
-    kept = [c for c in found if c is not None and c.score >= minimum]
-    return sorted(kept, key=lambda c: (-c.score, c.a, c.b))[:limit]
+    def accounts(self) -> list[Record]:
+        """The record as each source alone describes it."""
+        split: dict[str, Record] = {}
+        for feature, values in self.facts.items():
+            for value, sources in values.items():
+                for source in sources:
+                    split.setdefault(source, Record(self.iri)).facts[feature][value].add(source)
+        return [split[s] for s in sorted(split)]
 
 
-def _people(store: CaseStore) -> dict[str, _Person]:
-    people: dict[str, _Person] = {}
+@dataclass(frozen=True)
+class Model:
+    """The m and u probabilities of every level, and how many joined pairs and random pairs they were counted from."""
+
+    m: dict[str, dict[str, float]]
+    u: dict[str, dict[str, float]]
+    joined: int
+    drawn: int
+
+    def weight(self, comparison: str, level: str) -> float:
+        """The level's weight in bits: log2(m / u)."""
+        return math.log2(self.m[comparison][level] / self.u[comparison][level])
+
+
+def read_records(store: CaseStore) -> dict[str, Record]:
+    """Every person record with its names, gender, birth dates, places and penalties, each with its sources."""
+    records: dict[str, Record] = {}
     query = (queries_dir() / "reconcile" / "people.rq").read_text(encoding="utf-8")
     for row in store.select(query):
         iri = row["person"].value
-        person = people.setdefault(iri, _Person(iri))
-        value = row["value"].value
-        person.facts[row["feature"].value][value].add(row["source"].value)
-    return people
+        records.setdefault(iri, Record(iri)).facts[row["feature"].value][row["value"].value].add(row["source"].value)
+    return records
 
 
-def _keys(person: _Person) -> set[str]:
-    keys = {f"name:{_name(n)}" for n in person.values("name")}
-    keys |= {f"year:{b[:4]}" for b in person.values("birth")} | {f"date:{b}" for b in person.values("birth") if len(b) > 4}
-    keys |= {f"place:{p}" for p in person.values("place")} | {f"penalty:{p}" for p in person.values("penalty")}
-    return keys | {f"gender:{g}" for g in person.values("gender")}
+def joined_pairs(records: dict[str, Record]) -> list[tuple[Record, Record]]:
+    """Pairs of accounts the graph already joins: two sources describing one record."""
+    return [pair for iri in sorted(records) for pair in combinations(records[iri].accounts(), 2)]
 
 
-def _name(name: str) -> str:
-    return _SEPARATORS.sub("", fold(name))
+def estimate(records: dict[str, Record], joined: list[tuple[Record, Record]] | None = None) -> Model:
+    """The model counted from the records: u over random pairs of records, m over the joined pairs."""
+    joined = joined_pairs(records) if joined is None else joined
+    return _with_m(_u(records), joined)
 
 
-def _compare(a: _Person, b: _Person, weight: dict[str, float]) -> Candidate | None:
-    genders = (a.values("gender"), b.values("gender"))
-    if all(genders) and not genders[0] & genders[1]:
+def _u(records: dict[str, Record]) -> tuple[dict[str, dict[str, float]], int]:
+    drawn = list(_random_pairs(sorted(records)))
+    return _frequencies(compare(records[a], records[b]) for a, b in drawn), len(drawn)
+
+
+def _with_m(u: tuple[dict[str, dict[str, float]], int], joined: list[tuple[Record, Record]]) -> Model:
+    return Model(_frequencies(compare(a, b) for a, b in joined), u[0], len(joined), u[1])
+
+
+def _random_pairs(iris: list[str]) -> Iterator[tuple[str, str]]:
+    n = len(iris)
+    if n * (n - 1) // 2 <= RANDOM_PAIRS:
+        yield from combinations(iris, 2)
+        return
+    draw = random.Random(0)
+    for _ in range(RANDOM_PAIRS):
+        i, j = draw.sample(range(n), 2)
+        yield iris[i], iris[j]
+
+
+def _frequencies(comparisons: Iterable[Compared]) -> dict[str, dict[str, float]]:
+    counts: dict[str, Counter[str]] = {c: Counter() for c in LEVELS}
+    for compared in comparisons:
+        for comparison, (level, _, _) in compared.items():
+            counts[comparison][level] += 1
+    return {c: {level: (counts[c][level] + PRIOR) / (counts[c].total() + PRIOR * len(levels)) for level in levels}
+            for c, levels in LEVELS.items()}
+
+
+def compare(a: Record, b: Record) -> Compared:
+    """The level of each comparison the two records allow (one without a value on either side is left out)."""
+    compared: Compared = {}
+    for comparison, found in (("name", _names(a, b)), ("birth", _births(a, b)), ("gender", _shared(a, b, "gender", "same")),
+                              ("place", _shared(a, b, "place", "shared")), ("penalty", _shared(a, b, "penalty", "shared"))):
+        if found is not None:
+            compared[comparison] = found
+    return compared
+
+
+def _names(a: Record, b: Record) -> tuple[str, str, str] | None:
+    pairs = [(x, y) for x in sorted(a.values("name")) for y in sorted(b.values("name"))]
+    if not pairs:
         return None
-    if _names_differ(a, b):
+    for x, y in pairs:
+        if _SEPARATORS.sub("", fold(x)) == _SEPARATORS.sub("", fold(y)):
+            return "same", x, y
+    if a.keys & b.keys:
+        return next(("across scripts", x, y) for x, y in pairs if _keys(x) & _keys(y))
+    return "different", *pairs[0]
+
+
+@cache
+def _keys(name: str) -> frozenset[str]:
+    return frozenset(_SEPARATORS.sub("", k) for k in name_keys(name))
+
+
+def _births(a: Record, b: Record) -> tuple[str, str, str] | None:
+    best: tuple[int, str, str] | None = None
+    for x in sorted(a.values("birth")):
+        for y in sorted(b.values("birth")):
+            gap = abs(int(x[:4]) - int(y[:4]))
+            rank = 0 if x == y and len(x) > 4 else 1 if gap == 0 else 2 if gap == 1 else 3
+            if best is None or rank < best[0]:
+                best = rank, x, y
+    return None if best is None else (LEVELS["birth"][best[0]], best[1], best[2])
+
+
+def _shared(a: Record, b: Record, feature: str, agree: str) -> tuple[str, str, str] | None:
+    ours, theirs = a.values(feature), b.values(feature)
+    if not ours or not theirs:
         return None
-    evidence = [*_shared_names(a, b, weight), *_births(a, b, weight), *_shared(a, b, weight, "place", "both tied to"),
-                *_shared(a, b, weight, "penalty", "both sentenced to"), *_shared(a, b, weight, "gender", "both")]
-    if not any(e.kind in ("name", "birth", "place") and e.weight > 0 for e in evidence):
+    if both := sorted(ours & theirs):
+        return agree, both[0], both[0]
+    return "different", min(ours), min(theirs)
+
+
+def propose(store: CaseStore, minimum: float = 10.0, limit: int = 100) -> list[Candidate]:
+    """Pairs of person records whose names agree and whose comparisons weigh at least `minimum` bits, best first."""
+    records = read_records(store)
+    return [c for c in candidates(records, estimate(records)) if c.score >= minimum][:limit]
+
+
+def candidates(records: dict[str, Record], model: Model) -> list[Candidate]:
+    """Every pair of records from different sources whose names agree, scored by the model, best first."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for iri, record in records.items():
+        for key in record.keys:
+            holders[key].add(iri)
+    pairs = {tuple(sorted(p)) for iris in holders.values() if len(iris) <= _BLOCK for p in combinations(iris, 2)}
+    found = (score(records[a], records[b], model) for a, b in sorted(pairs) if records[a].sources != records[b].sources)
+    return sorted((c for c in found if c is not None), key=lambda c: (-c.score, c.a, c.b))
+
+
+def score(a: Record, b: Record, model: Model) -> Candidate | None:
+    """The pair with its evidence, or None when no name agrees."""
+    compared = compare(a, b)
+    if compared.get("name", ("",))[0] not in NAME_AGREES:
         return None
-    return Candidate(a.iri, b.iri, a.label, b.label, round(sum(e.weight for e in evidence), 2), tuple(evidence))
+    evidence = tuple(Evidence(c, _detail(a, b, c, *found), model.weight(c, found[0]))
+                     for c in LEVELS if (found := compared.get(c)) is not None)
+    return Candidate(a.iri, b.iri, a.label, b.label, round(sum(e.weight for e in evidence), 2), evidence)
 
 
-def _script(name: str) -> str:
-    """A coarse script class: names in one class can be compared as written."""
-    return "han" if any("\u3400" <= c <= "\u9fff" for c in name) else "latin" if name.isascii() else "other"
+def _detail(a: Record, b: Record, comparison: str, level: str, x: str, y: str) -> str:
+    feature = "name" if comparison == "name" else comparison
+    said = f"{a.said(feature, x)} and {b.said(feature, y)}"
+    words = {"name": "named", "birth": "born", "gender": "", "place": "tied to", "penalty": "sentenced to"}[comparison]
+    return f"{words} {said}: {level}".lstrip()
 
 
-def _names_differ(a: _Person, b: _Person) -> bool:
-    """True when both have names in one script and none of them match: two people, not one."""
-    for script in {_script(n) for n in a.values("name")} & {_script(n) for n in b.values("name")}:
-        ours = {_name(n) for n in a.values("name") if _script(n) == script}
-        if not ours & {_name(n) for n in b.values("name") if _script(n) == script}:
-            return True
-    return False
+@dataclass(frozen=True)
+class Measured:
+    """Precision and recall of proposals on the labelled pairs, at one minimum score."""
+
+    minimum: float
+    joined: int
+    apart: int
+    proposed_joined: int
+    proposed_apart: int
+
+    @property
+    def precision(self) -> float:
+        """Of the pairs proposed, the share that are one person."""
+        proposed = self.proposed_joined + self.proposed_apart
+        return self.proposed_joined / proposed if proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Of the pairs that are one person, the share proposed."""
+        return self.proposed_joined / self.joined if self.joined else 1.0
 
 
-def _shared_names(a: _Person, b: _Person, weight: dict[str, float]) -> list[Evidence]:
-    found = []
-    for one in sorted(a.values("name")):
-        for other in sorted(b.values("name")):
-            if _name(one) == _name(other):
-                found.append(Evidence("name", f"named {a.said('name', one)} and {b.said('name', other)}",
-                                      weight[f"name:{_name(one)}"]))
-    return found[:1]
+def measure(records: dict[str, Record], minimums: Iterable[float]) -> list[Measured]:
+    """Precision and recall on the labelled pairs the records give, each joined pair scored by a model counted without it.
 
-
-def _births(a: _Person, b: _Person, weight: dict[str, float]) -> list[Evidence]:
-    found = []
-    for one in sorted(a.values("birth")):
-        for other in sorted(b.values("birth")):
-            gap = abs(int(one[:4]) - int(other[:4]))
-            said = f"born {a.said('birth', one)} and {b.said('birth', other)}"
-            if one == other and len(one) > 4:
-                found.append(Evidence("birth", f"{said}: the same day or month", weight[f"date:{one}"]))
-            elif gap == 0:
-                found.append(Evidence("birth", f"{said}: the same year", weight[f"year:{one[:4]}"]))
-            elif gap == 1:
-                found.append(Evidence("birth", f"{said}: one year apart; the sources differ", weight[f"year:{one[:4]}"] / 2))
-            else:
-                found.append(Evidence("birth", f"{said}: {gap} years apart", -weight[f"year:{one[:4]}"]))
-    return sorted(found, key=lambda e: -e.weight)[:1]
-
-
-def _shared(a: _Person, b: _Person, weight: dict[str, float], feature: str, words: str) -> list[Evidence]:
-    return [Evidence(feature, f"{words} {a.said(feature, v)} and {b.said(feature, v)}", weight[f"{feature}:{v}"])
-            for v in sorted(a.values(feature) & b.values(feature))]
+    One person: two sources' accounts of a record the graph joins. Two people: two records whose
+    names agree, which the graph keeps apart.
+    """
+    joined, u = joined_pairs(records), _u(records)
+    full = _with_m(u, joined)
+    held_out = [score(a, b, _with_m(u, joined[:i] + joined[i + 1:])) for i, (a, b) in enumerate(joined)]
+    apart = candidates(records, full)
+    results = []
+    for minimum in minimums:
+        hits = sum(1 for c in held_out if c is not None and c.score >= minimum)
+        false = sum(1 for c in apart if c.score >= minimum)
+        results.append(Measured(minimum, len(joined), len(apart), hits, false))
+    return results
 
 
 def to_json(candidates: list[Candidate]) -> list[dict[str, object]]:

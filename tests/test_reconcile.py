@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,7 +15,19 @@ from casegraph.importer import run_import
 from casegraph.links import Links
 from casegraph.mapping import load_mapping
 from casegraph.paths import sources_dir
-from casegraph.reconcile import Candidate, propose, to_json, to_text
+from casegraph.reconcile import (
+    NAME_AGREES,
+    PRIOR,
+    Candidate,
+    Record,
+    candidates,
+    estimate,
+    measure,
+    propose,
+    read_records,
+    to_json,
+    to_text,
+)
 from casegraph.sources import read_source
 from casegraph.store import CaseStore
 from conftest import seed_sources
@@ -35,13 +48,14 @@ def unlinked(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
     return store
 
 
-def test_an_unlinked_row_is_proposed_with_both_birth_years_and_their_sources(unlinked: CaseStore) -> None:
+def test_an_unlinked_row_is_proposed_on_its_name_across_scripts_with_both_birth_years_and_sources(unlinked: CaseStore) -> None:
     before = len(unlinked)
     found = propose(unlinked)
     assert len(unlinked) == before
     candidate = found[0]
     assert (candidate.a, candidate.b) == (BASE + "person/gulmira-imin", BASE + "person/ppc-2014-02-cppc00015")
     details = {e.kind: e.detail for e in candidate.evidence}
+    assert "Gulmira Imin (uscirf-gulmira-imin)" in details["name"] and details["name"].endswith("across scripts")
     assert "1978 (uscirf-gulmira-imin)" in details["birth"] and "1979 (ppc-2014-02-cppc00015)" in details["birth"]
     assert "penalty-life" in details["penalty"] and "gender-female" in details["gender"]
     assert candidate.score == round(sum(e.weight for e in candidate.evidence), 2)
@@ -52,15 +66,17 @@ def test_a_higher_minimum_drops_the_candidate(unlinked: CaseStore) -> None:
     assert propose(unlinked, minimum=best + 0.01) == []
 
 
-def test_people_the_links_already_joined_are_not_proposed_and_different_genders_never_are(shipped_store: CaseStore) -> None:
-    found = propose(shipped_store, minimum=-100, limit=10_000)
+def test_no_pair_is_proposed_without_a_name_that_agrees(shipped_store: CaseStore) -> None:
+    found = propose(shipped_store, minimum=-1000, limit=10_000)
+    assert found and all(next(e for e in c.evidence if e.kind == "name").detail.endswith(NAME_AGREES) for c in found)
     involved = {iri for c in found for iri in (c.a, c.b)}
-    assert BASE + "person/gulmira-imin" not in involved
-    assert not any(c.a_label == c.b_label == "陈卫" for c in found)  # one man and one woman share this name
-    # two entries share the name 宋桂香 but were born 12 years apart: proposed, and weighed down for it
+    assert BASE + "person/gulmira-imin" not in involved  # the link joined her records; 杨兆存 shares only year and gender
+    # one man and one woman share the name 陈卫: proposed as a pair to look at, with the genders against it
+    chen = next(c for c in found if c.a_label == c.b_label == "陈卫")
+    assert next(e for e in chen.evidence if e.kind == "gender").weight < 0
+    # two entries share the name 宋桂香 but were born 12 years apart: weighed down for it
     song = next(c for c in found if c.a_label == c.b_label == "宋桂香")
-    assert any(e.kind == "birth" and e.weight < 0 and "12 years apart" in e.detail for e in song.evidence)
-    assert propose(shipped_store) == []
+    assert next(e for e in song.evidence if e.kind == "birth").weight < 0
 
 
 def test_the_command_lists_candidates_as_json(shipped_store_dir: Path, shipped_store: CaseStore) -> None:
@@ -100,13 +116,17 @@ def _year(year: str) -> ox.Literal:
     return ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear"))
 
 
+def _date(day: str) -> ox.Literal:
+    return ox.Literal(day, datatype=ox.NamedNode(XSD + "date"))
+
+
 def _place(key: str) -> ox.NamedNode:
     return ox.NamedNode(BASE + "place/" + key)
 
 
 @pytest.fixture(scope="module")
 def small() -> CaseStore:
-    """Three sources; a USCIRF-like entry in a, a list-like entry in b, and pairs that must or must not meet."""
+    """Three sources: a USCIRF-like entry in a, a list-like one in b, pairs that must or must not meet, one record in a and b."""
     store = CaseStore.in_memory(BASE)
     xinjiang = [ox.Quad(_place("xinjiang"), ox.NamedNode(SKOS + "prefLabel"), ox.Literal("新疆", language="zh"),
                         ox.NamedNode(BASE + "source/" + g)) for g in ("b", "c")]
@@ -124,6 +144,9 @@ def small() -> CaseStore:
         *_person("a", "akbar-imin", "Akbar Imin", "en", "male"),
         *_person("c", "c-akbar", "AkbarImin", "und-Latn", "male"),
         *_person("c", "c-life", "Ayshem", "en", "female"), *_life("c", "c-life"),
+        *_person("c", "c-1960", "赵明", "zh", "male", ("birthDate", _year("1960"))),
+        *_person("a", "x-joined", "马丽", "zh", "female", ("birthDate", _date("1971-03-04"))),
+        *_person("b", "x-joined", "马丽", "zh", "female", ("birthDate", _date("1971-03-04"))),
     ])
     return store
 
@@ -136,19 +159,19 @@ def local(iri: str) -> str:
     return iri.removeprefix(BASE + "person/")
 
 
-def test_the_two_gulmira_records_meet_on_birth_years_penalty_and_gender(small: CaseStore) -> None:
-    found = propose(small, minimum=0)
+def test_the_two_gulmira_records_meet_on_their_names_across_scripts_birth_years_penalty_and_gender(small: CaseStore) -> None:
+    found = propose(small, minimum=-100)
     gulmira = next(c for c in found if _pairs([c]) == {("b-gulmira", "gulmira-imin")})
     assert {gulmira.a_label, gulmira.b_label} == {"Gulmira Imin", "古丽米拉•艾明"}
     details = {e.kind: e.detail for e in gulmira.evidence}
     assert "1978 (a)" in details["birth"] and "1979 (b)" in details["birth"] and "one year apart" in details["birth"]
     assert "penalty-life (a)" in details["penalty"] and "penalty-life (b)" in details["penalty"]
-    assert "gender-female" in details["gender"] and "name" not in details
+    assert "gender-female" in details["gender"] and details["name"].endswith("across scripts")
     assert gulmira.score == round(sum(e.weight for e in gulmira.evidence), 2)
 
 
 def test_same_names_in_different_sources_meet_across_places_and_spacing(small: CaseStore) -> None:
-    found = {_pairs([c]).pop(): c for c in propose(small, minimum=0)}
+    found = {_pairs([c]).pop(): c for c in propose(small, minimum=-100)}
     li_hua = found["b-li-hua", "c-li-hua"]
     kinds = {e.kind: e.detail for e in li_hua.evidence}
     assert "李华 (b)" in kinds["name"] and "李华 (c)" in kinds["name"]
@@ -156,11 +179,45 @@ def test_same_names_in_different_sources_meet_across_places_and_spacing(small: C
     assert any(e.kind == "name" for e in found["akbar-imin", "c-akbar"].evidence)
 
 
-def test_different_genders_the_same_source_and_gender_or_penalty_alone_are_never_proposed(small: CaseStore) -> None:
-    pairs = _pairs(propose(small, minimum=-100, limit=10_000))
-    assert ("a-chen-wei", "b-chen-wei") not in pairs  # one man, one woman
+def test_the_same_source_and_gender_penalty_or_birth_year_without_a_name_are_never_proposed(small: CaseStore) -> None:
+    pairs = _pairs(propose(small, minimum=-1000, limit=10_000))
     assert ("a-wang-fang", "a-wang-fang-2") not in pairs  # both from source a
     assert not {p for p in pairs if "c-life" in p}  # shares only gender and a life sentence with Gulmira
+    assert not {p for p in pairs if "c-1960" in p}  # shares only a birth year and a gender with the two 陈卫
+
+
+def test_u_is_counted_over_random_pairs_and_m_over_the_pairs_the_graph_joins(small: CaseStore) -> None:
+    records = read_records(small)
+    model = estimate(records)
+    pairs = list(combinations(sorted(records), 2))
+    assert model.drawn == len(pairs) and model.joined == 1  # x-joined is described by sources a and b
+    genders = [(_one(records[a], "gender"), _one(records[b], "gender")) for a, b in pairs]
+    same = sum(1 for x, y in genders if x and y and x == y)
+    assert model.u["gender"]["same"] == (same + PRIOR) / (sum(1 for x, y in genders if x and y) + 2 * PRIOR)
+    assert model.m["birth"]["same date"] == (1 + PRIOR) / (1 + 4 * PRIOR)  # the joined pair agrees on a full date
+    assert model.weight("birth", "same date") > model.weight("birth", "same year") > 0 > model.weight("birth", "further apart")
+
+
+def test_weights_follow_the_data_a_rare_shared_place_weighs_more_than_a_common_one(small: CaseStore) -> None:
+    records = read_records(small)
+    before = estimate(records).weight("place", "shared")
+    crowded = CaseStore.in_memory(BASE)
+    crowded.add(small.quads())
+    xinjiang = ("associatedPlace", _place("xinjiang"))
+    crowded.add([q for i in range(30) for q in _person("d", f"d-{i}", f"甲{i}", "zh", "male", xinjiang)])
+    assert estimate(read_records(crowded)).weight("place", "shared") < before
+
+
+def _one(record: Record, feature: str) -> str:
+    return min(record.values(feature), default="")
+
+
+def test_precision_and_recall_are_measured_with_each_joined_pair_held_out(small: CaseStore) -> None:
+    records = read_records(small)
+    low, high = measure(records, [-1000, 1000])
+    assert low.joined == 1 and low.recall == 1.0 and high.recall == 0.0
+    assert low.apart == len(candidates(records, estimate(records))) == low.proposed_apart > 0 == high.proposed_apart
+    assert low.precision == 1 / (1 + low.apart) and high.precision == 1.0
 
 
 def test_the_minimum_and_the_order_are_respected(small: CaseStore) -> None:
