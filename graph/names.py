@@ -238,7 +238,8 @@ def _parts(label: str) -> list[str]:
 
 def _pinyin_keys(parts: list[str]) -> set[str]:
     keys = set()
-    for syllables in islice(product(*(_readings(part) for part in parts)), READINGS):
+    # One part is a Chinese name: its surname keeps its usual reading (方 may be read wang, but not as a surname).
+    for syllables in islice(product(*(_readings(part, surname=len(parts) == 1) for part in parts)), READINGS):
         words = [[s for s in part if s.strip()] for part in syllables]
         keys |= {" ".join(s for part in words for s in part), " ".join("".join(part) for part in words),
                  "".join("".join(part) for part in words)}
@@ -247,7 +248,7 @@ def _pinyin_keys(parts: list[str]) -> set[str]:
     return {normal(key) for key in keys}
 
 
-def _readings(text: str) -> list[tuple[str, ...]]:
+def _readings(text: str, surname: bool = False) -> list[tuple[str, ...]]:
     """The pinyin readings of a text: pypinyin's choice first, then the other readings of characters that have several.
 
     Names often take a character's rarer reading: 晟 in 高智晟 (Gao Zhisheng) is read cheng in words, sheng in names.
@@ -260,6 +261,8 @@ def _readings(text: str) -> list[tuple[str, ...]]:
     if len(every) != len(chosen):
         return [tuple(chosen)]
     options = [[first, *(other for other in others if other != first)] for first, others in zip(chosen, every, strict=True)]
+    if surname and options:
+        options[0] = options[0][:1]
     return list(islice(product(*options), READINGS))
 
 

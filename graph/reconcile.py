@@ -7,8 +7,8 @@ comes up between two sources' accounts of one person that the graph already join
 or a reference page about a record). Both are counted from the graph itself, with half a count
 added to every level (Jeffreys' prior) so that a level never seen weighs a finite amount.
 
-A pair is proposed only when a name agrees, as written or across scripts (casegraph.names): a
-birth year, a gender or a place never proposes a pair on its own.
+A pair is proposed only when a name agrees: as written, across scripts, or in sound between two
+Han spellings (casegraph.names). A birth year, a gender or a place never proposes a pair on its own.
 """
 
 from __future__ import annotations
@@ -22,20 +22,20 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import combinations
 
-from casegraph.names import name_keys
+from casegraph.names import SEPARATORS, name_keys
 from casegraph.namespaces import local_name
 from casegraph.paths import queries_dir
 from casegraph.search import fold
 from casegraph.store import CaseStore
 
 LEVELS = {
-    "name": ("same", "across scripts", "different"),
+    "name": ("same", "across scripts", "same sound", "different"),
     "birth": ("same date", "same year", "one year apart", "further apart"),
     "gender": ("same", "different"),
     "place": ("shared", "different"),
     "penalty": ("shared", "different"),
 }
-NAME_AGREES = ("same", "across scripts")
+NAME_AGREES = ("same", "across scripts", "same sound")
 PRIOR = 0.5  # Jeffreys: half a count for every level
 MINIMUMS = (-5.0, 0.0, 5.0, 10.0, 15.0, 20.0)  # the scores `casegraph reconcile --measure` reports at
 RANDOM_PAIRS = 20_000  # u is counted over every pair up to this many, else over this many drawn with a fixed seed
@@ -194,8 +194,14 @@ def _names(a: Record, b: Record) -> tuple[str, str, str] | None:
         if _SEPARATORS.sub("", fold(x)) == _SEPARATORS.sub("", fold(y)):
             return "same", x, y
     if a.keys & b.keys:
-        return next(("across scripts", x, y) for x, y in pairs if _keys(x) & _keys(y))
+        x, y = next((x, y) for x, y in pairs if _keys(x) & _keys(y))
+        return "same sound" if _han(x) and _han(y) else "across scripts", x, y
     return "different", *pairs[0]
+
+
+def _han(name: str) -> bool:
+    """Written in Han characters alone: two such names that differ but sound alike are usually two people."""
+    return all("\u3400" <= c <= "\u9fff" or c in SEPARATORS or c.isspace() for c in name)
 
 
 @cache
