@@ -83,6 +83,22 @@ class PrivateWhenAuthorized:
         await self.app(scope, receive, send_marked)
 
 
+class HeadAsGet:
+    """HEAD is answered as GET is, on every route: linked-data clients and caches ask HEAD before they fetch.
+
+    The route sees GET; uvicorn, which keeps the request's own scope, sends the headers without the body.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a HEAD request as a GET."""
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The casegraph web application for these settings."""
     settings = settings or get_settings()
@@ -109,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.answers = AnswerCache()
     errors.install(app)
 
+    app.add_middleware(HeadAsGet)
     app.add_middleware(PrivateWhenAuthorized)
     app.add_middleware(OpenToOtherOrigins)
 
