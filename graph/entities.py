@@ -152,6 +152,12 @@ def describe(store: CaseStore, iri: str) -> Entity:
     return Entity(iri, list(names), ordered, sorted(sources.items()), elsewhere)
 
 
+def moved_to(store: CaseStore, iri: str) -> str | None:
+    """The record that now stands for an IRI with no facts of its own (its owl:sameAs names the IRI), if there is one."""
+    found = next(iter(store.select(page_query("moved"), {"former": ox.NamedNode(iri)})), None)
+    return None if found is None else found["current"].value
+
+
 def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
     """The quads with the entity as subject or object, in the graphs stating them, for the machine-readable formats."""
     node = ox.NamedNode(iri)

@@ -12,7 +12,8 @@ from casegraph.files import to_trig, write_durably
 from casegraph.links import Links
 from casegraph.mapping import Mapping
 from casegraph.namespaces import catalog_graph, local_name
-from casegraph.sources import SourceFile
+from casegraph.register import read_register
+from casegraph.sources import SourceFile, read_source
 from casegraph.tabular import LEFT_OUT, Imported, Problem, import_table, table_files
 from casegraph.validate import Violation, validate_source
 
@@ -30,14 +31,28 @@ def run_import(tables: Path | list[Path], mapping: Mapping, base: str, links: Li
                progress: Callable[[int], None] | None = None) -> Outcome:
     """Import one or more tables into one sources file; a dry run does everything except write."""
     files = table_files([tables] if isinstance(tables, Path) else tables, mapping)
-    imported = import_table(files, mapping, base, links, progress)
-    check_shapes(imported, base)
     output = output_dir / f"{mapping.name}.trig"
+    register = read_register(mapping.register, _used_elsewhere(output_dir, output, base) if mapping.register else set())
+    imported = import_table(files, mapping, base, links, progress, register)
+    check_shapes(imported, base)
     data = to_trig(imported.quads, base, _header(files, mapping))
     changed = not (output.is_file() and output.read_bytes() == data)
     if changed and not dry_run:
         write_durably(output, data)
+    if not dry_run:
+        register.write()
     return Outcome(imported, output, changed)
+
+
+def _used_elsewhere(output_dir: Path, output: Path, base: str) -> set[str]:
+    """The IRIs, relative to the base, that the other sources files beside the output name as subjects."""
+    used = set()
+    for path in sorted(output_dir.glob("*.trig")):
+        if path != output:
+            used |= {q.subject.value.removeprefix(base) for q in read_source(path, base).quads
+                     if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base)}
+    return used
+
 
 
 def _header(tables: list[Path], mapping: Mapping) -> str:

@@ -20,6 +20,7 @@ _T = TypeVar("_T")
 PARSERS = ("text", "date", "iri", "integer", "decimal")
 FORMS = ("as-is", "url-path")
 FILTERS = ("slug",)
+NAME = "@name"  # the placeholder for a record's name, in Latin letters (casegraph.names.romanised)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ class Record:
     when: When | None = None
     constants: dict[str, str] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    named_by: tuple[str, ...] = ()  # the properties whose first value {@name} stands for, in order of preference
+    former: str = ""  # the IRI template the record was minted from before; such IRIs redirect to the new ones
+
+    @property
+    def registered(self) -> bool:
+        """Whether the record's IRI is kept in the register: one read from its name, or one that replaced another."""
+        return NAME in placeholders(self.iri) or bool(self.former)
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,7 @@ class Mapping:
     files: tuple[Path, ...] = ()
     json_records: str = ""
     ignore: frozenset[str] = frozenset()
+    register: Path | None = None
 
     @cached_property
     def columns(self) -> frozenset[str]:
@@ -116,8 +125,9 @@ class Mapping:
         named = {f.column for f in self.fields} | {self.key_column}
         named |= {r.when.column for r in self.records.values() if r.when}
         for record in [self.source, *self.records.values()]:
-            named |= placeholders(record.iri) | (placeholders(record.label.template) if record.label else set())
-        return frozenset(named - {"key", "value"})
+            named |= placeholders(record.iri) | placeholders(record.former)
+            named |= placeholders(record.label.template) if record.label else set()
+        return frozenset(named - {"key", "value", NAME})
 
     def ignored(self, rule: Field | None, value: str) -> bool:
         """Whether a value stands for no value at all ("Unknown", "N/A"), by the field's list or else the mapping's."""
@@ -179,9 +189,16 @@ def _mapping(path: Path, data: dict[str, Any]) -> Mapping:
     key_column = _at("key", lambda: str(key["column"]))
     source_spec = data["source"]
     catalog = _at("source", lambda: path.parent / str(source_spec["catalog"]))
+    register = _table(data, "iris").get("register")
     mapping = Mapping(path, str(data["name"]), fmt, key_column, key.get("split", ""), form, source,
                       catalog, path.parent / shared if shared else None, records, nodes,
-                      fields, files, records_path, ignore)
+                      fields, files, records_path, ignore, path.parent / str(register) if register else None)
+    for record in records.values():
+        if record.registered and mapping.register is None:
+            raise _Misplaced(f"records.{record.name}", ValueError(
+                "an IRI read from a name, or a former IRI, needs a register: [iris] register = \"iris.csv\""))
+        if NAME in placeholders(record.iri) and not record.named_by:
+            raise _Misplaced(f"records.{record.name}", ValueError(f"{{{NAME}}} needs name = [the properties naming it]"))
     if fmt == "json":
         for column in mapping.columns:
             _at("input", partial(parse_path, column))
@@ -228,7 +245,8 @@ def _ignore(spec: dict[str, Any]) -> frozenset[str] | None:
 
 def _record(name: str, spec: dict[str, Any]) -> Record:
     when = spec.get("when")
-    for template in (spec["iri"], *([spec["label"]["template"]] if "label" in spec and "template" in spec["label"] else [])):
+    for template in (spec["iri"], spec.get("former", ""),
+                     *([spec["label"]["template"]] if "label" in spec and "template" in spec["label"] else [])):
         placeholders(template)
     return Record(
         name=name, iri=spec["iri"], cls=_curie(spec["class"]) if "class" in spec else "",
@@ -236,6 +254,7 @@ def _record(name: str, spec: dict[str, Any]) -> Record:
         when=_when(when) if when else None,
         constants={_curie(k): _curie(v) for k, v in spec.get("constants", {}).items()},
         links={_curie(k): str(v) for k, v in spec.get("links", {}).items()},
+        named_by=tuple(_curie(p) for p in _strings(spec, "name")), former=str(spec.get("former", "")),
     )
 
 

@@ -97,6 +97,22 @@ def name_keys(label: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def romanised(label: str) -> str:
+    """A name in Latin letters: as written, the Latin spelling a source gives a transcribed name, else pinyin or ULY."""
+    if label.isascii():
+        return _camel_split(label) or " ".join(label.split())
+    parts = _parts(label)
+    spelled = next((pair.latin for pair in transcriptions().pairs if normal(pair.han) == " ".join(parts)), None)
+    if spelled is not None:
+        return spelled
+    if any(_is_arabic(c) for c in label):
+        return normal(uly(label))
+    if len(parts) == 1 and 2 <= len(parts[0]) <= 3 and all(_is_han(c) for c in parts[0]):
+        surname, *given = _readings(parts[0], surname=True)[0]  # a Chinese name: surname, then given name
+        return f"{surname} {''.join(given)}"
+    return " ".join("".join(_readings(part)[0]) if any(_is_han(c) for c in part) else part for part in parts)
+
+
 def query_keys(text: str) -> Query:
     """The keys a query looks for: its normal form, and a sound key when it is a name in Latin letters."""
     return Query(normal(text), sound_key(normal(text).split()))

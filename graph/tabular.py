@@ -15,8 +15,10 @@ import pyoxigraph as ox
 from casegraph.cellvalues import parse_date, parse_decimal, parse_integer, slug
 from casegraph.errors import UsageError
 from casegraph.links import Links
-from casegraph.mapping import Field, Label, Mapping, Record, split_placeholder
-from casegraph.namespaces import CG_IRI, catalog_graph
+from casegraph.mapping import NAME, Field, Label, Mapping, Record, split_placeholder
+from casegraph.names import romanised
+from casegraph.namespaces import CG_IRI, catalog_graph, local_name
+from casegraph.register import Entry, Register
 from casegraph.sources import CG_SOURCE, PREF_LABEL, RDF_TYPE
 from casegraph.tablerows import Row, read_rows
 
@@ -25,6 +27,7 @@ CELL_LEFT_OUT = "cell left out"
 Made = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
 CG_CONCERNS = ox.NamedNode(CG_IRI + "concerns")
 CG_DATE_NOTE = ox.NamedNode(CG_IRI + "dateNote")
+OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
 ROW_PLACEHOLDER = "source/_row_"
 # Characters an IRI may hold as they are; every other one is percent-encoded (RFC 3987 iunreserved).
 _IRI_SAFE = re.compile(r"[\w\-.~]", re.UNICODE)
@@ -78,9 +81,12 @@ def table_files(tables: list[Path], mapping: Mapping) -> list[Path]:
 
 
 def import_table(path: Path | list[Path], mapping: Mapping, base: str, links: Links,
-                 progress: Callable[[int], None] | None = None) -> Imported:
-    """Map every row of one or more tables; rows with problems are left out and reported, the rest kept."""
-    templates = _Templates(mapping, base)
+                 progress: Callable[[int], None] | None = None, register: Register | None = None) -> Imported:
+    """Map every row of one or more tables; rows with problems are left out and reported, the rest kept.
+
+    Records whose IRIs the mapping keeps in a register take them from `register`, which gains the IRIs minted.
+    """
+    templates = _Templates(mapping, base, register or Register(None))
     result, keys = Imported(), dict[str, tuple[str, int]]()
     for table in [path] if isinstance(path, Path) else path:
         first = True
@@ -112,7 +118,8 @@ def _check_columns(mapping: Mapping, row: dict[str, str], path: Path) -> None:
 class _Templates:
     """The catalog entry and shared records every row's graph repeats, parsed once."""
 
-    def __init__(self, mapping: Mapping, base: str) -> None:
+    def __init__(self, mapping: Mapping, base: str, register: Register) -> None:
+        self.register = register
         self.placeholder = ox.NamedNode(base + ROW_PLACEHOLDER)
         self.catalog = _parse_turtle(mapping.catalog, base)
         self.shared = _parse_turtle(mapping.shared, base) if mapping.shared else []
@@ -160,9 +167,10 @@ class _RowMapper:
         self.key = self._key(keys)
         graph = ox.NamedNode(self._mint(self.mapping.source.iri))
         catalog = ox.NamedNode(catalog_graph(self.base))
-        made = {"source": graph} | {name: ox.NamedNode(self._mint(r.iri))
+        made = {"source": graph} | {name: ox.NamedNode(self._record_iri(name, r))
                                     for name, r in self.mapping.records.items() if self._wanted(r)}
         quads = self.templates.for_row(graph, catalog) + self._label(self.mapping.source, graph, catalog)
+        quads += self._formerly(made, graph)
         for name, record in self.mapping.records.items():
             if name in made:
                 quads += self._record(record, made[name], graph, {}, made)
@@ -193,6 +201,47 @@ class _RowMapper:
         else:
             keys[key] = (str(self.row.file), self.row.line)
         return key
+
+    def _record_iri(self, name: str, record: Record) -> str:
+        """A record's IRI: from the register, else minted (from its name, clear of every IRI taken) and registered."""
+        if not record.registered:
+            return self._mint(record.iri)
+        register = self.templates.register
+        entry = register.get(name, self.key)
+        if entry is None:
+            former = self._render(record.former, {}, _encode) if record.former else ""
+            linked = self.links.resolve(self.base + former).removeprefix(self.base) if former else former
+            if linked != former:  # a documenter confirmed the row to be a record already in the graph
+                entry = register.keep(Entry(name, self.key, linked, former))
+            else:
+                named = self._name(record)
+                if not named:
+                    self._fail(record.iri, "", f"a name to make the IRI from ({', '.join(map(local_name, record.named_by))})")
+                    return self.base + ROW_PLACEHOLDER
+                wanted = self._render(record.iri, {NAME: romanised(named)}, _encode)
+                entry = register.mint(name, self.key, wanted, former)
+        return self.links.resolve(self.base + entry.iri)
+
+    def _name(self, record: Record) -> str:
+        """The first value the row gives one of the properties naming the record, as its fields read it."""
+        for prop in record.named_by:
+            for rule in self.mapping.fields:
+                if rule.record != record.name or rule.property != prop:
+                    continue
+                for cell in self.row.values(rule.column):
+                    if not self.mapping.ignored(rule, cell) and not (rule.match and not rule.match.fullmatch(cell)):
+                        for value in self._values(rule, cell):
+                            return value
+        return ""
+
+    def _formerly(self, made: dict[str, ox.NamedNode], graph: ox.NamedNode) -> list[ox.Quad]:
+        """owl:sameAs from each registered record to the IRI it had before, so that the old IRI keeps its meaning."""
+        quads = []
+        for name, iri in made.items():
+            entry = self.templates.register.get(name, self.key)
+            if entry is not None and entry.former and self.base + entry.former != iri.value:
+                quads.append(ox.Quad(iri, OWL_SAME_AS, ox.NamedNode(self.base + entry.former), graph))
+        return quads
 
     def _wanted(self, record: Record) -> bool:
         if record.when is None:
@@ -294,9 +343,7 @@ class _RowMapper:
         return None
 
     def _mint(self, template: str, extra: dict[str, str] | None = None) -> str:
-        iri = self._render(template, extra or {}, lambda text: "".join(
-            c if _IRI_SAFE.fullmatch(c) else quote(c, safe="") for c in text))
-        return self.links.resolve(self.base + iri)
+        return self.links.resolve(self.base + self._render(template, extra or {}, _encode))
 
     def _text(self, label: Label, extra: dict[str, str]) -> ox.Literal:
         return ox.Literal(self._render(label.template, extra, lambda text: text).strip(), language=label.language)
@@ -310,7 +357,7 @@ class _RowMapper:
                 continue
             column, apply = split_placeholder(name)
             text = extra.get(column, self.key if column == "key" else self.row.first(column)).strip()
-            if column not in extra and column != "key":
+            if column not in extra and column not in ("key", NAME):
                 self.consumed.add(column)  # a value written into an IRI or a label has come through
             if apply == "slug":
                 made = slug(text)
@@ -337,6 +384,10 @@ class _RowMapper:
 
     def _fail(self, column: str, value: str, rule: str) -> None:
         self.problems.append(Problem(self.row.line, column, value, rule, LEFT_OUT, str(self.row.file)))
+
+
+def _encode(text: str) -> str:
+    return "".join(c if _IRI_SAFE.fullmatch(c) else quote(c, safe="") for c in text)
 
 
 _NUMBERS: dict[str, Callable[[str], ox.Literal | None]] = {"integer": parse_integer, "decimal": parse_decimal}

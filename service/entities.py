@@ -6,9 +6,9 @@ import io
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from casegraph.entities import KINDS, describe, document, entity_iri
+from casegraph.entities import KINDS, describe, document, entity_iri, moved_to
 from casegraph.errors import NotFound
 from casegraph.export import ExportFormat, write
 from casegraph.namespaces import iri_to_uri
@@ -29,6 +29,12 @@ def get_entity(kind: KindParam, name: NameParam, request: Request, store: StoreD
     """Resolve a minted IRI; `.html`, `.ttl`, `.jsonld`, `.nt`, `.trig`, `.nq` or `.rdf` choose the format."""
     slug, _, extension = name.rpartition(".") if "." in name else (name, "", "")
     iri = entity_iri(settings.base, kind, slug)
+    current = moved_to(store, iri)
+    if current is not None and current.startswith(settings.base):
+        # An IRI once published keeps working: it sends its readers on to the record that replaced it.
+        target = "/" + iri_to_uri(current).removeprefix(iri_to_uri(settings.base)) + (f".{extension}" if extension else "")
+        query = request.url.query
+        return RedirectResponse(target + (f"?{query}" if query else ""), status_code=301)
     if extension:
         media_type = HTML if extension == "html" else _by_extension(extension).media_type
     else:

@@ -17,12 +17,14 @@ from test_cli import assert_no_traceback, run
 from casegraph.paths import sources_dir
 from casegraph.store import CaseStore
 from casegraph.tabular import parse_date
+from conftest import copy_seeds
 
 BASE = "https://w3id.org/casegraph/"
 LIST_DIR = sources_dir().parent / "imports" / "chinese-political-prisoners"
 TABLE = LIST_DIR / "chinese-political-prisoners.csv"
 MAPPING = LIST_DIR / "mapping.toml"
 SHIPPED = sources_dir() / "chinese-political-prisoners.trig"
+REGISTER = LIST_DIR / "iris.csv"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 HEADER = "Name,Gender,Date of Birth,Date of Death,Place,Sentence,Source\n"
 
@@ -65,8 +67,9 @@ def test_the_shipped_graph_is_exactly_what_the_import_writes_and_reimport_change
     first = run("import", str(TABLE), "--mapping", str(MAPPING), "--output", str(out), store=tmp_path / "s")
     assert first.returncode == 0, first.stderr
     assert "926 of 926 rows imported, 0 left out" in first.stderr
-    written = out / SHIPPED.name
+    written, register = out / SHIPPED.name, REGISTER.read_bytes()
     assert written.read_bytes() == SHIPPED.read_bytes()
+    assert REGISTER.read_bytes() == register  # every row's IRI was registered: nothing minted, nothing written
     stamp = written.stat().st_mtime_ns
     again = run("import", str(TABLE), "--mapping", str(MAPPING), "--output", str(out), store=tmp_path / "s")
     assert again.returncode == 0 and "unchanged" in again.stderr
@@ -439,3 +442,38 @@ def test_malformed_tables_and_mappings_are_named_with_file_and_place(tmp_path: P
                  store=tmp_path / "s")
     assert result.returncode == 2 and message in result.stderr, result.stderr
     assert_no_traceback(result)
+
+
+def register_of(mapping: Path) -> dict[str, tuple[str, str]]:
+    with (mapping.parent / "iris.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["key"]: (row["iri"], row["former"]) for row in csv.DictReader(handle)}
+
+
+def test_people_get_readable_iris_that_stay_theirs_when_namesakes_come_and_go(tmp_path: Path) -> None:
+    first = HEADER + ("陈卫,male,1969,,遂宁,2020,https://example.org/a.html\n"
+                      "陈卫,female,1967,,重庆,2014,https://example.org/b.html\n"
+                      "阿可拜尔•伊明（AkbarImin）,male,1981,,乌鲁木齐,2019,https://example.org/c.html\n")
+    path, mapping = mapping_copy(tmp_path, first)
+    (mapping.parent / "iris.csv").unlink()
+    out = tmp_path / "out"
+    assert import_(path, mapping, out).returncode == 0
+    minted = register_of(mapping)
+    assert minted == {"a": ("person/chen-wei", "person/ppc-a"), "b": ("person/chen-wei-2", "person/ppc-b"),
+                      "c": ("person/akbar-imin", "person/ppc-c")}
+    # a third 陈卫 arrives at the top of the table, and the first one leaves it
+    path.write_text(HEADER + "陈卫,male,1980,,北京,2030,https://example.org/d.html\n" + first.split("\n", 2)[2], encoding="utf-8")
+    assert import_(path, mapping, out).returncode == 0
+    assert register_of(mapping) == minted | {"d": ("person/chen-wei-3", "person/ppc-d")}
+    quads = list(ox.parse(path=out / SHIPPED.name, format=ox.RdfFormat.TRIG, base_iri=BASE))
+    people = {q.subject.value for q in quads if q.predicate.value.endswith("#type") and q.object.value.endswith("#Person")}
+    assert people == {BASE + "person/chen-wei-2", BASE + "person/chen-wei-3", BASE + "person/akbar-imin"}
+    same = {(q.subject.value, q.object.value, q.graph_name.value) for q in quads if q.predicate.value.endswith("#sameAs")}
+    assert (BASE + "person/chen-wei-3", BASE + "person/ppc-d", BASE + "source/ppc-d") in same and len(same) == 3
+
+
+def test_a_readable_iri_never_takes_one_another_source_uses(tmp_path: Path) -> None:
+    path, mapping = mapping_copy(tmp_path, HEADER + "古丽米拉•艾明,female,1979,,新疆,life,https://example.org/g.html\n")
+    (mapping.parent / "iris.csv").unlink()
+    out = copy_seeds(tmp_path / "sources")  # USCIRF's record is person/gulmira-imin
+    assert import_(path, mapping, out).returncode == 0
+    assert register_of(mapping)["g"] == ("person/gulmira-imin-2", "person/ppc-g")

@@ -72,8 +72,8 @@ def test_names_in_other_scripts_are_found(text: str, found: str) -> None:
     assert [(hit.iri, hit.name, hit.matched) for hit in hits] == [(record.value, "测试记录", found)]
 
 
-ILHAM_TOHTI = f"{BASE}person/ppc-2014-03-cppc00059"  # the list's 伊力哈木•土赫提 (bullet)
-ZHANG_LIUMAO = f"{BASE}person/ppc-2017-09-cppc00577"  # the list's 张六毛
+ILHAM_TOHTI = f"{BASE}person/ilham-tohti"  # the list's 伊力哈木•土赫提 (bullet)
+ZHANG_LIUMAO = f"{BASE}person/zhang-liumao"  # the list's 张六毛
 LABELS = "SELECT ?label WHERE { GRAPH ?g { ?record <http://www.w3.org/2004/02/skos/core#prefLabel>|" \
          "<http://www.w3.org/2004/02/skos/core#altLabel> ?label } }"
 
