@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -101,3 +102,26 @@ def test_png_and_svg_downloads(page: object, tmp_path: Path) -> None:
         page.click("#download-svg")  # type: ignore[attr-defined]
     text = Path(svg.value.path()).read_text(encoding="utf-8")
     assert text.startswith("<svg") and text.count("<circle") == _count(page, "nodes") and "Tahir Imin" in text
+
+
+@pytest.fixture(scope="module")
+def shipped(serve: Callable[..., AbstractContextManager[str]], shipped_store_dir: Path) -> Iterator[str]:
+    """A server over every shipped source, where most people are named in Chinese characters only."""
+    with serve(shipped_store_dir) as url:
+        yield url
+
+
+@pytest.mark.parametrize("typed, shown, iri", [
+    ("zhang liumao", "张六毛", "person/zhang-liumao"), ("伊力哈木·土赫提", "Ilham Tohti", "person/ilham-tohti")])
+def test_the_search_box_finds_names_across_scripts(shipped: str, typed: str, shown: str, iri: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.goto(f"{shipped}/explore?node=person/tahir-imin")
+        tab.wait_for_function("window.explorer && window.explorer.cy.nodes().length > 1")
+        tab.fill("#add-q", typed)
+        tab.click(f"#add-hits li >> text={shown}")
+        tab.wait_for_function(f"!window.explorer.cy.getElementById('https://w3id.org/casegraph/{iri}').empty()")
+        browser.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -246,3 +248,19 @@ def test_suggest_completes_records_types_and_properties(server: str) -> None:
 def test_suggest_refuses_a_cursor_out_of_range(server: str, name: str) -> None:
     response = httpx.get(f"{server}/reconcile/suggest/{name}", params={"prefix": "a", "cursor": -1})
     assert response.status_code == 422 and "cursor" in response.text
+
+
+@pytest.fixture(scope="module")
+def shipped(serve: Callable[..., AbstractContextManager[str]], shipped_store_dir: Path) -> Iterator[str]:
+    """A server over every shipped source, the political-prisoner list and its names in Chinese characters included."""
+    with serve(shipped_store_dir) as url:
+        yield url
+
+
+@pytest.mark.parametrize("text, record", [
+    ("Ilham Tohti", "person/ilham-tohti"), ("ilham", "person/ilham-tohti"), ("伊力哈木·土赫提", "person/ilham-tohti"),
+    ("伊力哈木•土赫提", "person/ilham-tohti"), ("zhang liumao", "person/zhang-liumao"), ("Zhāng Liùmáo", "person/zhang-liumao"),
+])
+def test_names_are_reconciled_across_scripts(shipped: str, text: str, record: str) -> None:
+    candidates = found(shipped, {"query": text, "type": "Person"})
+    assert record in [c["id"] for c in candidates], [c["name"] for c in candidates]
