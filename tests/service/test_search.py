@@ -55,21 +55,26 @@ def test_the_home_page_shows_sources_counts_and_a_search_box(server: str) -> Non
     assert 'href="/source/hrw-ikram-nurmehmet"' in html and "unidentified person" in html
 
 
-@pytest.mark.parametrize("text, found", [("测试", "测试记录"), ("سىناق", "سىناق خاتىرىسى"), ("ТЕСТ", "Тестовая запись")])
-def test_names_in_other_scripts_are_found(text: str, found: str) -> None:
-    # A record of the test's own (not a fact about anyone), named in Chinese, Uyghur Arabic script and Cyrillic.
+def named_record(*names: tuple[str, str]) -> CaseStore:
+    """A store holding one person record of the test's own: the first name preferred, the others alternatives."""
     store = CaseStore.in_memory(BASE)
     record, graph = ox.NamedNode(f"{BASE}person/test-record"), ox.NamedNode(f"{BASE}source/test")
     skos = "http://www.w3.org/2004/02/skos/core#"
     store.add([
         ox.Quad(record, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(CG.Person), graph),
         ox.Quad(record, ox.NamedNode(CG.source), graph, graph),
-        ox.Quad(record, ox.NamedNode(skos + "prefLabel"), ox.Literal("测试记录", language="zh"), graph),
-        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("سىناق خاتىرىسى", language="ug"), graph),
-        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("Тестовая запись", language="ru"), graph),
+        *(ox.Quad(record, ox.NamedNode(skos + ("altLabel" if i else "prefLabel")), ox.Literal(name, language=language), graph)
+          for i, (name, language) in enumerate(names)),
     ])
+    return store
+
+
+@pytest.mark.parametrize("text, found", [("测试", "测试记录"), ("سىناق", "سىناق خاتىرىسى"), ("ТЕСТ", "Тестовая запись")])
+def test_names_in_other_scripts_are_found(text: str, found: str) -> None:
+    # A record of the test's own (not a fact about anyone), named in Chinese, Uyghur Arabic script and Cyrillic.
+    store = named_record(("测试记录", "zh"), ("سىناق خاتىرىسى", "ug"), ("Тестовая запись", "ru"))
     hits = SearchIndex(store).search(text)
-    assert [(hit.iri, hit.name, hit.matched) for hit in hits] == [(record.value, "测试记录", found)]
+    assert [(hit.iri, hit.name, hit.matched) for hit in hits] == [(f"{BASE}person/test-record", "测试记录", found)]
 
 
 ILHAM_TOHTI = f"{BASE}person/ilham-tohti"  # the list's 伊力哈木•土赫提 (bullet)
@@ -122,13 +127,4 @@ def test_a_name_written_in_the_graph_is_found_by_its_keys_after_a_write(records_
 @pytest.fixture
 def records_with_names() -> CaseStore:
     # A record of the test's own, named as a transcribed name is written in each script; it states nothing about anyone.
-    store = CaseStore.in_memory(BASE)
-    record, graph = ox.NamedNode(f"{BASE}person/test-record"), ox.NamedNode(f"{BASE}source/test")
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    store.add([
-        ox.Quad(record, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(CG.Person), graph),
-        ox.Quad(record, ox.NamedNode(CG.source), graph, graph),
-        ox.Quad(record, ox.NamedNode(skos + "prefLabel"), ox.Literal("伊力哈木·土赫提", language="zh"), graph),
-        ox.Quad(record, ox.NamedNode(skos + "altLabel"), ox.Literal("ئىلھام توختى", language="ug"), graph),
-    ])
-    return store
+    return named_record(("伊力哈木·土赫提", "zh"), ("ئىلھام توختى", "ug"))
