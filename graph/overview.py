@@ -29,9 +29,6 @@ class Collection:
     paths: str  # one a line: 200,000 short strings would take ten times the memory
     starts: array[int] = field(repr=False)  # where each path starts in `paths`, and where the last one ends
 
-    def __hash__(self) -> int:
-        return hash((self.key, self.paths))
-
     @classmethod
     def of(cls, key: str, label: str, paths: list[str]) -> Collection:
         """A collection holding these source paths."""

@@ -17,7 +17,6 @@ from casegraph.service import vendor
 from casegraph.service.dependencies import SettingsDep, get_edition
 from casegraph.service.negotiation import VARY, html_or_json
 from casegraph.service.rendering import local_link, templates
-from casegraph.store import CaseStore
 
 router = APIRouter(tags=["Pages"])
 
@@ -52,7 +51,8 @@ def source_list(
     chosen = _collection(kept, collection, page)
     body: dict[str, Any] = _summary(chosen) | {
         "page": page, "pages": chosen.pages, "page_size": PAGE_SIZE,
-        "sources": _described(edition.store, edition.build.digest, settings.base, chosen, page),
+        # Described afresh each time, fifty point queries: kept, they would hold the stores of past editions open.
+        "sources": describe(edition.store, chosen.page(page), settings.base),
         "prev": _page_link(chosen, page - 1) if page > 1 else None,
         "next": _page_link(chosen, page + 1) if page < chosen.pages else None}
     links = ", ".join(f'<{body[rel]}>; rel="{rel}"' for rel in ("prev", "next") if body[rel])
@@ -81,12 +81,6 @@ def _summary(collection: Collection) -> dict[str, Any]:
 
 def _page_link(collection: Collection, page: int) -> str:
     return "/sources?" + urlencode({"collection": collection.key} | ({"page": page} if page > 1 else {}))
-
-
-@lru_cache(maxsize=64)
-def _described(store: CaseStore, digest: str, base: str, collection: Collection, page: int) -> list[dict[str, str]]:
-    # Keyed by the store's digest too: a page is described by one query per source, a few tens of milliseconds.
-    return describe(store, collection.page(page), base)
 
 
 @lru_cache(maxsize=4)
