@@ -1,4 +1,10 @@
-"""The statistics charts: each a query of queries/charts/ run over the live store, read as labelled bars."""
+"""The statistics charts: each a query of queries/charts/ run over the live store, read as labelled bars.
+
+A query gives its bars in one of three forms: a count for each label (and the record it stands
+for, if any); a count for each sentence's penalty and term; or, for what has too many values to
+show each (places, publishers), a row for each person and value, of which the values with most
+people are drawn and the rest make one bar, so that nobody is counted twice in it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,10 @@ from functools import cache
 import pyoxigraph as ox
 
 from casegraph.paths import queries_dir
-from casegraph.queries import NamedQuery, read_query
+from casegraph.queries import NamedQuery, page_query, read_query
 from casegraph.store import CaseStore
+
+SHOWN = 12  # bars drawn of a chart with a row for each person and value, before the rest are counted together
 
 
 @dataclass(frozen=True)
@@ -40,11 +48,13 @@ def chart_queries() -> list[NamedQuery]:
 
 def charts(store: CaseStore) -> list[Chart]:
     """Every chart, computed from the store as it is now."""
-    return [Chart(q.name.split("-", 1)[1], q.title, q.description, _bars(store.select(q.text))) for q in chart_queries()]
+    return [Chart(q.name.split("-", 1)[1], q.title, q.description, _bars(store, store.select(q.text))) for q in chart_queries()]
 
 
-def _bars(rows: ox.QuerySolutions) -> list[Bar]:
+def _bars(store: CaseStore, rows: ox.QuerySolutions) -> list[Bar]:
     names = {v.value for v in rows.variables}
+    if "person" in names:
+        return _most_and_rest(store, rows)
     if "penalty" in names:
         return [Bar(_sentence(row), int(row["count"].value)) for row in rows]
     return [Bar(row["label"].value, int(row["count"].value), row["item"].value if "item" in names and row["item"] else None)
@@ -71,3 +81,31 @@ def _duration(duration: str) -> str:
         return duration
     parts = [f"{int(n)} {unit}{'s' if int(n) != 1 else ''}" for n, unit in ((match[1], "year"), (match[2], "month")) if n]
     return " ".join(parts) or duration
+
+
+def _most_and_rest(store: CaseStore, rows: ox.QuerySolutions) -> list[Bar]:
+    """The SHOWN values with most people, one bar for the people of all the others, then the rows' fixed labels.
+
+    Each row is a person with a value (?item), or with a label of its own (?label) such as "no place recorded".
+    """
+    people: dict[str, set[str]] = {}
+    fixed: dict[str, set[str]] = {}
+    for row in rows:
+        person, item = row["person"].value, row["item"]
+        if item is not None:
+            people.setdefault(item.value, set()).add(person)
+        elif row["label"] is not None:
+            fixed.setdefault(row["label"].value, set()).add(person)
+    ranked = sorted(people, key=lambda item: (-len(people[item]), item))
+    bars = [Bar(_name(store, item), len(people[item]), item) for item in ranked[:SHOWN]]
+    rest = ranked[SHOWN:]
+    if rest:
+        others = set().union(*(people[item] for item in rest))
+        bars.append(Bar(f"{len(rest)} others together" if len(rest) > 1 else "1 other", len(others)))
+    return bars + [Bar(label, len(held)) for label, held in sorted(fixed.items(), key=lambda pair: (-len(pair[1]), pair[0]))]
+
+
+def _name(store: CaseStore, item: str) -> str:
+    """A record's name; its IRI where it has none."""
+    found = next(iter(store.select(page_query("name"), {"item": ox.NamedNode(item)})), None)
+    return found["label"].value if found is not None and found["label"] is not None else item

@@ -24,6 +24,7 @@ DISPLAY = {
     PREFIXES["schema"] + "url": "address", PREFIXES["dcterms"] + "title": "title",
     PREFIXES["dcterms"] + "publisher": "publisher", PREFIXES["dcterms"] + "issued": "published",
     PREFIXES["dcterms"] + "isPartOf": "part of", PREFIXES["dcterms"] + "language": "language",
+    PREFIXES["dcterms"] + "created": "first written here", PREFIXES["dcterms"] + "modified": "last written here",
 }
 GRAPH_NAMES = {"graph/sources": "catalog of sources"}
 KINDS = ("person", "organisation", "place", "facility", "court", "law", "event", "case", "role", "charge",

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ import pyoxigraph as ox
 
 from casegraph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
 from casegraph.files import to_trig
-from casegraph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
-from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout
+from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
+from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout, read_source
 from casegraph.validate import Report, Violation, layout_violation, prepare, validate_source
 
 DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
@@ -35,6 +35,8 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # JSON-LD objects and arrays within each other: pyoxigraph's parser recurses, and a few thousand levels crash the process.
 MAX_NESTING = 100
+CREATED, MODIFIED = (ox.NamedNode(PREFIXES["dcterms"] + term) for term in ("created", "modified"))
+DATE_TIME = ox.NamedNode(PREFIXES["xsd"] + "dateTime")
 
 
 class UnsupportedFormat(CasegraphError):
@@ -164,11 +166,37 @@ class Checked:
     report: Report
 
 
-def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str) -> Checked:
-    """Parse a posted document as one source, check it, and make the file it would be kept as."""
+def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path) -> Checked:
+    """Parse a posted document as one source, check it, and make the file it would be kept as, dated.
+
+    `written` is the directory of sources written through the API, where an earlier version gives the date first written.
+    """
     source = as_source(parse_document(body, media_type, base), base, name)
+    earlier = written / f"{source_name(source, base)}.trig"
+    source = dated(source, base, datetime.now(UTC), first_written(earlier, base) if earlier.is_file() else None)
     return Checked(source.graphs[0].value, source_name(source, base), len(source.quads), source_bytes(source, base, who),
                    check(source, base))
+
+
+def dated(source: SourceFile, base: str, now: datetime, created: ox.Literal | None) -> SourceFile:
+    """The source with its catalog entry dated by this write: dcterms:modified now, dcterms:created when first written.
+
+    The two dates are the service's record of the catalog entry, so any the document gives are replaced.
+    """
+    catalog, graph = ox.NamedNode(catalog_graph(base)), source.graphs[0]
+    stamp = ox.Literal(now.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=DATE_TIME)
+    kept = [q for q in source.quads
+            if not (q.graph_name == catalog and q.subject == graph and q.predicate in (CREATED, MODIFIED))]
+    dates = (ox.Quad(graph, CREATED, created or stamp, catalog), ox.Quad(graph, MODIFIED, stamp, catalog))
+    return replace(source, quads=(*kept, *dates))
+
+
+def first_written(path: Path, base: str) -> ox.Literal | None:
+    """When the source kept at `path` was first written through the API (its catalog entry's dcterms:created), if it says."""
+    source = read_source(path, base)
+    catalog = ox.NamedNode(catalog_graph(base))
+    return next((q.object for q in source.quads if q.graph_name == catalog and q.subject in source.graphs
+                 and q.predicate == CREATED and isinstance(q.object, ox.Literal)), None)
 
 
 class DocumentChecker:
@@ -188,14 +216,14 @@ class DocumentChecker:
         pool.submit(prepare)  # start the process now, not at the first write
         return pool
 
-    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str) -> Future[Checked]:
+    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path) -> Future[Checked]:
         """Check a document in the checker process; a checker that died is replaced first."""
         try:
-            return self._pool.submit(check_document, body, media_type, base, name, who)
+            return self._pool.submit(check_document, body, media_type, base, name, who, written)
         except BrokenProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start()
-            return self._pool.submit(check_document, body, media_type, base, name, who)
+            return self._pool.submit(check_document, body, media_type, base, name, who, written)
 
     def close(self) -> None:
         """Stop the checker process."""

@@ -107,7 +107,8 @@ async def _checked(request: Request, settings: Settings, trail: _Trail, name: st
     media_type, _ = media_type_of(request.headers.get("content-type", ""))
     trail.data = await read_body(request, settings.max_request_bytes)
     checker: DocumentChecker = request.app.state.checker
-    checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who))
+    checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who,
+                                                             settings.writable_sources))
     trail.source = checked.graph
     _refuse_shipped(request.app, settings, checked.name)
     if name is None and (settings.writable_sources / f"{checked.name}.trig").is_file():

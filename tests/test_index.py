@@ -29,7 +29,7 @@ from casegraph.index import (
     read_views,
 )
 from casegraph.network import build_views, ego, whole
-from casegraph.overview import overview
+from casegraph.overview import Overview, overview
 from casegraph.paths import queries_dir
 from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
@@ -145,7 +145,7 @@ def test_a_summary_is_made_apart_once_and_kept(own_store: Path) -> None:
     assert len(made) == 1
     assert kept_apart("charts", charts, list, own_store, BASE) == kept
     assert {path: path.stat().st_mtime_ns for path in made} == made
-    assert kept_apart("overview", overview, tuple, own_store, BASE) == overview(store)
+    assert kept_apart("overview", overview, Overview, own_store, BASE) == overview(store)
 
 
 def failing(store: CaseStore) -> list[str]:

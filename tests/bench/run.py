@@ -65,6 +65,10 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 
 RUNAWAY_CLIENTS, LOOKUPS = 4, 300
 
 
+# The pages that read the whole graph, then a page of a list of sources (the synthetic sources are part of no collection).
+PAGES = ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-", "/sources?collection=none&page=2")
+
+
 def queries() -> dict[str, str]:
     """The benchmark's queries, each with the base stated so that every engine resolves it alike."""
     return {path.stem: f"BASE <{DEFAULT_BASE}>\n" + path.read_text(encoding="utf-8")
@@ -200,7 +204,7 @@ class Bench:
             for view in ("people", "all"):
                 ego = {"node": "person/synth-42-0", "depth": "2", "view": view}
                 client.get(site + "/graph/ego", params=ego).raise_for_status()
-            for path in ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-"):
+            for path in PAGES:
                 client.get(site + path).raise_for_status()
 
     def index_files(self) -> None:
@@ -381,7 +385,7 @@ class Bench:
     def pages(self, site: str) -> None:
         """Pages that read the whole graph: the first request computes them, later ones are served as kept."""
         with httpx.Client(timeout=max(self.limit, 600)) as client:
-            for path in ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-"):
+            for path in PAGES:
                 def get(path: str = path) -> None:
                     client.get(site + path).raise_for_status()
 

@@ -15,7 +15,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 from casegraph.build import build, full_store_dir
 from casegraph.charts import charts
 from casegraph.index import INDEX_FOLDER, ensure_index, kept_apart
-from casegraph.overview import overview
+from casegraph.overview import Overview, overview
 from conftest import BASE, copy_seeds
 
 SECRET = "Zetawitness"
@@ -70,7 +70,7 @@ def test_the_public_store_holds_nothing_of_it_and_the_full_store_all_of_it(restr
     for store in (restricted_store, full_store_dir(restricted_store)):  # the index files and summaries too
         ensure_index(store, BASE)
         kept_apart("charts", charts, list, store, BASE)
-        kept_apart("overview", overview, tuple, store, BASE)
+        kept_apart("overview", overview, Overview, store, BASE)
     assert (restricted_store / INDEX_FOLDER / "views.pickle").is_file()
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in restricted_store.rglob("*") if p.is_file())
     assert any(SECRET.encode() in p.read_bytes() for p in full_store_dir(restricted_store).rglob("*") if p.is_file())

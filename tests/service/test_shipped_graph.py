@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -46,24 +45,6 @@ def test_a_place_named_in_chinese_resolves_as_rdf(shipped: str) -> None:
 def test_search_finds_a_name_in_chinese(shipped: str) -> None:
     hits = httpx.get(f"{shipped}/search", params={"q": "古丽米拉", "format": "json"}).json()
     assert any(h["iri"].endswith("/person/gulmira-imin") for h in hits["results"])
-
-
-def test_the_home_page_lists_the_first_sources_and_links_to_all_of_them(shipped: str) -> None:
-    page = httpx.get(f"{shipped}/").text
-    every = httpx.get(f"{shipped}/queries/sources", headers={"Accept": "application/sparql-results+json"}).json()
-    total = len(every["results"]["bindings"])
-    assert total > 100 and page.count('<li><a href="/source/') == 100
-    assert f"And {total - 100} more" in page and 'href="/queries/sources"' in page
-    # Each row shown says what the sources query says of that source, though the page asks only of the first 100.
-    first = sorted(every["results"]["bindings"], key=lambda row: row["source"]["value"])[:100]
-    shown = re.findall(r'<li><a href="/source/([^"]+)">[^<]*</a> <span class="lang">(.*?): (\d+) statements</span>', page)
-
-    def value(row: dict[str, dict[str, str]], name: str, missing: str) -> str:
-        return row[name]["value"] if name in row else missing
-
-    assert shown == [(value(row, "source", "").rsplit("/source/", 1)[1],
-                      html.escape(f"{value(row, 'publisher', '')}, {value(row, 'issued', 'undated')}"),
-                      value(row, "statements", "0")) for row in first]
 
 
 LINK_PREDICATES = {"http://www.w3.org/2002/07/owl#sameAs", "http://xmlns.com/foaf/0.1/isPrimaryTopicOf",
