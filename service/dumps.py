@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from casegraph import void
 from casegraph.dumps import Dump, dump_file, dumps, find_dump
@@ -76,7 +77,8 @@ def get_void(request: Request, store: StoreDep) -> Response:
     store_dir = get_edition(request).store_dir
     handle = void.open_description(store_dir, store.base, site, GRAPH_FORMATS[media_type], store_dir / DUMPS_FOLDER)
     headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
-    return StreamingResponse(_sent(handle), media_type=media_type, headers=headers)
+    # Closed after the answer too: a generator never started (a client gone before the first chunk) closes nothing.
+    return StreamingResponse(_sent(handle), media_type=media_type, headers=headers, background=BackgroundTask(handle.close))
 
 
 def _sent(handle: BinaryIO) -> Iterator[bytes]:
