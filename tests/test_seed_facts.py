@@ -261,6 +261,32 @@ ABSENT: list[tuple[str, str]] = [
 ]
 
 
+# Cases added from further public pages, one or two facts each, checked in the store of every shipped source
+# (so that a case joins the imported list's record of the same person). Each file's header names its document.
+CASE_FACTS: list[tuple[str, str, str]] = [
+    ("tohti:life-sentence-september-2014", "<source/uscirf-2015-09-22-ilham-tohti>", '?v a cg:Verdict ; cg:concerns <person/ilham-tohti> ; cg:date "2014-09"^^xsd:gYearMonth ; cg:charge ?c ; cg:sentence ?s . ?c skos:prefLabel "separatism"@en . ?s cg:penalty cg:penalty-life'),
+    ("tohti:students-secret-trial", "<source/uscirf-2015-09-22-ilham-tohti>", "?a cg:allegationKind cg:allegation-secret-trial ; cg:concerns <person/atikem-rozi> ; cg:during ?t . ?t a cg:Trial"),
+    ("tursun:custody-2018-01-30-urumqi", "<source/uscirf-perhat-tursun>", '?e a cg:Detention ; cg:concerns <person/perhat-tursun> ; cg:date "2018-01-30"^^xsd:date ; cg:place <place/urumqi> ; cg:attribution "reportedly"@en'),
+    ("tursun:reported-16-years", "<source/uscirf-perhat-tursun>", '?v cg:concerns <person/perhat-tursun> ; cg:reportedDate "2020-02"^^xsd:gYearMonth ; cg:sentence ?s . ?s cg:term "P16Y"^^xsd:yearMonthDuration'),
+    ("mamut:15-years-political-crimes", "<source/cpj-qurban-mamut>", '?v a cg:Verdict ; cg:concerns <person/qurban-mamut> ; cg:charge ?c ; cg:sentence ?s . ?c skos:prefLabel "political crimes"@en . ?s cg:term "P15Y"^^xsd:yearMonthDuration'),
+    ("mamut:held-at-urumqi-city-prison", "<source/cpj-qurban-mamut>", "?c a cg:Custody ; cg:concerns <person/qurban-mamut> ; cg:facility <facility/urumqi-city-prison> ; cg:accordingTo <person/bahram-sintash>"),
+    ("tiyip:death-with-reprieve-separatism", "<source/sar-tashpolat-tiyip>", '?v cg:concerns <person/tashpolat-tiyip> ; cg:charge ?c ; cg:sentence ?s . ?c skos:prefLabel "separatism"@en . ?s cg:penalty cg:penalty-death-with-reprieve'),
+    ("tiyip:removed-as-president-2017-03-31", "<source/sar-tashpolat-tiyip>", '?r cg:holder <person/tashpolat-tiyip> ; cg:organisation <organisation/xinjiang-university> ; cg:roleName "president"@en ; cg:endDate "2017-03-31"^^xsd:date'),
+    ("abbas:20-years-march-2019", "<source/amnesty-usa-2021-01-12-gulshan-abbas>", '?v a cg:Verdict ; cg:concerns <person/gulshan-abbas> ; cg:date "2019-03"^^xsd:gYearMonth ; cg:sentence ?s . ?s cg:term "P20Y"^^xsd:yearMonthDuration'),
+    ("abbas:family-learned-december-2020", "<source/amnesty-usa-2021-01-12-gulshan-abbas>", '?n a cg:FamilyNotification ; cg:concerns <person/gulshan-abbas> ; cg:notified false ; cg:date "2020-12"^^xsd:gYearMonth'),
+    ("asat:15-years-inciting-ethnic-hatred", "<source/amnesty-asa-17-2314-2020-ekpar-asat>", '?v cg:concerns <person/yikepa-asate> ; cg:charge ?c ; cg:sentence ?s . ?c skos:prefLabel "inciting ethnic hatred and ethnic discrimination"@en . ?s cg:term "P15Y"^^xsd:yearMonthDuration'),
+    ("dawut:appeal-rejected-by-xinjiang-high-court", "<source/vaa-rahile-dawut-life-sentence>", "?a a cg:Appeal ; cg:concerns <person/rahile-dawut> ; cg:court <court/xinjiang-high-peoples-court> ; cg:outcome cg:outcome-rejected"),
+    ("dawut:life-for-splittism-december-2018", "<source/vaa-rahile-dawut-life-sentence>", '?v cg:concerns <person/rahile-dawut> ; cg:date "2018-12"^^xsd:gYearMonth ; cg:sentence ?s . ?s cg:penalty cg:penalty-life'),
+    ("rozi:15-years-urumqi-january-2018", "<source/china-project-2023-10-05-yalqun-rozi>", '?v cg:concerns <person/yalqun-rozi> ; cg:date "2018-01"^^xsd:gYearMonth ; cg:place <place/urumqi> ; cg:sentence ?s . ?s cg:term "P15Y"^^xsd:yearMonthDuration'),
+    ("rozi:son-in-united-states", "<source/china-project-2023-10-05-yalqun-rozi>", "<person/yalqun-rozi> cg:child <person/kamalturk-yalqun> . <person/kamalturk-yalqun> cg:basedIn <place/united-states>"),
+    ("wangchuk:five-years-yushu-court", "<source/phayul-2018-08-24-tashi-wangchuk>", '?v cg:concerns <person/tashi-wangchuk> ; cg:court <court/yushu-intermediate-peoples-court> ; cg:sentence ?s . ?s cg:term "P5Y"^^xsd:yearMonthDuration'),
+    ("wangchuk:appeal-rejected-2018-08-13", "<source/phayul-2018-08-24-tashi-wangchuk>", '?a a cg:Appeal ; cg:concerns <person/tashi-wangchuk> ; cg:court <court/qinghai-higher-peoples-court> ; cg:date "2018-08-13"^^xsd:date ; cg:outcome cg:outcome-rejected'),
+    ("xu-ding:ding-detained-2019-12-26", "<source/china-change-2021-09-25-xu-zhiyong-ding-jiaxi>", '?e a cg:Detention ; cg:concerns <person/ding-jiaxi> ; cg:date "2019-12-26"^^xsd:date'),
+    ("xu-ding:xu-14-years-2023-04-10", "<source/bbc-copy-2023-04-10-xu-zhiyong-ding-jiaxi>", '?v cg:concerns <person/xu-zhiyong> ; cg:date "2023-04-10"^^xsd:date ; cg:sentence ?s . ?s cg:term "P14Y"^^xsd:yearMonthDuration'),
+    ("xu-ding:ding-12-years-2023-04-10", "<source/bbc-copy-2023-04-10-xu-zhiyong-ding-jiaxi>", '?v cg:concerns <person/ding-jiaxi> ; cg:date "2023-04-10"^^xsd:date ; cg:sentence ?s . ?s cg:term "P12Y"^^xsd:yearMonthDuration'),
+]
+
+
 def _body(pattern: str) -> str:
     return f"{{ {pattern} }}" if pattern.startswith("SELECT") else pattern  # a subquery needs its own braces
 
@@ -275,6 +301,11 @@ def test_what_no_source_says_is_not_in_the_store(store: CaseStore, pattern: str)
     assert not bool(store.query(f"ASK {{ {pattern} }}")), f"found in the store: {pattern}"
 
 
+@pytest.mark.parametrize(("graph", "pattern"), [(g, p) for _, g, p in CASE_FACTS], ids=[i for i, _, _ in CASE_FACTS])
+def test_case_fact_is_stated_in_its_source_graph(shipped_store: CaseStore, graph: str, pattern: str) -> None:
+    assert bool(shipped_store.query(f"ASK {{ GRAPH {graph} {{ {_body(pattern)} }} }}")), f"not in {graph}: {pattern}"
+
+
 def test_fact_ids_are_unique() -> None:
-    ids = [i for i, _, _ in FACTS] + [i for i, _ in ABSENT]
+    ids = [i for i, _, _ in FACTS] + [i for i, _ in ABSENT] + [i for i, _, _ in CASE_FACTS]
     assert len(ids) == len(set(ids))
