@@ -10,8 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import ValidationError
 from SPARQLWrapper import JSON, SPARQLWrapper
 
+from casegraph.settings import Settings
 from conftest import copy_seeds, until
 from service.test_writes import PREFIXES, partner_document
 
@@ -167,3 +169,10 @@ def test_a_draft_survives_a_restart_and_review_closes_the_direct_writes(
         assert call(url, "DELETE", "/sources/kept-report", BEN).status_code == 403
         assert call(url, "POST", "/drafts/kept-report/publish", BEN).status_code == 201
         assert found(url, LABEL) and not found(url, "Qxdirect")
+
+
+def test_each_writer_needs_a_token_of_their_own() -> None:
+    """A shared token could not tell the writer of a draft from its publisher, so such settings are refused."""
+    with pytest.raises(ValidationError, match="a token of their own"):
+        Settings(writer_tokens={"ana": ANA, "ben": ANA})  # type: ignore[arg-type]
+    assert set(Settings(writer_tokens={"ana": ANA, "ben": BEN}).writer_tokens) == {"ana", "ben"}  # type: ignore[arg-type]
