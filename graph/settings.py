@@ -29,10 +29,13 @@ class Settings(BaseSettings):
     query_memory: int = Field(1024, ge=64, description="Megabytes a query's worker may hold; a query past it is stopped.")
     max_request_bytes: int = Field(1_000_000, ge=1, description="Largest request body accepted, in bytes.")
     writable_sources: Path = Field(Path("var/sources"), description="Directory where sources written through the API are kept.")
+    drafts: Path = Field(Path("var/drafts"), description="Where drafts and proposed withdrawals wait for a second writer.")
+    review: bool = Field(False, description="Sources change only through drafts and withdrawals a second writer confirms.")
     audit_log: Path = Field(Path("var/audit.jsonl"), description="Append-only log of every write: who, when, what.")
     access_log: bool = Field(False, description="Log every request (client address, path, status) to standard output.")
     writer_tokens: dict[str, SecretStr] = Field(
-        default_factory=dict, description='Bearer tokens that may write sources (and read restricted ones), by holder, as JSON.')
+        default_factory=dict, description='Bearer tokens that may write sources (and read restricted ones), by holder, as JSON; '
+                                          'each writer needs a token of their own, since a draft is published by another writer.')
     reader_tokens: dict[str, SecretStr] = Field(
         default_factory=dict, description='Bearer tokens that may read restricted sources, by holder: {"name": "token"} as JSON.')
 
@@ -40,6 +43,15 @@ class Settings(BaseSettings):
     def source_dirs(self) -> list[Path]:
         """Where sources are read from: the curated ones, then those written through the API."""
         return [self.sources, self.writable_sources]
+
+    @field_validator("writer_tokens")
+    @classmethod
+    def _one_token_per_writer(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        # A token two holders share would say nothing of who drafted and who published.
+        secrets = [token.get_secret_value() for token in value.values()]
+        if len(set(secrets)) != len(secrets) or not all(secrets):
+            raise ValueError("CASEGRAPH_WRITER_TOKENS must give each writer a token of their own, none empty")
+        return value
 
     @field_validator("base")
     @classmethod

@@ -235,10 +235,13 @@ def source_bytes(source: SourceFile, base: str, who: str) -> bytes:
     return to_trig(list(source.quads), base, f"# Written through the casegraph write API by {who}.\n")
 
 
-def audit(log: Path, who: str, action: str, source: str, data: bytes | None, outcome: str) -> None:
-    """Append one entry to the audit log and sync it: who, when, what (with the content's digest), and the outcome."""
+def audit(log: Path, who: str, action: str, source: str, data: bytes | None, outcome: str, **detail: str) -> None:
+    """Append one entry to the audit log and sync it: who, when, what (with the content's digest), and the outcome.
+
+    `detail` adds fields, such as who drafted what another writer publishes.
+    """
     entry = {"when": datetime.now(UTC).isoformat(timespec="milliseconds"), "who": who, "action": action, "source": source,
-             "sha256": hashlib.sha256(data).hexdigest() if data is not None else None, "outcome": outcome}
+             "sha256": hashlib.sha256(data).hexdigest() if data is not None else None, "outcome": outcome, **detail}
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False) + "\n")

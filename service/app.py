@@ -26,6 +26,7 @@ from casegraph.service import (
     network,
     ontology,
     reconcile,
+    review,
     sources,
     sparql,
     vendor,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(network.router)
     app.include_router(charts.router)
     app.include_router(sources.router)
+    app.include_router(review.router)
     app.include_router(reconcile.router)
     vendor.mount(app)  # third-party assets, installed from the npm registry by `make install`
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
 from casegraph.build import full_store_dir, input_digest
+from casegraph.drafts import NeedsSecondWriter
 from casegraph.errors import CasegraphError, InvalidData, NotFound
 from casegraph.files import remove_durably, write_durably
 from casegraph.index import read_views
@@ -40,16 +41,18 @@ SOURCE_DOCUMENT: dict[str, Any] = {"requestBody": {
     "required": True, "description": "One source document: its catalog entry and its facts.",
     "content": {media_type: {"schema": {"type": "string"}} for media_type in DOCUMENT_FORMATS}}}
 logger = logging.getLogger(__name__)
-_lock = threading.Lock()
+# Re-entrant: publishing a draft holds it across checking the draft is unchanged and the write itself.
+lock = threading.RLock()
 
 
 @router.post("/sources", status_code=201, summary="Add a source document: its catalog entry and its facts",
              openapi_extra=SOURCE_DOCUMENT)
 async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """Turtle, TriG, JSON-LD, N-Triples, N-Quads or RDF/XML; 201 and live, or 422 with the SHACL report and nothing written."""
-    async with _audited(settings, who, "create", "") as trail:
-        checked = await _checked(request, settings, trail, None)
-        await run_in_threadpool(_write, request.app, settings, trail, checked)
+    async with audited(settings, who, "create", "") as trail:
+        refuse_unreviewed(settings)
+        checked = await checked_body(request, settings, trail, None, new=True)
+        await run_in_threadpool(write, request.app, settings, trail, checked)
     return JSONResponse({"source": checked.graph, "triples": checked.triples}, status_code=201,
                         headers={"Location": f"/source/{checked.name}"})
 
@@ -57,10 +60,11 @@ async def post_source(request: Request, settings: SettingsDep, who: WriterDep) -
 @router.put("/sources/{name}", summary="Replace a source document written through this API", openapi_extra=SOURCE_DOCUMENT)
 async def put_source(name: str, request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """The whole document again; 200 when it replaced one, 201 when it is new."""
-    async with _audited(settings, who, "replace", name) as trail:
+    async with audited(settings, who, "replace", name) as trail:
+        refuse_unreviewed(settings)
         check_name(name)
-        checked = await _checked(request, settings, trail, name)
-        replaced = await run_in_threadpool(_write, request.app, settings, trail, checked)
+        checked = await checked_body(request, settings, trail, name, new=False)
+        replaced = await run_in_threadpool(write, request.app, settings, trail, checked)
     return JSONResponse({"source": checked.graph, "triples": checked.triples}, status_code=200 if replaced else 201,
                         headers={"Location": f"/source/{checked.name}"})
 
@@ -68,31 +72,39 @@ async def put_source(name: str, request: Request, settings: SettingsDep, who: Wr
 @router.delete("/sources/{name}", status_code=204, summary="Withdraw a source document written through this API")
 async def delete_source(name: str, request: Request, settings: SettingsDep, who: WriterDep) -> Response:
     """Its graph and catalog entry leave the graph; 404 if the API holds no such source."""
-    async with _audited(settings, who, "withdraw", name) as trail:
+    async with audited(settings, who, "withdraw", name) as trail:
+        refuse_unreviewed(settings)
         check_name(name)
-        _refuse_shipped(request.app, settings, name)
-        await run_in_threadpool(_withdraw, request.app, settings, trail, name)
+        refuse_curated(request.app, settings, name)
+        await run_in_threadpool(withdraw, request.app, settings, trail, name)
     return Response(status_code=204)
 
 
-class _Trail:
+def refuse_unreviewed(settings: Settings) -> None:
+    """Under review (CASEGRAPH_REVIEW), a source changes only once a second writer confirms a draft or a withdrawal."""
+    if settings.review:
+        raise NeedsSecondWriter("this service changes sources only through review: save a draft (POST /drafts) or propose "
+                                "a withdrawal (POST /withdrawals/{name}), and another writer confirms it")
+
+
+class Trail:
     """The audit entries of one write request, which always end in one outcome: accepted, refused or rolled back."""
 
-    def __init__(self, log: Path, who: str, action: str, source: str) -> None:
-        self.log, self.who, self.action, self.source = log, who, action, source
+    def __init__(self, log: Path, who: str, action: str, source: str, **detail: str) -> None:
+        self.log, self.who, self.action, self.source, self.detail = log, who, action, source, detail
         self.data: bytes | None = None
         self.recorded = False
 
     def record(self, outcome: str, data: bytes | None = None) -> None:
         """Append an entry, with these bytes' digest (the request body's when none are given)."""
-        audit(self.log, self.who, self.action, self.source, data if data is not None else self.data, outcome)
+        audit(self.log, self.who, self.action, self.source, data if data is not None else self.data, outcome, **self.detail)
         self.recorded = True
 
 
 @asynccontextmanager
-async def _audited(settings: Settings, who: str, action: str, source: str) -> AsyncIterator[_Trail]:
+async def audited(settings: Settings, who: str, action: str, source: str, **detail: str) -> AsyncIterator[Trail]:
     """A write request's audit trail; a request refused before the write recorded anything is recorded as refused."""
-    trail = _Trail(settings.audit_log, who, action, source)
+    trail = Trail(settings.audit_log, who, action, source, **detail)
     try:
         yield trail
     except Exception as error:
@@ -102,31 +114,41 @@ async def _audited(settings: Settings, who: str, action: str, source: str) -> As
         raise
 
 
-async def _checked(request: Request, settings: Settings, trail: _Trail, name: str | None) -> Checked:
-    """The posted document, parsed and checked in the checker process, so that the event loop goes on serving reads."""
+async def checked_body(request: Request, settings: Settings, trail: Trail, name: str | None, new: bool) -> Checked:
+    """The posted document, read within the size limit, then checked as `checked` checks it."""
     media_type, _ = media_type_of(request.headers.get("content-type", ""))
     trail.data = await read_body(request, settings.max_request_bytes)
-    checker: DocumentChecker = request.app.state.checker
-    checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who,
-                                                             settings.writable_sources))
+    return await checked(request.app, settings, trail, media_type, name, new, trail.who)
+
+
+async def checked(app: FastAPI, settings: Settings, trail: Trail, media_type: str, name: str | None, new: bool,
+                  author: str) -> Checked:
+    """The trail's document, parsed and checked in the checker process, so that the event loop goes on serving reads.
+
+    `new` refuses a source written through the API already; `author` is named in the file kept.
+    """
+    checker: DocumentChecker = app.state.checker
+    checked = await asyncio.wrap_future(checker.submit(trail.data or b"", media_type, settings.base, name, author,
+                                                       settings.writable_sources))
     trail.source = checked.graph
-    _refuse_shipped(request.app, settings, checked.name)
-    if name is None and (settings.writable_sources / f"{checked.name}.trig").is_file():
+    refuse_curated(app, settings, checked.name)
+    if new and (settings.writable_sources / f"{checked.name}.trig").is_file():
         raise Conflict(f"{checked.graph} exists already; PUT /sources/{checked.name} replaces it")
     if not checked.report.conforms:
         raise InvalidData(checked.report)
     return checked
 
 
-def _refuse_shipped(app: FastAPI, settings: Settings, name: str) -> None:
+def refuse_curated(app: FastAPI, settings: Settings, name: str) -> None:
+    """Refuse to change a curated source (kept in the repository) through the API."""
     if app.state.served.full.store.has_source(name) and not (settings.writable_sources / f"{name}.trig").is_file():
         raise Conflict(f"{name} is a curated source kept in the repository; change it there, not through the API")
 
 
-def _write(app: FastAPI, settings: Settings, trail: _Trail, checked: Checked) -> bool:
+def write(app: FastAPI, settings: Settings, trail: Trail, checked: Checked) -> bool:
     """Keep and serve a checked document; whether it replaced one (decided under the lock, where no other write runs)."""
     path = settings.writable_sources / f"{checked.name}.trig"
-    with _lock:
+    with lock:
         before = path.read_bytes() if path.is_file() else None
         if trail.action == "create" and before is not None:  # checked before too, but another write may have won the lock
             raise Conflict(f"{checked.graph} exists already; PUT /sources/{checked.name} replaces it")
@@ -143,9 +165,10 @@ def _write(app: FastAPI, settings: Settings, trail: _Trail, checked: Checked) ->
     return before is not None
 
 
-def _withdraw(app: FastAPI, settings: Settings, trail: _Trail, name: str) -> None:
+def withdraw(app: FastAPI, settings: Settings, trail: Trail, name: str) -> None:
+    """Take a source written through the API out of the files and the stores served; NotFound if there is none."""
     path = settings.writable_sources / f"{name}.trig"
-    with _lock:
+    with lock:
         if not path.is_file():  # decided under the lock: a withdrawal that lost the race finds nothing
             raise NotFound(f"no source {name} was written through the API")
         before = path.read_bytes()
@@ -230,7 +253,7 @@ class _ViewsRefresher(threading.Thread):
         base = self.app.state.settings.base
         fresh = replace(served.public, views=read_views(served.public.store_dir, base))
         fuller = fresh if served.full is served.public else replace(served.full, views=read_views(served.full.store_dir, base))
-        with _lock:
+        with lock:
             if self.app.state.served.generation == generation:
                 self.app.state.served = replace(served, public=fresh, full=fuller)
 

@@ -51,7 +51,8 @@ def serving(store_dir: Path, **overrides: object) -> Iterator[str]:
     beside = store_dir.parent / "sources"
     options: dict[str, object] = {"base": BASE, "store": store_dir, "port": free_port(), "max_request_bytes": 10_000,
                                   "sources": beside if beside.is_dir() else sources_dir(),
-                                  "writable_sources": store_dir.parent / "written", "audit_log": store_dir.parent / "audit.jsonl",
+                                  "writable_sources": store_dir.parent / "written", "drafts": store_dir.parent / "drafts",
+                                  "audit_log": store_dir.parent / "audit.jsonl",
                                   "query_timeout": TIMEOUT, "query_workers": 2, "max_rows": MAX_ROWS, **overrides}
     settings = Settings(**options)  # type: ignore[arg-type]
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")

@@ -35,7 +35,8 @@ def server(root: Path, log: Path | None = None, **settings: str) -> Iterator[str
     environment; yields its URL, and kills it with SIGKILL on the way out."""
     port = free_port()
     env = {**os.environ, "CASEGRAPH_SOURCES": str(root / "sources"), "CASEGRAPH_STORE": str(root / "store"),
-           "CASEGRAPH_WRITABLE_SOURCES": str(root / "written"), "CASEGRAPH_AUDIT_LOG": str(root / "audit.jsonl"),
+           "CASEGRAPH_WRITABLE_SOURCES": str(root / "written"),
+           "CASEGRAPH_DRAFTS": str(root / "drafts"), "CASEGRAPH_AUDIT_LOG": str(root / "audit.jsonl"),
            "CASEGRAPH_WRITER_TOKENS": f'{{"ana": "{WRITER}"}}', "CASEGRAPH_PORT": str(port), "CASEGRAPH_QUERY_WORKERS": "1",
            "CASEGRAPH_ACCESS_LOG": "false", **settings}
     output = (log or Path(os.devnull)).open("ab")

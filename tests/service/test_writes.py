@@ -388,7 +388,7 @@ def test_two_racing_puts_of_a_new_source_create_it_once(site: str) -> None:
 def _racing(site: str, requests: list[tuple[str, str]], body: str) -> list[int]:
     """Send the requests at once while holding the write lock, and let them through once all wait for it."""
     statuses: list[int] = []
-    with service_sources._lock:
+    with service_sources.lock:
         threads = [threading.Thread(target=lambda m=method, p=path: statuses.append(send(site, m, p, body).status_code))
                    for method, path in requests]
         for thread in threads:
@@ -401,7 +401,7 @@ def _racing(site: str, requests: list[tuple[str, str]], body: str) -> list[int]:
 
 def _waiting_to_write() -> int:
     """How many of the server's threads are in the write step (and so, while the test holds it, waiting for the lock)."""
-    steps = {service_sources._write.__code__, service_sources._withdraw.__code__}
+    steps = {service_sources.write.__code__, service_sources.withdraw.__code__}
     return sum(1 for frame in sys._current_frames().values() if frame.f_code in steps)
 
 
