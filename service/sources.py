@@ -102,12 +102,28 @@ async def _audited(settings: Settings, who: str, action: str, source: str) -> As
         raise
 
 
+async def write_document(request: Request, settings: Settings, who: str, body: bytes, name: str | None) -> Checked:
+    """Check and keep a Turtle document built by the case form, as POST (no name) or PUT (a name) would."""
+    async with _audited(settings, who, "replace" if name else "create", name or "") as trail:
+        if name:
+            check_name(name)
+        trail.data = body
+        checked = await _checked_body(request, settings, trail, name, body, "text/turtle")
+        await run_in_threadpool(_write, request.app, settings, trail, checked)
+    return checked
+
+
 async def _checked(request: Request, settings: Settings, trail: _Trail, name: str | None) -> Checked:
     """The posted document, parsed and checked in the checker process, so that the event loop goes on serving reads."""
     media_type, _ = media_type_of(request.headers.get("content-type", ""))
     trail.data = await read_body(request, settings.max_request_bytes)
+    return await _checked_body(request, settings, trail, name, trail.data, media_type)
+
+
+async def _checked_body(request: Request, settings: Settings, trail: _Trail, name: str | None, body: bytes,
+                        media_type: str) -> Checked:
     checker: DocumentChecker = request.app.state.checker
-    checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who,
+    checked = await asyncio.wrap_future(checker.submit(body, media_type, settings.base, name, trail.who,
                                                              settings.writable_sources))
     trail.source = checked.graph
     _refuse_shipped(request.app, settings, checked.name)
