@@ -21,6 +21,7 @@ from casegraph.service import (
     dumps,
     entities,
     errors,
+    forms,
     home,
     named,
     network,
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(network.router)
     app.include_router(charts.router)
+    app.include_router(forms.router)  # before sources: /sources/new is a page, not a source
     app.include_router(sources.router)
     app.include_router(review.router)
     app.include_router(reconcile.router)

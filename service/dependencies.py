@@ -28,6 +28,10 @@ class Unauthorized(CasegraphError):
     """The request carries credentials this service does not accept."""
 
 
+class Forbidden(CasegraphError):
+    """A form was posted without its session's CSRF token: cookies alone authorise nothing."""
+
+
 @dataclass(frozen=True)
 class Edition:
     """What one audience is served from: a store, its build record, search index, networks and query workers."""

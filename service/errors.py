@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from casegraph.confine import ConfinementError
 from casegraph.drafts import NeedsSecondWriter
 from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
-from casegraph.service.dependencies import Unauthorized
+from casegraph.service.dependencies import Forbidden, Unauthorized
 from casegraph.workers import Busy, QueryTimeout, TooManyResults, TooMuchMemory
 from casegraph.writes import Conflict, UnsupportedFormat
 
@@ -34,7 +34,7 @@ class UnsupportedMediaType(CasegraphError):
 
 STATUS.update({PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
                TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
-               Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403})
+               Forbidden: 403, Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403})
 
 
 def status_of(error: CasegraphError) -> int:

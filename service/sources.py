@@ -114,6 +114,18 @@ async def audited(settings: Settings, who: str, action: str, source: str, **deta
         raise
 
 
+async def write_document(request: Request, settings: Settings, who: str, body: bytes, name: str | None) -> Checked:
+    """Check and keep a Turtle document built by the case form, as POST (no name) or PUT (a name) would."""
+    refuse_unreviewed(settings)
+    async with audited(settings, who, "replace" if name else "create", name or "") as trail:
+        if name:
+            check_name(name)
+        trail.data = body
+        document = await checked(request.app, settings, trail, "text/turtle", name, name is None, trail.who)
+        await run_in_threadpool(write, request.app, settings, trail, document)
+    return document
+
+
 async def checked_body(request: Request, settings: Settings, trail: Trail, name: str | None, new: bool) -> Checked:
     """The posted document, read within the size limit, then checked as `checked` checks it."""
     media_type, _ = media_type_of(request.headers.get("content-type", ""))
