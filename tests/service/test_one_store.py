@@ -9,11 +9,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from test_cli import run
 
 from casegraph.build import BUILD_FILE
-from conftest import copy_seeds
+from conftest import BASE, copy_seeds
 
 from .test_writes import WRITER, document, send
 
@@ -124,3 +125,17 @@ def test_validate_takes_the_turtle_the_api_takes_and_reports_a_bad_one_as_the_ap
     assert code == 1
     for violation in answer.json()["violations"]:
         assert violation["message"] in " ".join(err.split()) and violation["constraint"] in err, err
+
+
+@pytest.mark.parametrize(("suffix", "fmt"), [(".jsonld", ox.RdfFormat.JSON_LD), (".nt", ox.RdfFormat.N_TRIPLES),
+                                             (".rdf", ox.RdfFormat.RDF_XML)])
+def test_validate_takes_the_other_formats_the_api_takes(tmp_path: Path, setup: dict[str, Path], suffix: str,
+                                                        fmt: ox.RdfFormat) -> None:
+    triples = list(ox.parse(document("other-format").encode(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+    good, bad = tmp_path / f"report{suffix}", tmp_path / f"bad{suffix}"
+    good.write_bytes(ox.serialize(triples, format=fmt) or b"")
+    bad.write_bytes(ox.serialize([t for t in triples if "prefLabel" not in t.predicate.value], format=fmt) or b"")
+    code, _, err = cli(setup, "validate", str(good))
+    assert code == 0 and "1 source conform" in err, err
+    code, _, err = cli(setup, "validate", str(bad))
+    assert code == 1 and "bad" in err and "prefLabel" in err, err
