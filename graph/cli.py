@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -32,11 +32,13 @@ from casegraph.queries import named_query
 from casegraph.reconcile import MINIMUMS, Measured, measure, propose, read_records, to_json, to_text
 from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
 from casegraph.search import SearchIndex
+from casegraph.served import ServedStore, StoreInUse, holding, open_served, remove_generations, served_edition
 from casegraph.settings import Settings, get_settings
 from casegraph.sparql import run as run_query
 from casegraph.store import CaseStore
 from casegraph.synth import write_synthetic
 from casegraph.validate import ENGINES, Engine, Report, validate_files, validate_store
+from casegraph.writes import FILE_FORMATS, check_file
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 out = Console()
@@ -67,6 +69,20 @@ def _user_errors() -> Iterator[None]:
         _fail(str(error))
 
 
+def _served(settings: Settings) -> tuple[CaseStore, Path]:
+    """The store the server serves (writes through the API included), opened read-only, and its directory."""
+    store, edition = open_served(settings)
+    _tell(edition, settings)
+    return store, edition.directory
+
+
+def _tell(edition: ServedStore, settings: Settings) -> None:
+    """Say on stderr which store is read when it is not the one named, or is out of date with the files."""
+    note = edition.note(settings)
+    if note:
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False, soft_wrap=True)
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err, transient=True)
 
@@ -88,10 +104,29 @@ def build(
     """Validate every source document and build the store from them; refuse all of it on any violation."""
     settings = _settings(store)
     directories = [sources] if sources else settings.source_dirs
-    with _user_errors(), _progress() as progress:
+    with _user_errors(), _building(settings.store), _progress() as progress:
         task = progress.add_task("validating and loading", total=len(input_files(directories)))
         result = build_store(directories, settings.store, settings.base, lambda _: progress.advance(task))
+        remove_generations(settings.store)
     err.print(f"[green]✓[/] built {settings.store}: {result.documents} sources, {result.triples} quads")
+
+
+@contextmanager
+def _building(store: Path) -> Iterator[None]:
+    """Hold the store's lock for a build: a server serving it, or another build, refuses the build with what to do instead.
+
+    A build replaces the store's directory, and knows nothing of the generations a server makes on
+    each write through the API: built under a running server, it would be served in pieces, or a
+    write landing meanwhile would be served from a store the build then drops.
+    """
+    try:
+        with holding(store):
+            yield
+    except StoreInUse as error:
+        raise UsageError(
+            f"{error}; nothing was built. Write sources through the running server's API "
+            f"(POST /sources), which serves them at once, or stop the server and start it again: it builds the store from "
+            f"the files when they changed.") from None
 
 
 @app.command("import")
@@ -150,7 +185,7 @@ def reconcile(
     with _user_errors():
         if fmt not in ("text", "json"):
             raise UsageError(f"--format must be text or json, not {fmt!r}")
-        opened = CaseStore.open(settings.store, settings.base, read_only=True)
+        opened, _ = _served(settings)
         if measuring:
             _print_measured(measure(read_records(opened), MINIMUMS), fmt)
             return
@@ -188,7 +223,9 @@ def synth(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path] | None, typer.Argument(help="Source files to check; none checks the store.")] = None,
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Files to check: TriG source files, or one source document each in Turtle (.ttl), JSON-LD (.jsonld), "
+             "N-Triples (.nt), N-Quads (.nq) or RDF/XML (.rdf), as POST /sources takes them; none checks the store.")] = None,
     store: StoreOption = None,
     engine: Annotated[
         str, typer.Option(help="compiled: the shapes as Python checks; pyshacl: the reference they are tested against.")
@@ -206,13 +243,19 @@ def validate(
 
 
 def _validate_files(files: list[Path], settings: Settings, engine: Engine) -> Report:
+    """TriG files as the source files a build reads; the other formats as POST /sources reads them, one document each."""
+    documents = [path for path in files if path.suffix.lower() in FILE_FORMATS]
     with _progress() as progress:
         task = progress.add_task("validating", total=len(files))
-        return validate_files(files, settings.base, lambda _: progress.advance(task), engine)
+        report = validate_files([p for p in files if p not in documents], settings.base, lambda _: progress.advance(task), engine)
+        for path in documents:
+            report.extend(check_file(path, settings.base, engine))
+            progress.advance(task)
+    return report
 
 
 def _validate_store(settings: Settings, engine: Engine) -> Report:
-    store = CaseStore.open(settings.store, settings.base, read_only=True)
+    store, _ = _served(settings)
     with _progress() as progress:
         task = progress.add_task("validating the store", total=len(store.source_graphs()))
         return validate_store(store, lambda _: progress.advance(task), engine)
@@ -229,7 +272,7 @@ def query(
     with _user_errors():
         if fmt not in TABULAR_FORMATS + GRAPH_FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(TABULAR_FORMATS + GRAPH_FORMATS)}")
-        result = run_query(CaseStore.open(settings.store, settings.base, read_only=True), _query_text(sparql))
+        result = run_query(_served(settings)[0], _query_text(sparql))
         if fmt == "table" and isinstance(result, ox.QuerySolutions):
             _print_table(result, settings.base)
         else:
@@ -275,7 +318,7 @@ def export(
     settings = _settings(store)
     with _user_errors():
         chosen = export_format(fmt)
-        case_store = CaseStore.open(settings.store, settings.base, read_only=True)
+        case_store, _ = _served(settings)
         named = case_store.graph(graph) if graph else None
         if output is None:
             export_store(case_store, chosen, sys.stdout.buffer, named)
@@ -291,8 +334,8 @@ def summary(store: StoreOption = None) -> None:
     """Print what the store holds: its sources and how many of each kind of record."""
     settings = _settings(store)
     with _user_errors():
-        case_store = CaseStore.open(settings.store, settings.base, read_only=True)
-        out.print(f"casegraph store at {settings.store} (base {settings.base}): {len(case_store)} distinct triples\n")
+        case_store, directory = _served(settings)
+        out.print(f"casegraph store at {directory} (base {settings.base}): {len(case_store)} distinct triples\n")
         variables, sources = rows(case_store.select(named_query("sources").text), settings.base)
         for row in (dict(zip(variables, values, strict=True)) for values in sources):
             out.print(f"{row['source']} {row['publisher']}, {row['issued'] or 'undated'}: \u201c{row['title']}\u201d "
@@ -315,9 +358,11 @@ def serve(
 
     settings = _settings(store)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
-    with _user_errors():
-        open_store(settings)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)
+    with ExitStack() as held:
+        with _user_errors():
+            held.enter_context(holding(settings.store))  # before building it: a build may be running, or another server
+            open_store(settings)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)
 
 
 graph_app = typer.Typer(help="Relationship networks: ego networks, explained paths and measures.", no_args_is_help=True)
@@ -330,7 +375,9 @@ OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File 
 
 def _network(settings: Settings, view: str) -> tuple[View, SearchIndex]:
     """One view of the store, and the search index that names its nodes, from the store's index files (made when needed)."""
-    search, views = read_index(settings.store, settings.base)
+    edition = served_edition(settings)
+    _tell(edition, settings)
+    search, views = read_index(edition.directory, settings.base)
     return network.view(views, view), search
 
 

@@ -21,7 +21,7 @@ from casegraph.errors import CasegraphError, InvalidData, SourceFileError, Usage
 from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout, read_source
-from casegraph.validate import Report, Violation, layout_violation, prepare, validate_source
+from casegraph.validate import Engine, Report, Violation, layout_violation, prepare, validate_source
 
 DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -31,6 +31,9 @@ DOCUMENT_FORMATS: dict[str, ox.RdfFormat] = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+# What a document file is, by its name's ending, for checking it as POST /sources would (TriG files are source files).
+FILE_FORMATS = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
+                ".nq": "application/n-quads", ".rdf": "application/rdf+xml"}
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # JSON-LD objects and arrays within each other: pyoxigraph's parser recurses, and a few thousand levels crash the process.
@@ -100,19 +103,20 @@ def _too_deep(where: str) -> UsageError:
                       "a source document needs far fewer levels")
 
 
-def as_source(quads: list[ox.Quad], base: str, name: str | None = None) -> SourceFile:
+def as_source(quads: list[ox.Quad], base: str, name: str | None = None, label: str = "document") -> SourceFile:
     """The document as one source: triples about the source itself go to the catalog, the rest to its graph.
 
-    A document with named graphs (TriG, N-Quads) is taken as written, like a source file.
+    A document with named graphs (TriG, N-Quads) is taken as written, like a source file. `label`
+    names the document in a report.
     """
     catalog = ox.NamedNode(catalog_graph(base))
     if not any(isinstance(q.graph_name, ox.NamedNode) for q in quads):
         iri = _described_source(quads, name, base)
         quads = [ox.Quad(q.subject, q.predicate, q.object, catalog if q.subject == iri else iri) for q in quads]
     try:
-        source = check_layout("document", quads, base)
+        source = check_layout(label, quads, base)
     except SourceFileError as error:
-        raise InvalidData(Report([layout_violation(error)], ["document"])) from None
+        raise InvalidData(Report([layout_violation(error)], [label])) from None
     if len(source.graphs) != 1:
         raise UsageError(f"a write holds exactly one source document; this one holds {len(source.graphs)}")
     expected = source_prefix(base) + name if name else None
@@ -144,15 +148,38 @@ def source_name(source: SourceFile, base: str) -> str:
     return source.graphs[0].value.removeprefix(source_prefix(base))
 
 
-def check(source: SourceFile, base: str) -> Report:
+def check(source: SourceFile, base: str, label: str = "document", engine: Engine = "compiled") -> Report:
     """Every record minted under the base, then the shapes; the report lists what to fix."""
     outside = sorted({q.subject.value for q in source.quads
                       if isinstance(q.subject, ox.NamedNode)
                       and (not q.subject.value.startswith(base) or q.subject.value.startswith(ONTOLOGY_IRI))})
     if outside:
-        return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
-                                 f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
-    return validate_source(source, "document", base)
+        return Report([Violation(label, source.graphs[0].value, iri, None, None, "OutsideBase", "",
+                                 f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], [label])
+    return validate_source(source, label, base, engine)
+
+
+def check_file(path: Path, base: str, engine: Engine = "compiled") -> Report:
+    """A document file checked as POST /sources checks its bytes: parsed by the format its name ends in, as one source, dated.
+
+    What the API would refuse with 400 (not parsed, not one source) is reported as the file's
+    layout problem, with the API's message, as a TriG source file's would be.
+    """
+    media_type = FILE_FORMATS.get(path.suffix.lower())
+    if media_type is None:
+        known = ", ".join(["*.trig", *(f"*{suffix}" for suffix in FILE_FORMATS)])
+        raise UsageError(f"{path}: a file to check must be named {known}, to say its format")
+    try:
+        body = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path} cannot be read: {error.strerror or error}") from None
+    try:
+        source = as_source(parse_document(body, media_type, base), base, label=str(path))
+    except InvalidData as error:
+        return error.report
+    except CasegraphError as error:
+        return Report([layout_violation(SourceFileError(str(path), str(error)))], [str(path)])
+    return check(dated(source, base, datetime.now(UTC), None), base, str(path), engine)
 
 
 @dataclass(frozen=True)

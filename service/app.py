@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from casegraph import __version__
 from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
 from casegraph.revise import adopt, full_store_matches
+from casegraph.served import holding
 from casegraph.service import (
     charts,
     docs,
@@ -107,12 +108,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        open_store(settings)
-        app.state.served = open_generation(settings.store, settings)
-        app.state.checker = DocumentChecker()  # warm before the first write
-        yield
-        app.state.checker.close()
-        close_workers(app.state.served)
+        # Held while serving: a build would replace the store under the generations the writes make (graph/served.py).
+        with holding(settings.store):
+            open_store(settings)
+            app.state.served = open_generation(settings.store, settings)
+            app.state.checker = DocumentChecker()  # warm before the first write
+            yield
+            app.state.checker.close()
+            close_workers(app.state.served)
 
     app = FastAPI(
         title="casegraph",
