@@ -28,7 +28,7 @@ DISPLAY = {
 }
 GRAPH_NAMES = {"graph/sources": "catalog of sources"}
 KINDS = ("person", "organisation", "place", "facility", "court", "law", "event", "case", "role", "charge",
-         "sentence", "allegation", "campaign", "policy", "publication", "source")
+         "sentence", "penalty", "condition", "allegation", "campaign", "policy", "publication", "source")
 
 
 @dataclass(frozen=True)

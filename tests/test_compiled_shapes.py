@@ -192,6 +192,12 @@ def test_both_engines_agree_on_mutated_documents(documents: list[SourceFile]) ->
             assert "lessThanOrEquals to compare a BlankNode" in str(error)
             refused += 1
             continue
+        except TypeError as error:
+            # And it fails at an ill-formed value beside a well-formed one ("six years"^^xsd:yearMonthDuration
+            # beside "P10Y"), which rdflib cannot order; the compiled shapes report the constraint broken.
+            assert "'<=' not supported" in str(error)
+            refused += 1
+            continue
         broken.update(constraint for (_, _, _, _, _, constraint, _, _) in found)
         if not agreed:
             disagreed.append((number, ox.serialize(mutated.quads, format=ox.RdfFormat.N_QUADS).decode()))

@@ -1,4 +1,9 @@
-"""The competency questions: each named query's result equals the expected result stored beside it."""
+"""The competency questions: each named query's result equals the expected result stored beside it.
+
+A query's expected result in expected/ is its result on the seed documents; one in expected/fixtures/
+is its result on the seed documents with every valid shape fixture (tests/shapes/valid), for the
+terms the seed documents never use. The fixtures are made up, and say so.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from conftest import seed_sources
 CG = "https://w3id.org/casegraph/ontology#"
 
 EXPECTED = Path(__file__).parent / "expected"
+ON_FIXTURES = EXPECTED / "fixtures"
+FIXTURES = sorted((Path(__file__).parent / "shapes" / "valid").glob("*.trig"))
 QUERIES = load_queries()
 
 
@@ -39,14 +46,23 @@ def as_rdflib(result: ox.QuerySolutions | ox.QueryBoolean) -> Result:
 
 def expected_file(query: NamedQuery) -> Path:
     """The one expected result of a query: .srj for SELECT and ASK, .ttl for CONSTRUCT."""
-    found = sorted(EXPECTED.glob(f"{query.name}.*"))
+    found = [p for d in (EXPECTED, ON_FIXTURES) for p in sorted(d.glob(f"{query.name}.*")) if p.is_file()]
     assert len(found) == 1, f"{query.name}: expected exactly one expected file, found {found}"
     return found[0]
 
 
+@pytest.fixture(scope="module")
+def fixture_store() -> CaseStore:
+    """The seed documents and every valid shape fixture, in memory."""
+    store = CaseStore.in_memory(BASE)
+    load(store, [read_source(p, BASE) for p in [*seed_sources(), *FIXTURES]])
+    return store
+
+
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_query_gives_its_expected_result(store: CaseStore, query: NamedQuery) -> None:
-    actual, expected = store.query(query.text), expected_file(query)
+def test_query_gives_its_expected_result(store: CaseStore, fixture_store: CaseStore, query: NamedQuery) -> None:
+    expected = expected_file(query)
+    actual = (fixture_store if expected.parent == ON_FIXTURES else store).query(query.text)
     if isinstance(actual, ox.QueryTriples):
         assert expected.suffix == ".ttl", "a CONSTRUCT query's expected result is Turtle"
         graph = Graph()
@@ -68,7 +84,8 @@ def test_every_query_has_a_title_a_description_and_an_expected_result() -> None:
         assert query.title and query.description, query.name
         lines = query.text.splitlines()
         assert lines[0].startswith("# title: ") and lines[1].startswith("# description: "), query.name
-    assert sorted(p.stem for p in EXPECTED.iterdir()) == sorted(q.name for q in QUERIES)
+    stems = [p.stem for d in (EXPECTED, ON_FIXTURES) for p in d.iterdir() if p.is_file()]
+    assert sorted(stems) == sorted(q.name for q in QUERIES)
 
 
 def test_all_three_query_forms_are_covered(store: CaseStore) -> None:
@@ -146,3 +163,15 @@ def test_records_missing_optional_facts_add_one_row_each(tmp_path: Path) -> None
     store = store_with(tmp_path, EXTRA.replace("BODY", body))
     for name, rows in [("allegations", 10), ("detention-history", 5), ("statements", 16), ("sources", 3)]:
         assert len(list(store.query(named_query(name).text))) == rows, name
+
+
+@pytest.mark.parametrize(("today", "names"), [
+    ("2010-03-15", ["Fixture Overdue Person"]),  # due that day: not yet past
+    ("2010-03-16", ["Fixture Overdue Person", "Fixture Person Due on a Day"]),
+    ("2001-12-31", []),  # due some time in 2001: past only once the year is over
+    ("2002-01-01", ["Fixture Overdue Person"]),
+    ("not a date", []),  # never quietly the server's date instead
+])
+def test_overdue_releases_as_of_a_given_day(fixture_store: CaseStore, today: str, names: list[str]) -> None:
+    rows = fixture_store.select(named_query("overdue-releases").text, {"today": ox.Literal(today)})
+    assert [r["name"].value for r in rows] == names

@@ -20,12 +20,16 @@ Expectation = tuple[str, str | None, str]
 
 
 def expectations(path: Path) -> set[Expectation]:
-    """The `# expect: focus | path | constraint` lines at the head of a fixture, as full IRIs."""
+    """The `# expect: focus | path | constraint` lines at the head of a fixture, as full IRIs.
+
+    An alternative path is written as its predicates separated by commas, and reported joined by ` | `.
+    """
     found = set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# expect:"):
             focus, prop, constraint = (part.strip() for part in line.removeprefix("# expect:").split("|"))
-            found.add((BASE + focus, None if prop == "-" else expand(prop), constraint))
+            shown = None if prop == "-" else " | ".join(expand(name) for name in prop.split(","))
+            found.add((BASE + focus, shown, constraint))
     return found
 
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
@@ -10,10 +14,12 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from casegraph.build import build
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.store import CaseStore
-from conftest import BASE
+from conftest import BASE, copy_seeds
 
+Serve = Callable[..., AbstractContextManager[str]]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -159,3 +165,22 @@ def test_every_minted_subject_resolves(server: str, store: CaseStore) -> None:
     with httpx.Client(base_url=server) as client:
         failures = [s for s in minted if client.get("/" + s[len(BASE):], headers={"Accept": BROWSER}).status_code != 200]
     assert failures == []
+
+
+def test_conditions_and_additional_penalties_have_pages_linked_both_ways(tmp_path: Path, serve: Serve) -> None:
+    """condition/ and penalty/ records resolve to pages, and the custody and sentence they belong to link to them."""
+    sources = copy_seeds(tmp_path / "sources")
+    for name in ("custody-conditions.trig", "additional-penalties.trig"):
+        shutil.copy(Path(__file__).parents[1] / "shapes" / "valid" / name, sources / name)
+    build(sources, tmp_path / "store", BASE)
+    with serve(tmp_path / "store") as url:
+        condition = page(url, "/condition/fixture-held-solitary")
+        assert ">kind of condition<" in condition and ">solitary confinement<" in condition
+        assert ">end date<" in condition and ">2021<" in condition
+        assert 'href="/event/fixture-held-custody"' in condition
+        custody = page(url, "/event/fixture-held-custody")
+        assert ">condition of<" in custody and 'href="/condition/fixture-held-solitary"' in custody
+        sentence = page(url, "/sentence/fixture-sentenced")
+        assert ">additional penalty<" in sentence and 'href="/penalty/fixture-sentenced-confiscation"' in sentence
+        confiscation = page(url, "/penalty/fixture-sentenced-confiscation")
+        assert ">amount<" in confiscation and ">50000<" in confiscation and ">CNY<" in confiscation
