@@ -284,6 +284,12 @@ CASE_FACTS: list[tuple[str, str, str]] = [
     ("xu-ding:ding-detained-2019-12-26", "<source/china-change-2021-09-25-xu-zhiyong-ding-jiaxi>", '?e a cg:Detention ; cg:concerns <person/ding-jiaxi> ; cg:date "2019-12-26"^^xsd:date'),
     ("xu-ding:xu-14-years-2023-04-10", "<source/bbc-copy-2023-04-10-xu-zhiyong-ding-jiaxi>", '?v cg:concerns <person/xu-zhiyong> ; cg:date "2023-04-10"^^xsd:date ; cg:sentence ?s . ?s cg:term "P14Y"^^xsd:yearMonthDuration'),
     ("xu-ding:ding-12-years-2023-04-10", "<source/bbc-copy-2023-04-10-xu-zhiyong-ding-jiaxi>", '?v cg:concerns <person/ding-jiaxi> ; cg:date "2023-04-10"^^xsd:date ; cg:sentence ?s . ?s cg:term "P12Y"^^xsd:yearMonthDuration'),
+    ("rozi:disappeared-october-2016-resurfaced-january-2018", "<source/china-project-2023-10-05-yalqun-rozi>", '?d a cg:EnforcedDisappearance ; cg:concerns <person/yalqun-rozi> ; cg:startDate "2016-10"^^xsd:gYearMonth ; cg:endDate "2018-01"^^xsd:gYearMonth ; cg:ongoing false'),
+    ("asat:no-contact-while-missing", "<source/amnesty-asa-17-2314-2020-ekpar-asat>", '?c a cg:CustodyCondition ; cg:concerns <person/ekpar-asat> ; cg:conditionKind cg:condition-incommunicado ; cg:ongoing true ; cg:conditionNote ?n ; cg:conditionOf ?d . ?d a cg:EnforcedDisappearance ; cg:startDate "2016-04"^^xsd:gYearMonth FILTER(CONTAINS(?n, "more than four years"))'),
+    ("xu-ding:xu-political-rights-8-years", "<source/bbc-copy-2023-04-10-xu-zhiyong-ding-jiaxi>", '?s cg:concerns <person/xu-zhiyong> ; cg:term "P14Y"^^xsd:yearMonthDuration ; cg:additionalPenalty ?p . ?p cg:additionalPenaltyKind cg:additional-penalty-political-rights ; cg:duration "P8Y"^^xsd:yearMonthDuration'),
+    ("xu-ding:detention-centre-in-linshu-county-of-linyi", "<source/china-change-2021-09-25-xu-zhiyong-ding-jiaxi>", "<facility/linshu-county-detention-centre> cg:locatedIn <place/linshu-county> . <place/linshu-county> cg:placeKind cg:place-county ; cg:locatedIn <place/linyi>"),
+    ("mamut:son-based-in-virginia-usa", "<source/cpj-qurban-mamut>", "<person/bahram-sintash> cg:basedIn <place/virginia> . <place/virginia> cg:locatedIn <place/united-states> . <place/united-states> cg:placeKind cg:place-country"),
+    ("wangchuk:tibetan", "<source/phayul-2018-08-24-tashi-wangchuk>", "<person/tashi-wangchuk> cg:ethnicity cg:ethnicity-tibetan"),
 ]
 
 
