@@ -194,7 +194,10 @@ def validate(
         str, typer.Option(help="compiled: the shapes as Python checks; pyshacl: the reference they are tested against.")
     ] = "compiled",
 ) -> None:
-    """Check source files (or every source graph in the store) against the shapes; exit 1 on violations."""
+    """Check source files (or every source graph in the store) against the shapes and the ontology's terms; exit 1 on violations.
+
+    Files may refer to records of the store by IRI alone.
+    """
     settings = _settings(store)
     with _user_errors():
         if engine not in ENGINES:
@@ -208,7 +211,8 @@ def validate(
 def _validate_files(files: list[Path], settings: Settings, engine: Engine) -> Report:
     with _progress() as progress:
         task = progress.add_task("validating", total=len(files))
-        return validate_files(files, settings.base, lambda _: progress.advance(task), engine)
+        # Records the files refer to without declaring them are looked up in the store, when there is one.
+        return validate_files(files, settings.base, lambda _: progress.advance(task), engine, settings.store)
 
 
 def _validate_store(settings: Settings, engine: Engine) -> Report:

@@ -107,8 +107,10 @@ async def _checked(request: Request, settings: Settings, trail: _Trail, name: st
     media_type, _ = media_type_of(request.headers.get("content-type", ""))
     trail.data = await read_body(request, settings.max_request_bytes)
     checker: DocumentChecker = request.app.state.checker
+    # The public store: a public document may refer only to records the public can see.
+    served: Served = request.app.state.served
     checked = await asyncio.wrap_future(checker.submit(trail.data, media_type, settings.base, name, trail.who,
-                                                             settings.writable_sources))
+                                                       settings.writable_sources, served.public.store_dir))
     trail.source = checked.graph
     _refuse_shipped(request.app, settings, checked.name)
     if name is None and (settings.writable_sources / f"{checked.name}.trig").is_file():
