@@ -77,11 +77,14 @@ class Stored:
     """The records of a built store: the graph the service serves, or the one `casegraph validate` reads."""
 
     store: CaseStore
+    # The graphs of the document being checked: a replaced source no longer vouches for what its old version declared.
+    skip: frozenset[ox.NamedNode] = frozenset()
 
     def types(self, iri: ox.NamedNode) -> frozenset[ox.NamedNode]:
-        """The record's types in any graph of the store."""
+        """The record's types in the source graphs of the store, other than those skipped."""
         return frozenset(q.object for q in self.store.oxigraph.quads_for_pattern(iri, RDF_TYPE, None)
-                         if isinstance(q.object, ox.NamedNode))
+                         if isinstance(q.object, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode)
+                         and q.graph_name not in self.skip)
 
     def candidates(self, kind: str) -> Iterable[tuple[str, str]]:
         """The store's records of this kind, with their labels."""
@@ -93,6 +96,28 @@ class Stored:
                 labels = [q.object.value for q in self.store.oxigraph.quads_for_pattern(record, PREF_LABEL, None, merged)
                           if isinstance(q.object, ox.Literal)]
                 yield from ((record.value, label) for label in labels or [""])
+
+
+@dataclass(frozen=True)
+class StoredAt:
+    """The records of the store in a directory, opened only once a document refers to a record it does not declare.
+
+    Opening a store read-only costs tens of milliseconds, which a document referring to nothing outside itself does not pay.
+    """
+
+    path: Path
+    base: str
+    skip: frozenset[ox.NamedNode] = frozenset()
+
+    def types(self, iri: ox.NamedNode) -> frozenset[ox.NamedNode]:
+        """The record's types in the store, outside the graphs skipped; empty when there is no store."""
+        graph = stored(self.path, self.base)
+        return Stored(graph.store, self.skip).types(iri) if graph else frozenset()
+
+    def candidates(self, kind: str) -> Iterable[tuple[str, str]]:
+        """The store's records of this kind; none when there is no store."""
+        graph = stored(self.path, self.base)
+        return graph.candidates(kind) if graph else ()
 
 
 @lru_cache(maxsize=1)  # the newest store only: the service serves each write from a new directory

@@ -26,7 +26,7 @@ from rdflib.term import Node
 from casegraph.errors import NotFound, SourceFileError
 from casegraph.namespaces import SH, catalog_graph
 from casegraph.paths import ontology_files, shapes_files
-from casegraph.references import Declared, Records, Stored, Unresolved, resolve, stored
+from casegraph.references import Declared, Records, Stored, StoredAt, Unresolved, resolve
 from casegraph.settings import DEFAULT_BASE
 from casegraph.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
 from casegraph.sources import CG_SOURCE, SourceFile, read_source
@@ -139,8 +139,7 @@ def validate_file(path: Path, base: str = DEFAULT_BASE, engine: Engine = "compil
         source = read_source(path, base)
     except SourceFileError as error:
         return Report([layout_violation(error)], [str(path)])
-    graph = stored(store, base) if store else None
-    return validate_source(source, str(path), base, engine, [graph] if graph else [])
+    return validate_source(source, str(path), base, engine, [StoredAt(store, base)] if store else [])
 
 
 def validate_files(

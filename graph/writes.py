@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from casegraph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
 from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
-from casegraph.references import stored
+from casegraph.references import StoredAt
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout, read_source
 from casegraph.validate import Report, Violation, layout_violation, prepare, validate_source
 
@@ -156,8 +156,8 @@ def check(source: SourceFile, base: str, store: Path | None = None) -> Report:
     if outside:
         return Report([Violation("document", source.graphs[0].value, iri, None, None, "OutsideBase", "",
                                  f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], ["document"])
-    graph = stored(store, base) if store else None
-    return validate_source(source, "document", base, graphs=[graph] if graph else [])
+    graphs = [StoredAt(store, base, frozenset(source.graphs))] if store else []
+    return validate_source(source, "document", base, graphs=graphs)
 
 
 @dataclass(frozen=True)

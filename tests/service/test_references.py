@@ -95,3 +95,14 @@ def test_every_problem_of_a_document_is_reported_at_once(site: str) -> None:
 def test_a_date_that_does_not_exist_is_reported_as_such(site: str, day: str) -> None:
     violations = refused(site, document(person=f'skos:prefLabel "Qxnewperson"@en ; cg:birthDate "{day}"^^xsd:date'))
     assert [v["message"].split(":")[0] for v in violations] == [f"{day} is a date that does not exist"]
+
+
+def test_a_replaced_source_cannot_refer_to_what_only_its_old_version_declared(site: str) -> None:
+    court = ('<court/qx-court> a cg:Court ; skos:prefLabel "Qx court"@en ; cg:source <source/new-report> ; '
+             'cg:locatedIn <place/aksu> .\n')
+    assert send(site, "POST", "/sources", document() + trial("court/qx-court") + court).status_code == 201
+    answer = send(site, "PUT", "/sources/new-report", document() + trial("court/qx-court"))
+    assert answer.status_code == 422, answer.text
+    assert [v["message"].split(";")[0] for v in answer.json()["violations"]] == ["<court/qx-court> is not in the graph"]
+    assert httpx.get(f"{site}/court/qx-court", headers={"Accept": "text/html"}).status_code == 200
+    assert send(site, "DELETE", "/sources/new-report", b"").status_code == 204
