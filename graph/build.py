@@ -16,9 +16,10 @@ from casegraph import content
 from casegraph.errors import InvalidData, NotFound, SourceFileError
 from casegraph.namespaces import ONTOLOGY_IRI
 from casegraph.paths import ontology_files
+from casegraph.references import Declared
 from casegraph.sources import SourceFile, public_quads, read_source, restricted, source_files
 from casegraph.store import CaseStore
-from casegraph.validate import Report, layout_violation, validate_each
+from casegraph.validate import UNRESOLVED, Report, layout_violation, validate_each, validate_source
 
 Step = Callable[[str], None]
 
@@ -92,11 +93,12 @@ def read_and_validate(directories: Directories, base: str, step: Step | None = N
     report, sources, seen = Report(), [], dict[str, str]()
     files = input_files(directories)
     checked = dict(validate_each([path for path in files if path not in trusted], base))
+    read = {path: _read(path, base) for path in files}
+    _refer_across(checked, read, base)
     for path in files:
-        try:
-            source = read_source(path, base)
-        except SourceFileError as error:
-            report.extend(checked[path] if path in checked else Report([layout_violation(error)], [str(path)]))
+        source = read[path]
+        if isinstance(source, SourceFileError):
+            report.extend(checked[path] if path in checked else Report([layout_violation(source)], [str(path)]))
             continue
         twice = [g.value for g in source.graphs if g.value in seen]
         if twice:
@@ -110,6 +112,28 @@ def read_and_validate(directories: Directories, base: str, step: Step | None = N
         if step:
             step(path.name)
     return sources, report
+
+
+def _read(path: Path, base: str) -> SourceFile | SourceFileError:
+    try:
+        return read_source(path, base)
+    except SourceFileError as error:
+        return error
+
+
+def _refer_across(checked: dict[Path, Report], read: dict[Path, SourceFile | SourceFileError], base: str) -> None:
+    """Check again, with the records every file declares, the files that refer to a record they do not declare.
+
+    Each file is first checked alone, in parallel; a document written through the API may name a record
+    of another file by its IRI alone, and the build's graph is all the files together.
+    """
+    referring = [path for path, found in checked.items()
+                 if any(v.constraint == UNRESOLVED for v in found.violations) and isinstance(read[path], SourceFile)]
+    if not referring:
+        return
+    declared = Declared.of(s for s in read.values() if isinstance(s, SourceFile))
+    for path in referring:
+        checked[path] = validate_source(read[path], str(path), base, graphs=[declared])  # type: ignore[arg-type]
 
 
 def ontology_quads() -> list[ox.Quad]:

@@ -231,7 +231,10 @@ def validate(
         str, typer.Option(help="compiled: the shapes as Python checks; pyshacl: the reference they are tested against.")
     ] = "compiled",
 ) -> None:
-    """Check source files (or every source graph in the store) against the shapes; exit 1 on violations."""
+    """Check source files (or every source graph in the store) against the shapes and the ontology's terms; exit 1 on violations.
+
+    Files may refer to records of the store by IRI alone.
+    """
     settings = _settings(store)
     with _user_errors():
         if engine not in ENGINES:
@@ -247,9 +250,11 @@ def _validate_files(files: list[Path], settings: Settings, engine: Engine) -> Re
     documents = [path for path in files if path.suffix.lower() in FILE_FORMATS]
     with _progress() as progress:
         task = progress.add_task("validating", total=len(files))
-        report = validate_files([p for p in files if p not in documents], settings.base, lambda _: progress.advance(task), engine)
+        # Records the files refer to without declaring them are looked up in the store, when there is one.
+        report = validate_files([p for p in files if p not in documents], settings.base, lambda _: progress.advance(task), engine,
+                                settings.store)
         for path in documents:
-            report.extend(check_file(path, settings.base, engine))
+            report.extend(check_file(path, settings.base, engine, settings.store))
             progress.advance(task)
     return report
 

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import logging
 import multiprocessing
 import os
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal, get_args
 
 import pyoxigraph as ox
+import rdflib
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
@@ -23,10 +26,12 @@ from rdflib.term import Node
 from casegraph.errors import NotFound, SourceFileError
 from casegraph.namespaces import SH, catalog_graph
 from casegraph.paths import ontology_files, shapes_files
+from casegraph.references import Declared, Records, Stored, StoredAt, Unresolved, resolve
 from casegraph.settings import DEFAULT_BASE
 from casegraph.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
 from casegraph.sources import CG_SOURCE, SourceFile, read_source
 from casegraph.store import CaseStore
+from casegraph.terms import unknown_terms
 
 
 class _IllTypedLiterals(logging.Filter):
@@ -42,6 +47,8 @@ warnings.filterwarnings("ignore", message="Parsing weird boolean", module="rdfli
 
 Engine = Literal["compiled", "pyshacl"]
 ENGINES: tuple[Engine, ...] = get_args(Engine)
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+UNKNOWN_TERM, UNRESOLVED = "UnknownTerm", "UnresolvedReference"
 
 @dataclass(frozen=True)
 class Violation:
@@ -126,13 +133,13 @@ def _parse_turtle(paths: Iterable[Path]) -> Graph:
     return graph
 
 
-def validate_file(path: Path, base: str = DEFAULT_BASE, engine: Engine = "compiled") -> Report:
-    """Validate one source file: its layout, then its graph against the shapes."""
+def validate_file(path: Path, base: str = DEFAULT_BASE, engine: Engine = "compiled", store: Path | None = None) -> Report:
+    """Validate one source file: its layout, then its graph against the shapes, referring to the records of a store if given."""
     try:
         source = read_source(path, base)
     except SourceFileError as error:
         return Report([layout_violation(error)], [str(path)])
-    return validate_source(source, str(path), base, engine)
+    return validate_source(source, str(path), base, engine, [StoredAt(store, base)] if store else [])
 
 
 def validate_files(
@@ -140,56 +147,90 @@ def validate_files(
     base: str = DEFAULT_BASE,
     progress: Callable[[Path], None] | None = None,
     engine: Engine = "compiled",
+    store: Path | None = None,
 ) -> Report:
     """Validate several source files, one process per core, and gather every violation in file order."""
     report = Report()
-    for path, found in validate_each(list(paths), base, engine):
+    for path, found in validate_each(list(paths), base, engine, store):
         report.extend(found)
         if progress:
             progress(path)
     return report
 
 
-def validate_each(paths: list[Path], base: str, engine: Engine = "compiled") -> Iterator[tuple[Path, Report]]:
+def validate_each(paths: list[Path], base: str, engine: Engine = "compiled", store: Path | None = None
+                  ) -> Iterator[tuple[Path, Report]]:
     """Each file's report, in order; files are independent, so several validate at once where there are cores."""
     jobs = min(os.cpu_count() or 1, len(paths))
     if jobs < 2:
-        yield from ((path, validate_file(path, base, engine)) for path in paths)
+        yield from ((path, validate_file(path, base, engine, store)) for path in paths)
         return
     # Spawned, not forked: the caller may hold an open store, which must not be copied into a child.
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from zip(paths, pool.map(validate_file, paths, itertools.repeat(base), itertools.repeat(engine)), strict=True)
+        found = pool.map(validate_file, paths, itertools.repeat(base), itertools.repeat(engine), itertools.repeat(store))
+        yield from zip(paths, found, strict=True)
 
 
-def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE, engine: Engine = "compiled") -> Report:
-    """Validate the facts of a file's source documents, together with their catalog descriptions."""
+def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE, engine: Engine = "compiled",
+                    graphs: Sequence[Records] = ()) -> Report:
+    """Validate the facts of a file's source documents, together with their catalog descriptions, and every term they use.
+
+    A record the documents refer to without declaring it is looked up in the file itself, then in `graphs`.
+    """
     catalog = ox.NamedNode(catalog_graph(base))
     held: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
     for quad in source.quads:
         holder = quad.subject if quad.graph_name == catalog else quad.graph_name
         if isinstance(holder, ox.NamedNode):
             held[holder].append(quad)
-    violations: list[Violation] = []
+    violations = _unknown_terms(source, label, base)
+    within = [Declared.of([source]), *graphs]
     for batch in _batches(source.graphs, held):
-        violations += _validate_batch([q for graph in batch for q in held[graph]], tuple(batch), label, base, engine)
+        violations += _validate_batch([q for graph in batch for q in held[graph]], tuple(batch), label, base, engine, within)
     return Report(sorted(violations, key=_sort_key), [label])
 
 
-def _validate_batch(
-    quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str, engine: Engine
-) -> list[Violation]:
+def _validate_batch(quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], label: str, base: str, engine: Engine,
+                    within: Sequence[Records]) -> list[Violation]:
     # The quads are already the batch's own: its graphs, and their catalog entries.
     graphs_of = _stating(quads, graphs, base)
+    triples = [q.triple for q in quads]
+    types, resolved, unresolved = resolve(triples, base, within)
     shapes = compiled_shapes() if engine == "compiled" else None
     if shapes is None:
-        return _pyshacl(quads, label, graphs_of)
-    data = Data((q.triple for q in quads), ontology_data())  # type: ignore[misc]
-    return [_compiled_violation(result, label, graphs_of) for result in shapes.validate(data)]
+        found = _pyshacl(triples + types, label, graphs_of)
+    else:
+        data = Data(((t.subject, t.predicate, t.object) for t in triples + types), ontology_data())  # type: ignore[misc]
+        found = [_compiled_violation(result, label, graphs_of) for result in shapes.validate(data)]
+    only_referred = {r.value for r in resolved} - {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
+    missing = {(_shown(u.subject), u.predicate.value, u.record.value) for u in unresolved}
+    # A record only referred to was checked with its own source; a missing one is reported once, by what to do about it.
+    kept = [v for v in found if v.focus not in only_referred
+            and not (v.constraint == "ClassConstraintComponent" and (v.focus, v.path, v.value) in missing)]
+    return kept + [_unresolved(u, label, graphs_of) for u in unresolved]
 
 
-def _pyshacl(quads: list[ox.Quad], label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
+def _unresolved(reference: Unresolved, label: str, graphs_of: Callable[[str], str]) -> Violation:
+    focus = _shown(reference.subject)
+    return Violation(label, graphs_of(focus), focus, reference.predicate.value, reference.record.value, UNRESOLVED, "",
+                     reference.message)
+
+
+def _unknown_terms(source: SourceFile, label: str, base: str) -> list[Violation]:
+    """The closed-world check of the vocabulary, on every quad of the file."""
+    catalog = ox.NamedNode(catalog_graph(base))
+    found = []
+    for quad in source.quads:
+        for unknown in unknown_terms([quad.triple]):
+            holder = quad.subject if quad.graph_name == catalog else quad.graph_name
+            found.append(Violation(label, _shown(holder), _shown(unknown.subject), unknown.predicate.value,  # type: ignore[arg-type]
+                                   _shown(unknown.value), UNKNOWN_TERM, "", unknown.message))
+    return found
+
+
+def _pyshacl(triples: list[ox.Triple], label: str, graphs_of: Callable[[str], str]) -> list[Violation]:
     data = Graph()
-    data.parse(data=ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES), format="nt")
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
     )
@@ -202,7 +243,7 @@ def validate_store(
     """Validate every source graph held in a store."""
     graphs = store.source_graphs()
     quads = tuple(q for graph in graphs for q in store.source_quads(graph))
-    report = validate_source(SourceFile(Path("store"), tuple(graphs), quads), "store", store.base, engine)
+    report = validate_source(SourceFile(Path("store"), tuple(graphs), quads), "store", store.base, engine, [Stored(store)])
     report.checked = [g.value for g in graphs]
     if progress:
         for graph in graphs:
@@ -263,6 +304,8 @@ def _violation(results: Graph, result: Node, label: str, graphs_of: Callable[[st
 
     component = one(SH.sourceConstraintComponent) or ""
     focus = one(SH.focusNode) or ""
+    value = results.value(result, SH.value)
+    wrong_date = _nonexistent(str(value), str(value.datatype)) if isinstance(value, rdflib.Literal) else None
     return Violation(
         file=label,
         graph=graphs_of(focus),
@@ -271,7 +314,7 @@ def _violation(results: Graph, result: Node, label: str, graphs_of: Callable[[st
         value=one(SH.value),
         constraint=component.rsplit("#", 1)[-1],
         shape=one(SH.sourceShape) or "",
-        message=one(SH.resultMessage) or "breaks a shape constraint",
+        message=wrong_date or one(SH.resultMessage) or "breaks a shape constraint",
     )
 
 
@@ -291,6 +334,8 @@ def _show(term: Node) -> str:
 
 def _compiled_violation(result: Result, label: str, graphs_of: Callable[[str], str]) -> Violation:
     focus = _shown(result.focus)
+    value = result.value
+    wrong_date = _nonexistent(value.value, value.datatype.value) if isinstance(value, ox.Literal) else None
     return Violation(
         file=label,
         graph=graphs_of(focus),
@@ -299,8 +344,27 @@ def _compiled_violation(result: Result, label: str, graphs_of: Callable[[str], s
         value=None if result.value is None else _shown(result.value),
         constraint=result.component,
         shape=result.shape,
-        message=result.message,
+        message=wrong_date or result.message,
     )
+
+
+def _nonexistent(lexical: str, datatype: str) -> str | None:
+    """For an xsd:date written as a calendar date that is not one (2014-02-30), a message that says so; else None."""
+    if datatype != XSD_DATE:
+        return None
+    parts = lexical.split("-")
+    if len(parts) != 3 or [len(p) for p in parts] != [4, 2, 2] or not all(p.isascii() and p.isdigit() for p in parts):
+        return None
+    year, month, day = map(int, parts)
+    if not 1 <= month <= 12 or day < 1:
+        return None
+    try:
+        date(year, month, day)
+    except ValueError:
+        return (f"{lexical} is a date that does not exist: {calendar.month_name[month]} {year} has "
+                f"{calendar.monthrange(year, month)[1]} days; write the date as the source gives it, or only "
+                f"\"{year}-{month:02}\"^^xsd:gYearMonth if the day is in doubt")
+    return None
 
 
 def _shown(term: Term) -> str:

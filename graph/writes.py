@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from casegraph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
 from casegraph.files import to_trig
 from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
+from casegraph.references import StoredAt
 from casegraph.sources import CG_SOURCE_DOCUMENT, RDF_TYPE, SourceFile, check_layout, read_source
 from casegraph.validate import Engine, Report, Violation, layout_violation, prepare, validate_source
 
@@ -148,22 +149,28 @@ def source_name(source: SourceFile, base: str) -> str:
     return source.graphs[0].value.removeprefix(source_prefix(base))
 
 
-def check(source: SourceFile, base: str, label: str = "document", engine: Engine = "compiled") -> Report:
-    """Every record minted under the base, then the shapes; the report lists what to fix."""
+def check(source: SourceFile, base: str, label: str = "document", engine: Engine = "compiled",
+          store: Path | None = None) -> Report:
+    """Every record minted under the base, then the shapes; the report lists what to fix.
+
+    Records the document refers to without declaring them are looked up in the store given, the one being served.
+    """
     outside = sorted({q.subject.value for q in source.quads
                       if isinstance(q.subject, ox.NamedNode)
                       and (not q.subject.value.startswith(base) or q.subject.value.startswith(ONTOLOGY_IRI))})
     if outside:
         return Report([Violation(label, source.graphs[0].value, iri, None, None, "OutsideBase", "",
                                  f"records must be named by IRIs under {base}; {iri} is not") for iri in outside], [label])
-    return validate_source(source, label, base, engine)
+    graphs = [StoredAt(store, base, frozenset(source.graphs))] if store else []
+    return validate_source(source, label, base, engine, graphs=graphs)
 
 
-def check_file(path: Path, base: str, engine: Engine = "compiled") -> Report:
+def check_file(path: Path, base: str, engine: Engine = "compiled", store: Path | None = None) -> Report:
     """A document file checked as POST /sources checks its bytes: parsed by the format its name ends in, as one source, dated.
 
     What the API would refuse with 400 (not parsed, not one source) is reported as the file's
-    layout problem, with the API's message, as a TriG source file's would be.
+    layout problem, with the API's message, as a TriG source file's would be. Records it refers
+    to without declaring them are looked up in the store given.
     """
     media_type = FILE_FORMATS.get(path.suffix.lower())
     if media_type is None:
@@ -179,7 +186,7 @@ def check_file(path: Path, base: str, engine: Engine = "compiled") -> Report:
         return error.report
     except CasegraphError as error:
         return Report([layout_violation(SourceFileError(str(path), str(error)))], [str(path)])
-    return check(dated(source, base, datetime.now(UTC), None), base, str(path), engine)
+    return check(dated(source, base, datetime.now(UTC), None), base, str(path), engine, store)
 
 
 @dataclass(frozen=True)
@@ -193,16 +200,18 @@ class Checked:
     report: Report
 
 
-def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path) -> Checked:
+def check_document(body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path,
+                   store: Path | None = None) -> Checked:
     """Parse a posted document as one source, check it, and make the file it would be kept as, dated.
 
-    `written` is the directory of sources written through the API, where an earlier version gives the date first written.
+    `written` is the directory of sources written through the API, where an earlier version gives the date first written;
+    `store` the store served, whose records the document may refer to.
     """
     source = as_source(parse_document(body, media_type, base), base, name)
     earlier = written / f"{source_name(source, base)}.trig"
     source = dated(source, base, datetime.now(UTC), first_written(earlier, base) if earlier.is_file() else None)
     return Checked(source.graphs[0].value, source_name(source, base), len(source.quads), source_bytes(source, base, who),
-                   check(source, base))
+                   check(source, base, store=store))
 
 
 def dated(source: SourceFile, base: str, now: datetime, created: ox.Literal | None) -> SourceFile:
@@ -243,14 +252,15 @@ class DocumentChecker:
         pool.submit(prepare)  # start the process now, not at the first write
         return pool
 
-    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path) -> Future[Checked]:
+    def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path,
+               store: Path | None = None) -> Future[Checked]:
         """Check a document in the checker process; a checker that died is replaced first."""
         try:
-            return self._pool.submit(check_document, body, media_type, base, name, who, written)
+            return self._pool.submit(check_document, body, media_type, base, name, who, written, store)
         except BrokenProcessPool:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._start()
-            return self._pool.submit(check_document, body, media_type, base, name, who, written)
+            return self._pool.submit(check_document, body, media_type, base, name, who, written, store)
 
     def close(self) -> None:
         """Stop the checker process."""

@@ -140,8 +140,10 @@ async def checked(app: FastAPI, settings: Settings, trail: Trail, media_type: st
     `new` refuses a source written through the API already; `author` is named in the file kept.
     """
     checker: DocumentChecker = app.state.checker
+    # The public store: a public document may refer only to records the public can see.
+    served: Served = app.state.served
     checked = await asyncio.wrap_future(checker.submit(trail.data or b"", media_type, settings.base, name, author,
-                                                       settings.writable_sources))
+                                                       settings.writable_sources, served.public.store_dir))
     trail.source = checked.graph
     refuse_curated(app, settings, checked.name)
     if new and (settings.writable_sources / f"{checked.name}.trig").is_file():

@@ -215,3 +215,69 @@ def test_build_refuses_an_iri_that_is_not_in_normal_form(tmp_path: Path) -> None
     assert_no_traceback(result)
     assert "uscirf-gulmira-imin.trig" in result.stderr and dotted in result.stderr and "normal form" in result.stderr
     assert not (tmp_path / "store").exists()
+
+
+def trig_document(facts: str) -> str:
+    """A source file holding one new source document, its catalog entry and its publisher, and the given facts."""
+    return """@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@base <https://w3id.org/casegraph/> .
+<graph/sources> { <source/new-report> a cg:SourceDocument ; skos:prefLabel "New report"@en ; dcterms:title "New report"@en ;
+    dcterms:publisher <organisation/new-publisher> ; cg:sourceKind cg:source-news-release ;
+    cg:addressStatus cg:address-unconfirmed . }
+<source/new-report> {
+<organisation/new-publisher> a cg:NonGovernmentalOrganisation ; skos:prefLabel "New publisher"@en ;
+    cg:source <source/new-report> .
+<person/qxnewperson> a cg:Person ; skos:prefLabel "Qxnewperson"@en ; cg:source <source/new-report> """ + facts + """ .
+}
+"""
+
+
+COURT_BY_IRI = """.
+<event/qxnewperson-trial> a cg:Trial ; skos:prefLabel "Trial of Qxnewperson"@en ; cg:source <source/new-report> ;
+    cg:concerns <person/qxnewperson> ; cg:court <court/urumqi-intermediate-peoples-court>"""
+
+
+def test_a_file_may_refer_to_records_of_the_store_or_of_the_build_by_iri_alone(tmp_path: Path, store_dir: Path) -> None:
+    sources = copy_seeds(tmp_path / "sources")
+    (sources / "new-report.trig").write_text(trig_document(COURT_BY_IRI), encoding="utf-8")
+    checked = run("validate", str(sources / "new-report.trig"), store=store_dir)
+    assert checked.returncode == 0, checked.stderr
+    built = run("build", "--sources", str(sources), store=tmp_path / "store")
+    assert built.returncode == 0, built.stderr
+    alone = run("validate", str(sources / "new-report.trig"), store=tmp_path / "no-store")
+    assert alone.returncode == 1 and "<court/urumqi-intermediate-peoples-court> is not in the graph" in alone.stderr
+
+
+@pytest.mark.parametrize(("typo", "meant"), [
+    ('cg:occupaton "filmmaker"@en', "cg:occupaton is not a property of the casegraph ontology or of the vocabularies it allows; "
+                                    "did you mean cg:occupation?"),
+    ("cg:brother <person/tahir-imin>", "did you mean cg:sibling?"),
+    ("cg:sister <person/tahir-imin>", "did you mean cg:sibling?"),
+])
+def test_validate_refuses_unknown_properties_with_a_suggestion(tmp_path: Path, store_dir: Path, typo: str, meant: str) -> None:
+    path = tmp_path / "typo.trig"
+    path.write_text(trig_document("; " + typo), encoding="utf-8")
+    result = run("validate", str(path), store=store_dir)
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    assert meant in result.stderr and "1 violation(s)" in result.stderr, result.stderr
+
+
+def test_validate_reports_every_problem_at_once_and_dates_that_do_not_exist(tmp_path: Path, store_dir: Path) -> None:
+    path = tmp_path / "many.trig"
+    path.write_text(trig_document('; cg:occupaton "filmmaker"@en ; cg:birthDate "1954-02-29"^^xsd:date ; cg:reportedAge "old" ; '
+                                  'cg:birthPlace <place/aksuu> ' + COURT_BY_IRI + '; cg:date "2014-02-30"^^xsd:date'),
+                    encoding="utf-8")
+    result = run("validate", str(path), store=store_dir)
+    assert result.returncode == 1 and "5 violation(s)" in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("✗")]
+    assert len(lines) == 5 and all("many.trig" in line for line in lines)
+    assert any("occupaton" in line and "did you mean cg:occupation?" in line for line in lines)
+    assert any("birthDate (value: 1954-02-29): 1954-02-29 is a date that does not exist" in line for line in lines)
+    assert any("reportedAge (value: old)" in line for line in lines)
+    assert any("<place/aksuu> is not in the graph; declare it (a cg:Place with a skos:prefLabel), or did you mean <place/aksu>?"
+               in line for line in lines)
+    assert any("ontology#date (value: 2014-02-30): 2014-02-30 is a date that does not exist" in line for line in lines)
