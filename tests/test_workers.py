@@ -16,10 +16,11 @@ import pytest
 from service.conftest import free_port
 
 from casegraph import sparql
+from casegraph.build import build
 from casegraph.errors import QueryError
 from casegraph.store import CaseStore
 from casegraph.workers import QueryWorkers
-from conftest import BASE, until
+from conftest import BASE, copy_seeds, until
 
 
 def holders(path: Path) -> set[int]:
@@ -159,7 +160,10 @@ app(["serve", "--store", sys.argv[1], "--port", sys.argv[2]])
 """
 
 
-def test_the_service_does_not_start_when_its_workers_cannot_be_confined(store_dir: Path, tmp_path: Path) -> None:
+def test_the_service_does_not_start_when_its_workers_cannot_be_confined(tmp_path: Path) -> None:
+    # A store of its own: the session's store is held by the servers of other tests, and a second process may not serve it.
+    store_dir = tmp_path / "store"
+    build(copy_seeds(tmp_path / "sources"), store_dir, BASE)
     environment = {**os.environ, "CASEGRAPH_SOURCES": str(store_dir.parent / "sources"),
                    "CASEGRAPH_WRITABLE_SOURCES": str(tmp_path / "written"), "CASEGRAPH_AUDIT_LOG": str(tmp_path / "audit.jsonl")}
     port = free_port()

@@ -119,16 +119,22 @@ def test_every_person_is_counted_by_collection_and_by_source(shipped: str, files
     collections: Counter[str] = Counter()
     publishers: Counter[str] = Counter()
     found: dict[str, set[URIRef]] = {}
-    by_publisher: dict[str, set[URIRef]] = {}
+    by_publisher: dict[URIRef, set[URIRef]] = {}
     for graph in files.graphs():
         described = {p for kind in PEOPLE for p in graph.subjects(RDF.type, kind)}
         parts = [str(files.value(c, SKOS.prefLabel)) for c in catalog.objects(graph.identifier, DCTERMS.isPartOf)]
         for part in parts or ["documents in no collection"]:
             found.setdefault(part, set()).update(described)  # type: ignore[arg-type]
         for publisher in catalog.objects(graph.identifier, DCTERMS.publisher):
-            by_publisher.setdefault(str(files.value(publisher, SKOS.prefLabel)), set()).update(described)  # type: ignore[arg-type]
+            by_publisher.setdefault(publisher, set()).update(described)  # type: ignore[arg-type]
     collections.update({part: len(held) for part, held in found.items() if held})
-    publishers.update({name: len(held) for name, held in by_publisher.items() if held})
+    # As for places: the publishers of most people each get a bar, the rest one bar together.
+    ranked = sorted((p for p, held in by_publisher.items() if held), key=lambda p: (-len(by_publisher[p]), str(p)))
+    shown, rest = ranked[:12], ranked[12:]
+    publishers.update({str(files.value(p, SKOS.prefLabel)): len(by_publisher[p]) for p in shown})
+    if rest:
+        publishers[f"{len(rest)} others together" if len(rest) > 1 else "1 other"] = \
+            len(set().union(*(by_publisher[p] for p in rest)))
     assert drawn(shipped, "people-by-collection") == dict(collections)
     assert drawn(shipped, "people-by-publisher") == dict(publishers)
     assert collections["Chinese political prisoners (list)"] == 926
