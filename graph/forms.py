@@ -259,12 +259,12 @@ def read_submission(pairs: Iterable[tuple[str, str]]) -> FormState:
     return state
 
 
-def build_document(state: FormState, base: str, taken: Callable[[str], bool],
-                   describe: Callable[[str], tuple[list[str], str] | None]) -> Document:
+def build_document(state: FormState, base: str, taken: Callable[[str], bool]) -> Document:
     """The source document of a filled-in form, as Turtle; FormProblems naming every field that cannot be read.
 
     `taken` says whether an IRI names a record already in the graph (a new record then gets the next free
-    name); `describe` gives an existing record's classes and label.
+    name). A record of the graph that a field points to is named by its IRI alone: the checks read its class
+    from the graph.
     """
     spec, problems = form_spec(), []
     lang = state.lang or "en"
@@ -279,8 +279,7 @@ def build_document(state: FormState, base: str, taken: Callable[[str], bool],
     graph.add((source, RDF.type, SOURCE_DOCUMENT))
     graph.add((source, SKOS.prefLabel, Literal(_first(state.source, str(SKOS.prefLabel)) or _first(state.source, SOURCE_TITLE),
                                                lang=lang)))
-    referenced: set[str] = set()
-    _add_fields(graph, source, state.source, spec.source, lang, iris, base, problems, referenced, skip=(str(SKOS.prefLabel),))
+    _add_fields(graph, source, state.source, spec.source, lang, iris, base, problems, skip=(str(SKOS.prefLabel),))
     for record in state.records:
         if record.key not in iris.values():
             continue
@@ -289,10 +288,9 @@ def build_document(state: FormState, base: str, taken: Callable[[str], bool],
         graph.add((iri, RDF.type, URIRef(form.cls)))
         graph.add((iri, SKOS.prefLabel, Literal(record.name, lang=lang)))
         graph.add((iri, CG_SOURCE, source))
-        _add_fields(graph, iri, record, form, lang, iris, base, problems, referenced)
+        _add_fields(graph, iri, record, form, lang, iris, base, problems)
     if problems:
         raise FormProblems(problems)
-    redeclare_references(graph, source, referenced - set(iris), describe)
     return Document(graph.serialize(format="turtle", base=base), name, str(source), iris)
 
 
@@ -333,7 +331,7 @@ def _segment(cls: str) -> str:
 
 
 def _add_fields(graph: Graph, subject: URIRef, record: RecordState, form: RecordForm, lang: str, iris: dict[str, str],
-                base: str, problems: list[Problem], referenced: set[str], skip: Sequence[str] = ()) -> None:
+                base: str, problems: list[Problem], skip: Sequence[str] = ()) -> None:
     keys = {key: iri for iri, key in iris.items()}
     for spec_field in form.fields:
         if spec_field.path in skip:
@@ -345,8 +343,6 @@ def _add_fields(graph: Graph, subject: URIRef, record: RecordState, form: Record
                 problems.append(Problem(record.key, spec_field.path, f"{spec_field.label}: {error}"))
                 continue
             graph.add((subject, URIRef(spec_field.path), term))
-            if spec_field.kind == "reference":
-                referenced.add(str(term))
 
 
 def _term(spec_field: Field, value: str, lang: str, keys: dict[str, str], base: str) -> URIRef | Literal:
@@ -414,25 +410,6 @@ def _duration(text: str) -> Literal:
     return Literal(lexical, datatype=XSD.yearMonthDuration)
 
 
-def redeclare_references(graph: Graph, source: URIRef, references: Iterable[str],
-                         describe: Callable[[str], tuple[list[str], str] | None]) -> None:
-    """Give each record the document points to but does not describe its classes and label, on this source's authority.
-
-    The checks today need a record pointed to to be described in the same document (a record's class
-    decides what may point to it). Once a reference by IRI alone is valid, this function goes.
-    """
-    for iri in sorted(references):
-        described = describe(iri)
-        if described is None:
-            continue
-        classes, label = described
-        node = URIRef(iri)
-        for cls in classes:
-            graph.add((node, RDF.type, URIRef(cls)))
-        graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
-        graph.add((node, CG_SOURCE, source))
-
-
 # ----------------------------------------------------------------- the checks' messages, by field
 
 
@@ -453,8 +430,8 @@ def state_of(quads: Iterable[tuple[str, str, object]], name: str, base: str,
              label: Callable[[str], str | None]) -> FormState:
     """The form's state for a source written before: (subject, predicate, term) triples of its graph and catalog entry.
 
-    Terms are rdflib terms. Records redeclared only to be pointed to (a class and a label and no more)
-    are left out, as the form adds them again.
+    Terms are rdflib terms. Records described only to be pointed to (a class and a label and no more)
+    are left out: the form names them by IRI.
     """
     spec = form_spec()
     by_subject: dict[str, list[tuple[str, object]]] = {}

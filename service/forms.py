@@ -25,7 +25,6 @@ from casegraph.forms import (
     FormState,
     Problem,
     build_document,
-    described_in,
     form_spec,
     problems_of,
     read_submission,
@@ -170,7 +169,7 @@ async def submit_form(request: Request, settings: SettingsDep) -> Response:
         state.name = editing
     store = get_edition(request).store
     try:
-        document = await run_in_threadpool(build_document, state, settings.base, taken_in(store), described_in(store))
+        document = await run_in_threadpool(build_document, state, settings.base, taken_in(store))
     except FormProblems as error:
         return _form_page(request, signed, state, error.problems, editing=editing, status=400)
     if values.get("action") != "send":
