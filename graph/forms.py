@@ -109,6 +109,7 @@ class FormState:
     lang: str = "en"
     source: RecordState = field(default_factory=lambda: RecordState("s", str(SOURCE_DOCUMENT)))
     records: list[RecordState] = field(default_factory=list)
+    unshown: list[str] = field(default_factory=list)  # what a source written before states that the form has no field for
 
 
 @dataclass(frozen=True)
@@ -440,18 +441,34 @@ def state_of(quads: Iterable[tuple[str, str, object]], name: str, base: str,
     source_iri = source_prefix(base) + name
     state = FormState(name=name)
     state.source = _record_state("s", str(SOURCE_DOCUMENT), by_subject.get(source_iri, []), spec.source, label)
+    state.unshown += _unshown(source_iri, by_subject.get(source_iri, []), spec.source)
     classes = {r.cls for r in spec.records}
     keys: dict[str, str] = {}
     for subject, facts in by_subject.items():
         kinds = [str(t) for p, t in facts if p == str(RDF.type) and str(t) in classes]
-        told = {p for p, _ in facts} - {str(RDF.type), str(SKOS.prefLabel), str(CG_SOURCE)}
-        if subject == source_iri or not kinds or not told:
+        told = {p for p, _ in facts} - _KEPT_BY_THE_FORM
+        if subject == source_iri or not told:
+            continue
+        if not kinds:
+            state.unshown.append(f"<{subject}>, a record of a kind the form has no block for")
             continue
         keys[subject] = key = f"r{len(state.records)}"
         state.records.append(_record_state(key, kinds[0], facts, spec.record(kinds[0]), label))
+        state.unshown += _unshown(subject, facts, spec.record(kinds[0]))
     for record in [state.source, *state.records]:
         record.values = {p: [keys.get(v, v) for v in vs] for p, vs in record.values.items()}
     return state
+
+
+# What the form writes of every record itself, or a write stamps on the catalog entry, rather than a field.
+_KEPT_BY_THE_FORM = frozenset({str(RDF.type), str(SKOS.prefLabel), str(CG_SOURCE), PREFIXES["dcterms"] + "created",
+                               PREFIXES["dcterms"] + "modified"})
+
+
+def _unshown(subject: str, facts: list[tuple[str, object]], form: RecordForm) -> list[str]:
+    """The properties of a record that no field of its block shows: replacing the source from the form would drop them."""
+    fields = {f.path for f in form.fields}
+    return [f"<{subject}> {predicate}" for predicate in sorted({p for p, _ in facts} - fields - _KEPT_BY_THE_FORM)]
 
 
 def _record_state(key: str, cls: str, facts: list[tuple[str, object]], form: RecordForm,

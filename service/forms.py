@@ -149,6 +149,11 @@ def edit_source(name: str, request: Request, settings: SettingsDep) -> Response:
     if not path.is_file():
         raise NotFound(f"no source {name} was written through the API; only those can be edited here")
     state = state_of_source(read_source(path, settings.base), name, settings.base, get_edition(request).store)
+    if state.unshown:
+        # Sent back from the form, the source would lose these: nothing written is dropped by an edit.
+        shown = "; ".join(state.unshown[:5]) + (f"; and {len(state.unshown) - 5} more" if len(state.unshown) > 5 else "")
+        raise Conflict(f"the form has no field for what {name} states here: {shown}. "
+                       f"Replace it with PUT /sources/{name} instead, which keeps every statement you send")
     return _form_page(request, signed, state, editing=name)
 
 

@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from conftest import BASE, copy_seeds
+from service.test_writes import document
 
 WRITER = "writer-token-for-form-tests"
 Writer = tuple[httpx.Client, str]
@@ -202,3 +203,14 @@ def test_a_sent_form_is_live_and_can_be_edited(writer: Writer, site: str) -> Non
     custody = next(k.split(":")[0] for k, v in page.hidden.items() if k.endswith(":class") and v == CG + "Custody")
     facility = page.hidden[f"{custody}:{CG}facility"]
     assert page.hidden[f"{facility}:class"] == CG + "DetentionFacility", "the custody points to the prison's own block"
+
+
+def test_a_source_stating_what_the_form_cannot_show_is_not_opened_for_editing(writer: Writer, site: str) -> None:
+    client, _ = writer
+    text = document("fictional-api-source", extra='; dcterms:language "en" ')  # the form has no field for a language
+    posted = httpx.post(f"{site}/sources", content=text.encode(),
+                        headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"})
+    assert posted.status_code == 201, posted.text
+    edit = client.get("/sources/fictional-api-source/edit")
+    assert edit.status_code == 409 and f"{DCTERMS}language" in edit.text and "PUT /sources/fictional-api-source" in edit.text
+    assert httpx.get(f"{site}/source/fictional-api-source", headers={"Accept": "text/turtle"}).status_code == 200
