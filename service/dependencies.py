@@ -29,7 +29,7 @@ class Unauthorized(CasegraphError):
 
 
 class Forbidden(CasegraphError):
-    """A form was posted without its session's CSRF token: cookies alone authorise nothing."""
+    """A form was posted without its sign-in's CSRF token: cookies alone authorise nothing."""
 
 
 @dataclass(frozen=True)

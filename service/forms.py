@@ -1,8 +1,8 @@
 """The case form: writers sign in with their token, fill in a form generated from the shapes, preview and send.
 
 The writer token is kept in an HttpOnly, SameSite=Strict cookie (Secure unless the page is plain http on
-this machine), beside a random session id. Every POST of the form carries a CSRF token, an HMAC of the
-session id keyed by the writer token, in a hidden field: a cookie alone authorises nothing. The bearer-token
+this machine), beside a random sign-in id. Every POST of the form carries a CSRF token, an HMAC of the
+sign-in id keyed by the writer token, in a hidden field: a cookie alone authorises nothing. The bearer-token
 API (service/sources.py) never reads these cookies.
 """
 
@@ -41,22 +41,22 @@ from casegraph.sources import read_source
 from casegraph.writes import Conflict, check_name
 
 router = APIRouter(tags=["Case form"], include_in_schema=False)
-TOKEN_COOKIE, SESSION_COOKIE = "casegraph-writer", "casegraph-session"
+TOKEN_COOKIE, SIGN_IN_COOKIE = "casegraph-writer", "casegraph-sign-in"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 FORM_TYPE = "application/x-www-form-urlencoded"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def csrf_token(token: str, session: str) -> str:
-    """The CSRF token of a session: an HMAC of its id, keyed by the writer token the cookie holds."""
-    return hmac.new(token.encode(), session.encode(), hashlib.sha256).hexdigest()
+def csrf_token(token: str, sign_in: str) -> str:
+    """The CSRF token of a sign-in: an HMAC of its id, keyed by the writer token the cookie holds."""
+    return hmac.new(token.encode(), sign_in.encode(), hashlib.sha256).hexdigest()
 
 
 def _signed_in(request: Request, settings: Settings) -> tuple[str, str] | None:
-    """The writer and the session's CSRF token, from the cookies; None when they hold no writer token."""
-    token, session = request.cookies.get(TOKEN_COOKIE, ""), request.cookies.get(SESSION_COOKIE, "")
-    who = holder(f"Bearer {token}", settings.writer_tokens) if token and session else None
-    return (who, csrf_token(token, session)) if who else None
+    """The writer and the sign-in's CSRF token, from the cookies; None when they hold no writer token."""
+    token, sign_in = request.cookies.get(TOKEN_COOKIE, ""), request.cookies.get(SIGN_IN_COOKIE, "")
+    who = holder(f"Bearer {token}", settings.writer_tokens) if token and sign_in else None
+    return (who, csrf_token(token, sign_in)) if who else None
 
 
 def _secure(request: Request) -> bool | None:
@@ -80,7 +80,7 @@ async def _fields(request: Request, settings: Settings) -> list[tuple[str, str]]
 def _checked_csrf(fields: list[tuple[str, str]], expected: str) -> None:
     sent = next((value for key, value in fields if key == "csrf"), "")
     if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Forbidden("the form must carry this session's CSRF token (field csrf); reload the form and send it again")
+        raise Forbidden("the form must carry this sign-in's CSRF token (field csrf); reload the form and send it again")
 
 
 def _sign_in_page(request: Request, message: str = "", status: int = 200, then: str = "/sources/new") -> Response:
@@ -112,7 +112,7 @@ async def sign_in(request: Request, settings: SettingsDep) -> Response:
     if holder(f"Bearer {token}", settings.writer_tokens) is None:
         return _sign_in_page(request, "That is not a writer token this service knows.", 401, then)
     answer = RedirectResponse(then, status_code=303, headers=NO_STORE)
-    for name, value in ((TOKEN_COOKIE, token), (SESSION_COOKIE, secrets.token_urlsafe(32))):
+    for name, value in ((TOKEN_COOKIE, token), (SIGN_IN_COOKIE, secrets.token_urlsafe(32))):
         answer.set_cookie(name, value, path="/sources", secure=secure, httponly=True, samesite="strict")
     return answer
 
@@ -124,7 +124,7 @@ async def sign_out(request: Request, settings: SettingsDep) -> Response:
     if signed is not None:
         _checked_csrf(await _fields(request, settings), signed[1])
     answer = RedirectResponse("/sources/sign-in", status_code=303, headers=NO_STORE)
-    for name in (TOKEN_COOKIE, SESSION_COOKIE):
+    for name in (TOKEN_COOKIE, SIGN_IN_COOKIE):
         answer.delete_cookie(name, path="/sources", secure=_secure(request) is not False, httponly=True, samesite="strict")
     return answer
 

@@ -119,7 +119,7 @@ def test_sign_in_keeps_the_token_in_a_strict_http_only_cookie(site: str) -> None
     answer = httpx.post(f"{site}/sources/sign-in", data={"token": WRITER, "next": "/sources/new"})
     assert answer.status_code == 303
     cookies = {c.split("=", 1)[0]: c.lower() for c in answer.headers.get_list("set-cookie")}
-    assert set(cookies) == {"casegraph-writer", "casegraph-session"}
+    assert set(cookies) == {"casegraph-writer", "casegraph-sign-in"}
     for cookie in cookies.values():
         assert "httponly" in cookie and "samesite=strict" in cookie and "path=/sources" in cookie
         assert "secure" not in cookie.split(";", 1)[1], "plain http on 127.0.0.1 is the one place without Secure"
@@ -142,7 +142,7 @@ def test_the_form_is_refused_without_the_csrf_token_and_nothing_is_written(write
         assert answer.status_code == 403 and "CSRF" in answer.text
     assert not (setup["writable_sources"] / "fictional-csrf-report.trig").exists()
     stranger = httpx.post(f"{site}/sources/form", data=fields | {"csrf": csrf})
-    assert stranger.status_code == 403, "the CSRF token without the session's cookies authorises nothing"
+    assert stranger.status_code == 403, "the CSRF token without the sign-in's cookies authorises nothing"
 
 
 def test_a_cookie_never_authorises_the_api(writer: Writer, site: str) -> None:
