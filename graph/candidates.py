@@ -330,7 +330,7 @@ def _identified(store: CaseStore, base: str, text: str) -> str | None:
         node = ox.NamedNode(iri_of(base, text.strip()))
     except UsageError:
         return None
-    return node.value if next(store.oxigraph.quads_for_pattern(node, None, None), None) is not None else None
+    return node.value if store.describes(node.value) else None
 
 
 # ----------------------------------------------------------------- scoring

@@ -155,6 +155,8 @@ def describe(store: CaseStore, iri: str) -> Entity:
 
 def moved_to(store: CaseStore, iri: str) -> str | None:
     """The record that now stands for an IRI with no facts of its own (its owl:sameAs names the IRI), if there is one."""
+    if store.describes(iri):  # the IRI of a record: no query needed, and most lookups are of records
+        return None
     found = next(iter(store.select(page_query("moved"), {"former": ox.NamedNode(iri)})), None)
     return None if found is None else found["current"].value
 

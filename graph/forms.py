@@ -22,6 +22,8 @@ from casegraph.cellvalues import slug
 from casegraph.errors import UsageError
 from casegraph.names import romanised
 from casegraph.namespaces import CG_IRI, PREFIXES, SH, source_prefix
+from casegraph.queries import page_query
+from casegraph.register import first_free
 from casegraph.sources import SourceFile
 from casegraph.store import CaseStore
 from casegraph.validate import Violation, ontology_graph, shapes_graph
@@ -316,12 +318,7 @@ def _minted(records: list[RecordState], spec: FormSpec, base: str, taken: Callab
         if not words:
             problems.append(Problem(record.key, "", f"this {form.label} needs a name (with letters or digits)"))
             continue
-        stem = base + _segment(form.cls) + "/" + words
-        iri, n = stem, 1
-        while iri in minted or taken(iri):
-            n += 1
-            iri = f"{stem}-{n}"
-        minted[iri] = record.key
+        minted[first_free(base + _segment(form.cls) + "/" + words, lambda iri: iri in minted or taken(iri))] = record.key
     return minted
 
 
@@ -495,33 +492,22 @@ def _shown(term: object, spec_field: Field) -> str:
 # ----------------------------------------------------------------- what the graph already holds
 
 
-_DESCRIBE = "SELECT ?record ?class ?label WHERE { ?record a ?class . OPTIONAL { ?record skos:prefLabel ?label } }"
 
 
 def taken_in(store: CaseStore) -> Callable[[str], bool]:
     """Whether an IRI names a record in this store."""
     def taken(iri: str) -> bool:
-        return next(iter(store.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None)), None) is not None
+        return store.describes(iri)
     return taken
 
 
-def described_in(store: CaseStore) -> Callable[[str], tuple[list[str], str] | None]:
-    """A record's classes (of the ontology) and its English or first label, from this store; None when it holds neither."""
-    def describe(iri: str) -> tuple[list[str], str] | None:
-        rows = list(store.select(_DESCRIBE, {"record": ox.NamedNode(iri)}))
-        classes = sorted({row["class"].value for row in rows if row["class"].value.startswith(CG_IRI)})
-        labels = sorted({(row["label"].language != "en", row["label"].value) for row in rows if row["label"] is not None})
-        return (classes, labels[0][1]) if classes and labels else None
-    return describe
-
-
 def label_in(store: CaseStore) -> Callable[[str], str | None]:
-    """A record's label from this store, for showing a reference."""
-    describe = described_in(store)
-
+    """A record's English or first label from this store, for showing a reference; None unless it is a record of the ontology."""
     def label(iri: str) -> str | None:
-        found = describe(iri)
-        return found[1] if found else None
+        rows = list(store.select(page_query("record-classes"), {"record": ox.NamedNode(iri)}))
+        labels = sorted({(row["label"].language != "en", row["label"].value) for row in rows if row["label"] is not None})
+        recorded = any(row["class"].value.startswith(CG_IRI) for row in rows)
+        return labels[0][1] if recorded and labels else None
     return label
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,11 +47,7 @@ class Register:
 
     def mint(self, record: str, key: str, wanted: str, former: str = "") -> Entry:
         """A new entry at the wanted IRI, or, when that is taken, the first of wanted-2, wanted-3… that is free."""
-        iri, number = wanted, 1
-        while iri in self.taken:
-            number += 1
-            iri = f"{wanted}-{number}"
-        return self.keep(Entry(record, key, iri, former))
+        return self.keep(Entry(record, key, first_free(wanted, self.taken.__contains__), former))
 
     def keep(self, entry: Entry) -> Entry:
         """Add an entry as it is (a record a documenter linked to one already in the graph)."""
@@ -68,6 +65,15 @@ class Register:
         writer.writerow(COLUMNS)
         writer.writerows((e.record, e.key, e.iri, e.former) for e in self.entries.values())
         write_durably(self.path, out.getvalue().encode())
+
+
+def first_free(wanted: str, taken: Callable[[str], bool]) -> str:
+    """The wanted IRI, or the first of wanted-2, wanted-3… that is not taken: the clash rule of every minted name."""
+    iri, number = wanted, 1
+    while taken(iri):
+        number += 1
+        iri = f"{wanted}-{number}"
+    return iri
 
 
 def read_register(path: Path | None, elsewhere: set[str]) -> Register:

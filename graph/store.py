@@ -85,6 +85,10 @@ class CaseStore:
             raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
         return graph
 
+    def describes(self, iri: str) -> bool:
+        """Whether the store states anything of the IRI as a subject."""
+        return next(self.oxigraph.quads_for_pattern(ox.NamedNode(iri), None, None), None) is not None
+
     def has_source(self, name: str) -> bool:
         """Whether the store holds the graph of a source IRI or short source name."""
         graph = self._graph_named(name)
