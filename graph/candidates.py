@@ -34,9 +34,10 @@ from rdflib.term import Node
 
 from casegraph.entities import KINDS
 from casegraph.errors import NotFound, UsageError
+from casegraph.names import fold
 from casegraph.namespaces import CG_IRI, PREFIXES
 from casegraph.queries import page_query
-from casegraph.search import SearchIndex, fold
+from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
 from casegraph.validate import ontology_graph
 

@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import combinations
 
-from casegraph.names import SEPARATORS, name_keys
+from casegraph.names import SEPARATORS, fold, name_keys
 from casegraph.namespaces import local_name
 from casegraph.paths import queries_dir
-from casegraph.search import fold
 from casegraph.store import CaseStore
 
 LEVELS = {

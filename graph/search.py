@@ -17,7 +17,7 @@ from casegraph.packed import Packed
 from casegraph.queries import page_query
 from casegraph.store import CaseStore
 
-__all__ = ["Hit", "SearchIndex", "fold"]
+__all__ = ["Hit", "SearchIndex"]
 
 KeysOf = Callable[[str], frozenset[str]]
 

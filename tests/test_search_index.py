@@ -7,9 +7,9 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from casegraph.names import name_keys, query_keys
+from casegraph.names import fold, name_keys, query_keys
 from casegraph.queries import page_query
-from casegraph.search import Hit, SearchIndex, fold
+from casegraph.search import Hit, SearchIndex
 from casegraph.store import CaseStore
 from conftest import BASE
 

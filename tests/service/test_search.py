@@ -10,8 +10,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from casegraph.names import fold
 from casegraph.namespaces import cg
-from casegraph.search import SearchIndex, fold
+from casegraph.search import SearchIndex
 from casegraph.store import CaseStore
 from conftest import BASE
 
