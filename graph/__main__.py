@@ -1,3 +1,3 @@
-from casegraph.cli import main
+from graph.cli import main
 
 main()

@@ -17,28 +17,29 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from casegraph import netformats, network
-from casegraph.build import build as build_store
-from casegraph.build import input_files
-from casegraph.errors import CasegraphError, InvalidData, UsageError
-from casegraph.export import FORMATS, export_format
-from casegraph.export import export as export_store
-from casegraph.importer import Outcome, run_import
-from casegraph.index import read_index
-from casegraph.links import links_file, load_links
-from casegraph.mapping import load_mapping
-from casegraph.network import Network, View
-from casegraph.queries import named_query
-from casegraph.reconcile import MINIMUMS, Measured, measure, propose, read_records, to_json, to_text
-from casegraph.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
-from casegraph.search import SearchIndex
-from casegraph.served import ServedStore, StoreInUse, holding, open_served, remove_generations, served_edition
-from casegraph.settings import Settings, get_settings
-from casegraph.sparql import run as run_query
-from casegraph.store import CaseStore
-from casegraph.synth import write_synthetic
-from casegraph.validate import ENGINES, Engine, Report, validate_files, validate_store
-from casegraph.writes import FILE_FORMATS, check_file
+from graph.editions.build import build as build_store
+from graph.editions.build import input_files
+from graph.editions.index import read_index
+from graph.editions.served import ServedStore, StoreInUse, holding, open_served, remove_generations, served_edition
+from graph.errors import CasegraphError, InvalidData, UsageError
+from graph.ingest.importer import Outcome, run_import
+from graph.ingest.mapping import load_mapping
+from graph.ingest.synth import write_synthetic
+from graph.matching.links import links_file, load_links
+from graph.matching.reconcile import MINIMUMS, Measured, measure, propose, read_records, to_json, to_text
+from graph.network import formats as netformats
+from graph.network import network
+from graph.network.network import Network, View
+from graph.publish.export import FORMATS, export_format
+from graph.publish.export import export as export_store
+from graph.query.queries import named_query
+from graph.query.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_result
+from graph.query.sparql import run as run_query
+from graph.search.textindex import SearchIndex
+from graph.settings import Settings, get_settings
+from graph.store.store import CaseStore
+from graph.validation.validate import ENGINES, Engine, Report, validate_files, validate_store
+from graph.writing.documents import FILE_FORMATS, check_file
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 out = Console()
@@ -359,7 +360,7 @@ def serve(
     # The web layer lives in service/; the CLI only starts it.
     import uvicorn
 
-    from casegraph.service.app import create_app, open_store
+    from service.app import create_app, open_store
 
     settings = _settings(store)
     settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
@@ -460,5 +461,5 @@ def graph_stats(view: ViewOption = "all", top: Annotated[int, typer.Option(help=
 
 
 def main() -> None:
-    """Entry point for `python -m casegraph`."""
+    """Entry point for `python -m graph`."""
     app()

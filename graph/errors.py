@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from casegraph.validate import Report
+    from graph.validation.validate import Report
 
 
 class CasegraphError(Exception):

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from casegraph.namespaces import ONTOLOGY_IRI, PREFIXES
+from graph.namespaces import ONTOLOGY_IRI, PREFIXES
 
 # Written IRIs are made relative to this stand-in base, whose scheme no outside address shares: a
 # relative reference against the real https base would turn https://elsewhere/ into //elsewhere/.

@@ -7,8 +7,8 @@ import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
-from casegraph.errors import UsageError
-from casegraph.paths import ontology_files
+from graph.errors import UsageError
+from graph.paths import ontology_files
 
 CG_IRI = "https://w3id.org/casegraph/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/casegraph/ontology"

@@ -3,17 +3,17 @@
 from functools import cache
 from pathlib import Path
 
-from casegraph.errors import NotFound
+from graph.errors import NotFound
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @cache
 def resource_dir(name: str) -> Path:
-    """Return the directory of a data folder (ontology, shapes, queries): in the wheel or the checkout."""
-    for candidate in (PACKAGE_DIR / name, PACKAGE_DIR.parent / name):
-        if candidate.is_dir():
-            return candidate
+    """Return the directory of a data folder (ontology, shapes, queries), beside graph/ in a checkout and a wheel alike."""
+    candidate = PACKAGE_DIR.parent / name
+    if candidate.is_dir():
+        return candidate
     raise NotFound(f"casegraph's {name}/ directory is missing beside {PACKAGE_DIR}")
 
 

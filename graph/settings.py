@@ -6,7 +6,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from casegraph.paths import sources_dir
+from graph.paths import sources_dir
 
 DEFAULT_BASE = "https://w3id.org/casegraph/"
 

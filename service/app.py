@@ -12,11 +12,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from casegraph import __version__
-from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
-from casegraph.revise import adopt, full_store_matches
-from casegraph.served import holding
-from casegraph.service import (
+from graph import __version__
+from graph.editions.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
+from graph.editions.revise import adopt, full_store_matches
+from graph.editions.served import holding
+from graph.settings import Settings, get_settings
+from graph.writing.documents import DocumentChecker
+from service import (
     charts,
     docs,
     dumps,
@@ -33,11 +35,9 @@ from casegraph.service import (
     sparql,
     vendor,
 )
-from casegraph.service.answers import AnswerCache
-from casegraph.service.cors import OpenToOtherOrigins
-from casegraph.service.dependencies import close_workers, open_generation
-from casegraph.settings import Settings, get_settings
-from casegraph.writes import DocumentChecker
+from service.answers import AnswerCache
+from service.cors import OpenToOtherOrigins
+from service.dependencies import close_workers, open_generation
 
 
 def open_store(settings: Settings) -> None:

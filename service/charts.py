@@ -10,11 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph.charts import Chart, charts
-from casegraph.index import kept_apart
-from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.negotiation import VARY, html_or_json
-from casegraph.service.rendering import local_link, templates
+from graph.editions.index import kept_apart
+from graph.publish.charts import Chart, charts
+from service.dependencies import SettingsDep, get_edition
+from service.negotiation import VARY, html_or_json
+from service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
 

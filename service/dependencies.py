@@ -11,15 +11,15 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Request
 from pydantic import SecretStr
 
-from casegraph.build import BUILD_FILE, BuildResult, full_store_dir, read_build
-from casegraph.errors import CasegraphError
-from casegraph.index import read_index
-from casegraph.network import View
-from casegraph.search import SearchIndex
-from casegraph.settings import Settings
-from casegraph.sparql import Plan
-from casegraph.store import CaseStore
-from casegraph.workers import QueryAnswer, QueryWorkers
+from graph.editions.build import BUILD_FILE, BuildResult, full_store_dir, read_build
+from graph.editions.index import read_index
+from graph.errors import CasegraphError
+from graph.network.network import View
+from graph.query.sparql import Plan
+from graph.query.workers import QueryAnswer, QueryWorkers
+from graph.search.textindex import SearchIndex
+from graph.settings import Settings
+from graph.store.store import CaseStore
 
 T = TypeVar("T")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casegraph.errors import NotFound
-from casegraph.service import vendor
-from casegraph.service.rendering import templates
+from graph.errors import NotFound
+from service import vendor
+from service.rendering import templates
 
 router = APIRouter(tags=["Pages"])
 

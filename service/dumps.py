@@ -15,11 +15,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from casegraph import void
-from casegraph.dumps import Dump, dump_file, dumps, find_dump
-from casegraph.service.dependencies import StoreDep, get_edition
-from casegraph.service.negotiation import negotiate
-from casegraph.sparql import GRAPH_FORMATS
+from graph.publish import void
+from graph.publish.dumps import Dump, dump_file, dumps, find_dump
+from graph.query.sparql import GRAPH_FORMATS
+from service.dependencies import StoreDep, get_edition
+from service.negotiation import negotiate
 
 router = APIRouter(tags=["Dumps"])
 # Beside the store each edition is served from, so a write's new store starts with none and an old one's go with it.

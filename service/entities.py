@@ -8,13 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from casegraph.entities import KINDS, describe, document, entity_iri, moved_to
-from casegraph.errors import NotFound
-from casegraph.export import ExportFormat, write
-from casegraph.namespaces import iri_to_uri
-from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
-from casegraph.service.negotiation import negotiate
-from casegraph.service.rendering import HTML, RDF, local_link, templates
+from graph.errors import NotFound
+from graph.namespaces import iri_to_uri
+from graph.publish.entities import KINDS, describe, document, entity_iri, moved_to
+from graph.publish.export import ExportFormat, write
+from service.dependencies import SettingsDep, StoreDep, get_edition
+from service.negotiation import negotiate
+from service.rendering import HTML, RDF, local_link, templates
 
 router = APIRouter(tags=["Linked data"])
 BY_EXTENSION = {f.extension: f for f in RDF}

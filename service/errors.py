@@ -12,14 +12,14 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from casegraph.confine import ConfinementError
-from casegraph.drafts import NeedsSecondWriter
-from casegraph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
-from casegraph.service.dependencies import Forbidden, Unauthorized
-from casegraph.workers import Busy, QueryTimeout, TooManyResults, TooMuchMemory
-from casegraph.writes import Conflict, UnsupportedFormat
+from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
+from graph.query.confine import ConfinementError
+from graph.query.workers import Busy, QueryTimeout, TooManyResults, TooMuchMemory
+from graph.writing.documents import Conflict, UnsupportedFormat
+from graph.writing.drafts import NeedsSecondWriter
+from service.dependencies import Forbidden, Unauthorized
 
-log = logging.getLogger("casegraph.service")
+log = logging.getLogger(__name__)
 
 STATUS: dict[type[CasegraphError], int] = {QueryError: 400, UsageError: 400, NotFound: 404, InvalidData: 422}
 

@@ -18,8 +18,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from casegraph.errors import InvalidData, NotFound
-from casegraph.forms import (
+from graph.errors import InvalidData, NotFound
+from graph.settings import Settings
+from graph.store.sources import read_source
+from graph.writing.documents import Conflict, check_name
+from graph.writing.forms import (
     PRECISIONS,
     FormProblems,
     FormState,
@@ -31,14 +34,11 @@ from casegraph.forms import (
     state_of_source,
     taken_in,
 )
-from casegraph.service.dependencies import Forbidden, SettingsDep, get_edition, holder
-from casegraph.service.errors import UnsupportedMediaType
-from casegraph.service.rendering import templates
-from casegraph.service.sources import write_document
-from casegraph.service.sparql import read_body
-from casegraph.settings import Settings
-from casegraph.sources import read_source
-from casegraph.writes import Conflict, check_name
+from service.dependencies import Forbidden, SettingsDep, get_edition, holder
+from service.errors import UnsupportedMediaType
+from service.rendering import templates
+from service.sources import write_document
+from service.sparql import read_body
 
 router = APIRouter(tags=["Case form"], include_in_schema=False)
 TOKEN_COOKIE, SIGN_IN_COOKIE = "casegraph-writer", "casegraph-sign-in"

@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph.errors import NotFound
-from casegraph.index import kept_apart
-from casegraph.overview import NO_COLLECTION, PAGE_SIZE, Collection, Overview, describe, overview
-from casegraph.service import vendor
-from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.negotiation import VARY, html_or_json
-from casegraph.service.rendering import local_link, templates
+from graph.editions.index import kept_apart
+from graph.errors import NotFound
+from graph.publish.overview import NO_COLLECTION, PAGE_SIZE, Collection, Overview, describe, overview
+from service import vendor
+from service.dependencies import SettingsDep, get_edition
+from service.negotiation import VARY, html_or_json
+from service.rendering import local_link, templates
 
 router = APIRouter(tags=["Pages"])
 

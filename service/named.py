@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from casegraph import sparql
-from casegraph.queries import load_queries, named_query
-from casegraph.service.dependencies import StoreDep
-from casegraph.service.sparql import respond
+from graph.query import sparql
+from graph.query.queries import load_queries, named_query
+from service.dependencies import StoreDep
+from service.sparql import respond
 
 router = APIRouter(tags=["Named queries"])
 RESERVED = {"format"}

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from casegraph import netformats, network
-from casegraph.errors import UsageError
-from casegraph.service import vendor
-from casegraph.service.dependencies import SettingsDep, get_edition
-from casegraph.service.negotiation import negotiate
-from casegraph.service.rendering import local_link, templates
+from graph.errors import UsageError
+from graph.network import formats as netformats
+from graph.network import network
+from service import vendor
+from service.dependencies import SettingsDep, get_edition
+from service.negotiation import negotiate
+from service.rendering import local_link, templates
 
 router = APIRouter(tags=["Networks"])
 

@@ -8,13 +8,13 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casegraph.errors import NotFound
-from casegraph.export import write
-from casegraph.namespaces import ONTOLOGY_IRI
-from casegraph.service.dependencies import StoreDep
-from casegraph.service.negotiation import negotiate
-from casegraph.service.rendering import HTML, RDF, templates
-from casegraph.vocabulary import vocabulary
+from graph.errors import NotFound
+from graph.namespaces import ONTOLOGY_IRI
+from graph.publish.export import write
+from graph.publish.vocabulary import vocabulary
+from service.dependencies import StoreDep
+from service.negotiation import negotiate
+from service.rendering import HTML, RDF, templates
 
 router = APIRouter(tags=["Linked data"])
 TRIPLE_FORMATS = [f for f in RDF if not f.quads or f.name == "jsonld"]

@@ -1,7 +1,7 @@
 """The W3C Entity Reconciliation Service API, version 0.2, at /reconcile: OpenRefine and others match their rows to records.
 
 The manifest, reconciliation queries by GET and form POST, entity previews, and suggest services for
-records, types and properties. Candidates and their scores come from casegraph.candidates.
+records, types and properties. Candidates and their scores come from graph.matching.candidates.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from casegraph import __version__, candidates
-from casegraph.candidates import PREVIEWED, Attribute, Candidate, EntityValue, Kind
-from casegraph.errors import CasegraphError, UsageError
-from casegraph.namespaces import CG_IRI
-from casegraph.service.dependencies import Edition, SettingsDep, get_edition
-from casegraph.service.errors import PayloadTooLarge, UnsupportedMediaType
-from casegraph.service.rendering import templates
-from casegraph.service.sparql import media_type_of, read_body
+from graph import __version__
+from graph.errors import CasegraphError, UsageError
+from graph.matching import candidates
+from graph.matching.candidates import PREVIEWED, Attribute, Candidate, EntityValue, Kind
+from graph.namespaces import CG_IRI
+from service.dependencies import Edition, SettingsDep, get_edition
+from service.errors import PayloadTooLarge, UnsupportedMediaType
+from service.rendering import templates
+from service.sparql import media_type_of, read_body
 
 router = APIRouter(prefix="/reconcile", tags=["Reconciliation"])
 MAX_BATCH = 50  # queries in one batch; announced as the manifest's batchSize
@@ -49,7 +50,7 @@ class PropertyValue(BaseModel):
 
 
 class ReconciliationQuery(BaseModel):
-    """One query of a batch, as the 0.2 schema allows it; bounds from casegraph.candidates."""
+    """One query of a batch, as the 0.2 schema allows it; bounds from graph.matching.candidates."""
 
     model_config = ConfigDict(extra="forbid")
     query: StrictStr | None = None

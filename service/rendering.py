@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from casegraph.export import FORMATS
+from graph.publish.export import FORMATS
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 HTML = "text/html"

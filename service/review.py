@@ -12,11 +12,13 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from casegraph.drafts import Pending, Shelf, digest, now
-from casegraph.errors import NotFound
-from casegraph.namespaces import source_prefix
-from casegraph.service.dependencies import SettingsDep, WriterDep
-from casegraph.service.sources import (
+from graph.errors import NotFound
+from graph.namespaces import source_prefix
+from graph.settings import Settings
+from graph.writing.documents import Checked, Conflict, check_name
+from graph.writing.drafts import Pending, Shelf, digest, now
+from service.dependencies import SettingsDep, WriterDep
+from service.sources import (
     SOURCE_DOCUMENT,
     Trail,
     audited,
@@ -27,8 +29,6 @@ from casegraph.service.sources import (
     withdraw,
     write,
 )
-from casegraph.settings import Settings
-from casegraph.writes import Checked, Conflict, check_name
 
 router = APIRouter(tags=["Review before publishing"])
 

@@ -1,7 +1,7 @@
 """The write API: POST, PUT and DELETE source documents, each checked, durable, audited and live at once.
 
 A write is acknowledged only once its file is synced to disk and a store holding it is being
-served: the store in use revised by that one source, in a new directory (casegraph.revise). The
+served: the store in use revised by that one source, in a new directory (graph.editions.revise). The
 files are the truth: a server killed mid-write comes back, at start-up, with a store built from
 whichever file the rename left, old or new.
 """
@@ -23,17 +23,17 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
-from casegraph.build import full_store_dir, input_digest
-from casegraph.drafts import NeedsSecondWriter
-from casegraph.errors import CasegraphError, InvalidData, NotFound
-from casegraph.files import remove_durably, write_durably
-from casegraph.index import read_views
-from casegraph.revise import generations, revise, touched
-from casegraph.service.dependencies import Served, SettingsDep, WriterDep, open_generation
-from casegraph.service.sparql import media_type_of, read_body
-from casegraph.settings import Settings
-from casegraph.sources import SourceFile, read_source
-from casegraph.writes import DOCUMENT_FORMATS, Checked, Conflict, DocumentChecker, audit, check_name
+from graph.editions.build import full_store_dir, input_digest
+from graph.editions.index import read_views
+from graph.editions.revise import generations, revise, touched
+from graph.errors import CasegraphError, InvalidData, NotFound
+from graph.files import remove_durably, write_durably
+from graph.settings import Settings
+from graph.store.sources import SourceFile, read_source
+from graph.writing.documents import DOCUMENT_FORMATS, Checked, Conflict, DocumentChecker, audit, check_name
+from graph.writing.drafts import NeedsSecondWriter
+from service.dependencies import Served, SettingsDep, WriterDep, open_generation
+from service.sparql import media_type_of, read_body
 
 router = APIRouter(tags=["Writing sources"])
 # The routes read their body themselves (to bound its size and choose the parser), so FastAPI sees no body to describe.

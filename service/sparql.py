@@ -8,12 +8,12 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from casegraph import sparql
-from casegraph.errors import UsageError
-from casegraph.service.answers import wants_fresh
-from casegraph.service.dependencies import SettingsDep, StoreDep, get_edition
-from casegraph.service.errors import PayloadTooLarge, UnsupportedMediaType
-from casegraph.service.negotiation import negotiate
+from graph.errors import UsageError
+from graph.query import sparql
+from service.answers import wants_fresh
+from service.dependencies import SettingsDep, StoreDep, get_edition
+from service.errors import PayloadTooLarge, UnsupportedMediaType
+from service.negotiation import negotiate
 
 router = APIRouter(tags=["SPARQL"])
 # The POST route reads its body itself (to bound its size and choose by media type), so FastAPI sees no body to describe.

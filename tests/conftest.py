@@ -2,7 +2,7 @@
 
 Most tests hold the seed documents' exact, hand-checked facts as expected results, so they run on a
 store of those two documents. The imported list is checked row by row against its CSV
-(test_import.py) and served in full by tests/service/test_shipped_graph.py.
+(test_import.py) and served in full by tests/web/test_shipped_graph.py.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from casegraph.build import build
-from casegraph.paths import sources_dir
-from casegraph.settings import DEFAULT_BASE
-from casegraph.store import CaseStore
+from graph.editions.build import build
+from graph.paths import sources_dir
+from graph.settings import DEFAULT_BASE
+from graph.store.store import CaseStore
 
 BASE = DEFAULT_BASE
 SEEDS = ("hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.trig")

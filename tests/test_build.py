@@ -7,11 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from casegraph.build import BUILD_FILE, build, read_build
-from casegraph.errors import InvalidData, NotFound
-from casegraph.paths import sources_dir
-from casegraph.store import CaseStore
 from conftest import BASE, copy_seeds, seed_sources
+from graph.editions.build import BUILD_FILE, build, read_build
+from graph.errors import InvalidData, NotFound
+from graph.paths import sources_dir
+from graph.store.store import CaseStore
 
 CG = "https://w3id.org/casegraph/ontology#"
 
@@ -142,9 +142,9 @@ def test_the_base_is_configurable(tmp_path: Path) -> None:
 
 
 def test_validating_a_store_finds_data_that_bypassed_the_build(tmp_path: Path) -> None:
-    from casegraph.build import load
-    from casegraph.sources import read_source
-    from casegraph.validate import validate_store
+    from graph.editions.build import load
+    from graph.store.sources import read_source
+    from graph.validation.validate import validate_store
 
     path = tmp_path / "extra.trig"
     path.write_text(extra_source("  <person/x> a cg:Person ; cg:source <source/extra> .\n"), encoding="utf-8")
@@ -158,7 +158,7 @@ def test_validating_a_store_finds_data_that_bypassed_the_build(tmp_path: Path) -
 
 
 def test_a_build_records_a_digest_of_its_inputs(tmp_path: Path) -> None:
-    from casegraph.build import read_build
+    from graph.editions.build import read_build
 
     first = build(copy_seeds(tmp_path / "seeds"), tmp_path / "a", BASE)
     assert read_build(tmp_path / "a") == first and len(first.digest) == 64

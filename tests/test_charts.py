@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import Dataset, Namespace
 
-from casegraph.charts import Bar, charts
-from casegraph.store import CaseStore
 from conftest import BASE, seed_sources
+from graph.publish.charts import Bar, charts
+from graph.store.store import CaseStore
 
 CG = Namespace("https://w3id.org/casegraph/ontology#")
 COURT = f"{BASE}court/urumqi-intermediate-peoples-court"

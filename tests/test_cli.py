@@ -14,10 +14,10 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from casegraph.paths import sources_dir
 from conftest import BASE, copy_seeds, seed_sources
+from graph.paths import sources_dir
 
-COMMAND = [sys.executable, "-m", "casegraph"]
+COMMAND = [sys.executable, "-m", "graph"]
 
 
 def run(*args: str, store: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

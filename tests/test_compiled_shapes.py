@@ -19,13 +19,13 @@ import rdflib
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import RDF, Graph, URIRef
 
-from casegraph.namespaces import CG_IRI, SH
-from casegraph.paths import sources_dir
-from casegraph.shapes import Unsupported, compile_shapes
-from casegraph.sources import SourceFile, read_source
-from casegraph.synth import write_synthetic
-from casegraph.validate import Report, compiled_shapes, ontology_graph, shapes_graph, validate_source
 from conftest import BASE, seed_sources
+from graph.ingest.synth import write_synthetic
+from graph.namespaces import CG_IRI, SH
+from graph.paths import sources_dir
+from graph.store.sources import SourceFile, read_source
+from graph.validation.shapes import Unsupported, compile_shapes
+from graph.validation.validate import Report, compiled_shapes, ontology_graph, shapes_graph, validate_source
 
 FIXTURES = Path(__file__).parent / "shapes"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from casegraph.errors import UsageError
-from casegraph.export import FORMATS, ExportFormat, export, export_format
-from casegraph.store import CaseStore
+from graph.errors import UsageError
+from graph.publish.export import FORMATS, ExportFormat, export, export_format
+from graph.store.store import CaseStore
 
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
 SCOPES = [None, "uscirf-gulmira-imin"]

@@ -14,10 +14,10 @@ import pyoxigraph as ox
 import pytest
 from test_cli import assert_no_traceback, run
 
-from casegraph.paths import sources_dir
-from casegraph.store import CaseStore
-from casegraph.tabular import parse_date
 from conftest import copy_seeds
+from graph.ingest.tabular import parse_date
+from graph.paths import sources_dir
+from graph.store.store import CaseStore
 
 BASE = "https://w3id.org/casegraph/"
 LIST_DIR = sources_dir().parent / "imports" / "chinese-political-prisoners"

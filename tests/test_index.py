@@ -11,10 +11,10 @@ from typing import IO
 import networkx as nx
 import pytest
 
-from casegraph import index
-from casegraph.build import BUILD_FILE, build
-from casegraph.charts import charts
-from casegraph.index import (
+from conftest import BASE, copy_seeds
+from graph.editions import index
+from graph.editions.build import BUILD_FILE, build
+from graph.editions.index import (
     INDEX_FOLDER,
     RECORD,
     IndexFailed,
@@ -28,12 +28,12 @@ from casegraph.index import (
     read_index,
     read_views,
 )
-from casegraph.network import build_views, ego, whole
-from casegraph.overview import Overview, overview
-from casegraph.paths import queries_dir
-from casegraph.search import SearchIndex
-from casegraph.store import CaseStore
-from conftest import BASE, copy_seeds
+from graph.network.network import build_views, ego, whole
+from graph.paths import PACKAGE_DIR, queries_dir
+from graph.publish.charts import charts
+from graph.publish.overview import Overview, overview
+from graph.search.textindex import SearchIndex
+from graph.store.store import CaseStore
 
 NEEDLES = ["gulmira", "Tahir", "court", "ikram nurmehmet", "xinjiang", "Ü", "zzz-nothing"]
 
@@ -98,7 +98,7 @@ def test_a_file_holding_something_else_is_refused(own_store: Path) -> None:
 
 
 def test_the_key_changes_with_any_module_name_table_or_query(tmp_path: Path) -> None:
-    package, queries = Path(index.__file__).parent, queries_dir()
+    package, queries = PACKAGE_DIR, queries_dir()
     assert index.code_digest() == digest_of(package, queries)
     shutil.copytree(package, tmp_path / "graph", ignore=shutil.ignore_patterns("sources", "imports", "__pycache__"))
     shutil.copytree(queries, tmp_path / "queries")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegraph.names import (
+from graph.search.names import (
     SOUND,
     TABLE,
     Pair,

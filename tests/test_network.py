@@ -10,10 +10,12 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 
-from casegraph import netformats, network
-from casegraph.errors import NotFound, TooLarge, UsageError
-from casegraph.namespaces import local_name
-from casegraph.network import (
+from conftest import BASE
+from graph.errors import NotFound, TooLarge, UsageError
+from graph.namespaces import local_name
+from graph.network import formats as netformats
+from graph.network import network
+from graph.network.network import (
     Network,
     View,
     build_views,
@@ -26,10 +28,9 @@ from casegraph.network import (
     resolve,
     whole,
 )
-from casegraph.search import SearchIndex
-from casegraph.service.errors import status_of
-from casegraph.store import CaseStore
-from conftest import BASE
+from graph.search.textindex import SearchIndex
+from graph.store.store import CaseStore
+from service.errors import status_of
 
 TAHIR, GULMIRA, IKRAM = (f"{BASE}person/{name}" for name in ("tahir-imin", "gulmira-imin", "ikram-nurmehmet"))
 COURT = f"{BASE}court/urumqi-intermediate-peoples-court"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from casegraph import pickles
-from casegraph.packed import Lookup, Packed
+from graph.editions import pickles
+from graph.search.packed import Lookup, Packed
 
 SIZE = 8_000_000  # items of the large array: 32 MB
 
@@ -71,7 +71,7 @@ def test_a_file_cut_short_or_of_another_kind_is_refused(tmp_path: Path) -> None:
     pickles.dump({"a": array("i", range(1000))}, handle)
     with pytest.raises(ValueError, match="ends before its arrays"):
         pickles.load(io.BytesIO(handle.getvalue()[:-10]))
-    with pytest.raises(ValueError, match="not a file written by casegraph.pickles"):
+    with pytest.raises(ValueError, match="not a file written by graph.editions.pickles"):
         pickles.load(io.BytesIO(pickle.dumps({"a": 1})))
 
 

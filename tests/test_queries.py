@@ -17,12 +17,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.query import Result, ResultRow
 
-from casegraph.build import load
-from casegraph.queries import NamedQuery, load_queries, named_query
-from casegraph.settings import DEFAULT_BASE as BASE
-from casegraph.sources import read_source
-from casegraph.store import CaseStore
 from conftest import seed_sources
+from graph.editions.build import load
+from graph.query.queries import NamedQuery, load_queries, named_query
+from graph.settings import DEFAULT_BASE as BASE
+from graph.store.sources import read_source
+from graph.store.store import CaseStore
 
 CG = "https://w3id.org/casegraph/ontology#"
 

@@ -11,12 +11,12 @@ import pyoxigraph as ox
 import pytest
 from test_cli import run
 
-from casegraph.build import ontology_quads
-from casegraph.importer import run_import
-from casegraph.links import Links
-from casegraph.mapping import load_mapping
-from casegraph.paths import sources_dir
-from casegraph.reconcile import (
+from conftest import copy_seeds
+from graph.editions.build import ontology_quads
+from graph.ingest.importer import run_import
+from graph.ingest.mapping import load_mapping
+from graph.matching.links import Links
+from graph.matching.reconcile import (
     NAME_AGREES,
     PRIOR,
     Candidate,
@@ -29,9 +29,9 @@ from casegraph.reconcile import (
     to_json,
     to_text,
 )
-from casegraph.sources import read_source
-from casegraph.store import CaseStore
-from conftest import copy_seeds
+from graph.paths import sources_dir
+from graph.store.sources import read_source
+from graph.store.store import CaseStore
 
 BASE = "https://w3id.org/casegraph/"
 LIST_DIR = sources_dir().parent / "imports" / "chinese-political-prisoners"

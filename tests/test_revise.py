@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from service.test_restricted import RESTRICTED
-from service.test_writes import document
+from web.test_restricted import RESTRICTED
+from web.test_writes import document
 
-from casegraph.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
-from casegraph.revise import adopt, revise, touched
-from casegraph.search import SearchIndex
-from casegraph.sources import SourceFile, read_source
-from casegraph.store import CaseStore
 from conftest import BASE, copy_seeds
+from graph.editions.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
+from graph.editions.revise import adopt, revise, touched
+from graph.search.textindex import SearchIndex
+from graph.store.sources import SourceFile, read_source
+from graph.store.store import CaseStore
 
 
 def _file(directory: Path, name: str, text: str) -> Path:

@@ -7,11 +7,11 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from casegraph.names import fold, name_keys, query_keys
-from casegraph.queries import page_query
-from casegraph.search import Hit, SearchIndex
-from casegraph.store import CaseStore
 from conftest import BASE
+from graph.query.queries import page_query
+from graph.search.names import fold, name_keys, query_keys
+from graph.search.textindex import Hit, SearchIndex
+from graph.store.store import CaseStore
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegraph.store import CaseStore
+from graph.store.store import CaseStore
 
 USCIRF = "<source/uscirf-gulmira-imin>"
 HRW = "<source/hrw-ikram-nurmehmet>"

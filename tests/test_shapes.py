@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from casegraph.namespaces import CG_IRI, PREFIXES, SH
-from casegraph.paths import sources_dir
-from casegraph.validate import ontology_graph, shapes_graph, validate_file
 from conftest import BASE
+from graph.namespaces import CG_IRI, PREFIXES, SH
+from graph.paths import sources_dir
+from graph.validation.validate import ontology_graph, shapes_graph, validate_file
 
 FIXTURES = Path(__file__).parent / "shapes"
 VALID = sorted((FIXTURES / "valid").glob("*.trig"))

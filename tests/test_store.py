@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from casegraph.errors import NotFound
-from casegraph.store import CaseStore
 from conftest import BASE
+from graph.errors import NotFound
+from graph.store.store import CaseStore
 
 
 def _store(sources: int) -> CaseStore:

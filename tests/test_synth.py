@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from test_cli import run
 
-from casegraph.build import build
-from casegraph.store import CaseStore
+from graph.editions.build import build
+from graph.store.store import CaseStore
 
 BASE = "https://w3id.org/casegraph/"
 

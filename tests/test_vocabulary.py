@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, RDFS, URIRef
 
-from casegraph.jsonld import derive_context, shipped_context
-from casegraph.namespaces import CG_IRI, cg
-from casegraph.validate import ontology_graph
+from graph.namespaces import CG_IRI, cg
+from graph.publish.jsonld import derive_context, shipped_context
+from graph.validation.validate import ontology_graph
 
 
 def test_a_mistyped_term_fails_loudly() -> None:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from service.conftest import free_port
+from web.conftest import free_port
 
-from casegraph import sparql
-from casegraph.build import build
-from casegraph.errors import QueryError
-from casegraph.store import CaseStore
-from casegraph.workers import QueryWorkers
 from conftest import BASE, copy_seeds, until
+from graph.editions.build import build
+from graph.errors import QueryError
+from graph.query import sparql
+from graph.query.workers import QueryWorkers
+from graph.store.store import CaseStore
 
 
 def holders(path: Path) -> set[int]:
@@ -155,7 +155,7 @@ rules = seccomp.SyscallFilter(seccomp.ALLOW)
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "seccomp")
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, 22))  # PR_SET_SECCOMP
 rules.load()
-from casegraph.cli import app
+from graph.cli import app
 app(["serve", "--store", sys.argv[1], "--port", sys.argv[2]])
 """
 

@@ -45,17 +45,17 @@ from measure import (
 )
 from report import table
 
-from casegraph.build import build, input_files
-from casegraph.dumps import DUMP_FORMATS
-from casegraph.export import FORMATS, export
-from casegraph.index import index_record
-from casegraph.namespaces import PREFIXES
-from casegraph.paths import queries_dir
-from casegraph.search import SearchIndex
-from casegraph.settings import DEFAULT_BASE
-from casegraph.sparql import read_query
-from casegraph.store import CaseStore
-from casegraph.synth import write_synthetic
+from graph.editions.build import build, input_files
+from graph.editions.index import index_record
+from graph.ingest.synth import write_synthetic
+from graph.namespaces import PREFIXES
+from graph.paths import queries_dir
+from graph.publish.dumps import DUMP_FORMATS
+from graph.publish.export import FORMATS, export
+from graph.query.sparql import read_query
+from graph.search.textindex import SearchIndex
+from graph.settings import DEFAULT_BASE
+from graph.store.store import CaseStore
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -254,7 +254,7 @@ class Bench:
             self.record(f"query {name}", "casegraph", seconds, runs=runs)
 
     def search(self) -> None:
-        """The search index with the name keys (casegraph.names) beside the folded labels alone: its making and its searches."""
+        """The search index with the name keys beside the folded labels alone: its making and its searches."""
         store = CaseStore.open(self.root / "store", DEFAULT_BASE, read_only=True)
         made: dict[bool, SearchIndex] = {}
         for names in (False, True):

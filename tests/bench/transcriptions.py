@@ -13,7 +13,7 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from casegraph.names import TABLE, Transcriptions, normal, query_keys, read_pairs
+from graph.search.names import TABLE, Transcriptions, normal, query_keys, read_pairs
 
 IMPORTS = Path(__file__).resolve().parents[2] / "graph" / "data" / "imports"
 LIST = IMPORTS / "chinese-political-prisoners" / "chinese-political-prisoners.csv"

@@ -1,0 +1,232 @@
+"""The search index and the networks of a store, made once in a process of their own and kept in files beside it.
+
+Reading them from the store takes minutes at 100,000 cases (SPARQL joins over 1.3 million labels
+and 1.8 million edges), and a process that has read them keeps the memory of every row it read.
+So a child process reads them, writes them with pickle into the store's directory and exits; the
+service loads the files. A restart then costs seconds, and the service holds only what it serves.
+
+The files are used only with the store and the code that made them: they are keyed by the store's
+build digest and a digest of casegraph's modules and queries, as loaded by the service. Loading a
+pickle runs what it names, so whoever can write into a store's directory can run code in the
+service: the directory must be writable by the service alone, as the store itself must be.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import resource
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import pyoxigraph as ox
+
+from graph.editions import pickles
+from graph.editions.build import read_build
+from graph.errors import CasegraphError
+from graph.files import replace_with, write_durably
+from graph.network.network import View, build_views
+from graph.paths import PACKAGE_DIR, queries_dir
+from graph.search.textindex import SearchIndex
+from graph.store.store import CaseStore
+
+INDEX_FOLDER = "index"
+RECORD = "index.json"
+NICENESS = 10  # added to the priority of the processes that make index files and summaries
+Kept = TypeVar("Kept")
+
+
+class IndexFailed(CasegraphError):
+    """The process making a store's index files did not finish."""
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """What the index files were made from, and what making them cost the process that made them."""
+
+    key: str
+    seconds: float
+    peak_mb: float
+
+
+@cache
+def code_digest() -> str:
+    """A digest of what makes the files: casegraph's modules and queries, read once, when first asked (at start-up)."""
+    return digest_of(PACKAGE_DIR, queries_dir())
+
+
+def digest_of(package: Path, queries: Path) -> str:
+    """A digest of the Python and pyoxigraph versions, a package's modules and name tables, and every query under a folder."""
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {ox.__version__}".encode())
+    # The search index holds the keys graph.search.names makes from its tables: a changed table makes the index anew.
+    for path in [*sorted(package.rglob("*.py")), *sorted(package.glob("data/names/*.tsv")), *sorted(queries.rglob("*.rq"))]:
+        digest.update(str(path.relative_to(package.parent)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def index_key(store_dir: Path, code: str | None = None) -> str:
+    """The identity of the index files of a store: its build digest and the code that makes them."""
+    return hashlib.sha256(f"{read_build(store_dir).digest} {code or code_digest()}".encode()).hexdigest()
+
+
+def make_index(store_dir: Path, base: str, code: str) -> None:
+    """Read the search index and the networks of a store and write them into its index folder; the record goes last.
+
+    `code` is the digest of the code of the process that asked: one whose code changed on disk
+    since would load files made by other code, so they are not made.
+    """
+    _same_code(code)
+    start, folder = time.perf_counter(), store_dir / INDEX_FOLDER
+    store = CaseStore.open(store_dir, base, read_only=True)
+    folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
+    (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
+    _write(folder / "search.pickle", SearchIndex(store))
+    _write(folder / "views.pickle", build_views(store))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    record = IndexRecord(index_key(store_dir, code), round(time.perf_counter() - start, 3), round(peak, 1))
+    write_durably(folder / RECORD, json.dumps(asdict(record)).encode())
+
+
+def _write(path: Path, kept: object) -> None:
+    replace_with(path, lambda handle: pickles.dump(kept, handle))
+
+
+def _same_code(code: str) -> None:
+    """Refuse to make files for a process whose code is not this one's: it would load them into other classes."""
+    if code != code_digest():
+        raise IndexFailed("casegraph's code changed since the service started: restart it")
+
+
+def _in_own_process(name: str, target: Callable[..., None], *args: object) -> int | None:
+    """Run a function in a process of its own, at a lower priority, and wait for it; its exit code.
+
+    Spawned, not forked, so that it opens the store afresh. A daemon, so that a service exiting
+    while a refresh runs does not wait for it (start-up does wait). Niced, so that the requests
+    the service answers meanwhile come first: the writes made during a rebuild of the index files.
+    """
+    process = multiprocessing.get_context("spawn").Process(target=_niced, args=(target, *args), name=f"casegraph-{name}",
+                                                           daemon=True)
+    process.start()
+    process.join()
+    return process.exitcode
+
+
+def _niced(target: Callable[..., None], *args: object) -> None:
+    os.nice(NICENESS)
+    target(*args)
+
+
+def index_record(store_dir: Path) -> IndexRecord | None:
+    """The record of the store's index files when they were made from this store by this code, else None."""
+    try:
+        record = IndexRecord(**json.loads((store_dir / INDEX_FOLDER / RECORD).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):  # none, or not one this code wrote: the files are made again
+        return None
+    return record if record.key == index_key(store_dir) else None
+
+
+def ensure_index(store_dir: Path, base: str) -> IndexRecord:
+    """The store's index files, made first in a process of its own when they are missing or out of date."""
+    record = index_record(store_dir)
+    if record is not None:
+        return record
+    exit_code = _in_own_process("index", make_index, store_dir, base, code_digest())
+    record = index_record(store_dir)
+    if exit_code != 0 or record is None:
+        raise IndexFailed(f"making the index files of {store_dir} failed (exit code {exit_code}); see the log")
+    return record
+
+
+def read_index(store_dir: Path, base: str) -> tuple[SearchIndex, dict[str, View]]:
+    """The store's search index and network views, from its index files (made first when needed)."""
+    ensure_index(store_dir, base)
+    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex), _views(store_dir)
+
+
+def read_views(store_dir: Path, base: str) -> dict[str, View]:
+    """The store's network views, from its index files (made first when needed)."""
+    ensure_index(store_dir, base)
+    return _views(store_dir)
+
+
+def _views(store_dir: Path) -> dict[str, View]:
+    views: dict[str, View] = _read(store_dir / INDEX_FOLDER / "views.pickle", dict)
+    return views
+
+
+def _read(path: Path, kind: type[Kept]) -> Kept:
+    with path.open("rb") as handle:
+        return _loaded(handle, path, kind)
+
+
+def _loaded(handle: io.BufferedReader, path: Path, kind: type[Kept]) -> Kept:
+    collecting = gc.isenabled()
+    gc.disable()  # millions of objects come in at once: the collector would walk them all, over and over
+    try:
+        kept: Any = pickles.load(handle)
+    finally:
+        if collecting:
+            gc.enable()
+    if not isinstance(kept, kind):
+        raise IndexFailed(f"{path} holds a {type(kept).__name__}, not a {kind.__name__}")
+    return kept
+
+
+def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], store_dir: Path, base: str) -> Kept:
+    """What `make` gives for a store, made the first time by a process of its own and kept in the store's index folder.
+
+    For summaries of the whole store, such as the charts and the home page's counts: the queries
+    behind them grew the serving process by up to 1.1 GB at 100,000 cases, memory Python then
+    keeps. The file's name carries the code's digest, and the folder is the store's own.
+    """
+    path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
+    try:
+        handle = open_apart(path, _pickled, store_dir, base, make)
+    except IndexFailed as error:
+        raise IndexFailed(f"making the {name} of {store_dir} failed ({error})") from None
+    with handle:
+        return _loaded(handle, path, kind)
+
+
+def _pickled(store: CaseStore, output: IO[bytes], make: Callable[[CaseStore], object]) -> None:
+    pickles.dump(make(store), output)
+
+
+def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> io.BufferedReader:
+    """A store's file, opened: the one kept, or else one written by `write(store, output, *args)` in a process of its own.
+
+    For files made from the whole store, such as the dataset description: written in the serving
+    process, it raised its peak by some 220 MB at 100,000 cases. The child writes a part file
+    beside it; this process opens that, then renames it into place, so that a prune of the folder
+    by another request cannot take the file between its writing and its sending.
+    """
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    part = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
+    exit_code = _in_own_process(path.stem, _write_part, part, write, store_dir, base, code_digest(), *args)
+    if exit_code != 0:
+        part.unlink(missing_ok=True)
+        raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
+    handle = part.open("rb")
+    os.replace(part, path)
+    return handle
+
+
+def _write_part(part: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
+    _same_code(code)
+    store = CaseStore.open(store_dir, base, read_only=True)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with part.open("wb") as output:
+        write(store, output, *args)

@@ -1,0 +1,142 @@
+"""Revising a built store by one source document: a checkpoint of the store, with that source's graphs
+taken out and its new version put in, in a fresh directory. The store being served is never touched.
+
+A checkpoint shares the store's files by hard links, so its cost does not grow with the graph: on
+10,000 synthetic cases, checkpoint, change and reopen take tens of milliseconds where a rebuild from
+the files takes seconds. The result holds what a full build from the files would; the tests hold
+the two side by side.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.editions.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in, write_build
+from graph.namespaces import catalog_graph
+from graph.store import content
+from graph.store.sources import SourceFile, public_quads, restricted
+from graph.store.store import merged, named
+
+
+def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str,
+           opened: Mapping[Path, ox.Store] | None = None) -> None:
+    """Write to `target` the store at `current` with `old`'s graphs replaced by `new`'s (either may be None).
+
+    The public store gets the new source's public graphs; the full store beside it gets all of them.
+    A full store appears with the first restricted source, starting from the public store. Stores
+    the caller holds open (`opened`, by directory) are checkpointed as they are, saving an open.
+    """
+    full = full_store_dir(current)
+    held = (full / BUILD_FILE).is_file()
+
+    def store(directory: Path) -> ox.Store:
+        return (opened or {}).get(directory) or ox.Store.read_only(str(directory))
+
+    # The full store first: the public store's build record, written last, marks the generation complete.
+    if held or (new and restricted(new)):
+        start = full if held else current
+        _revise_one(store(start), start, full_store_dir(target), Change(old, new, content.FULL, carried=not held), base,
+                    full_digest(digest))
+    _revise_one(store(current), current, target, Change(old, new, content.PUBLIC), base, digest)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One source replaced in a store of an edition; `carried` when a full store starts from the public one."""
+
+    old: SourceFile | None
+    new: SourceFile | None
+    edition: str
+    carried: bool = False
+
+    def added(self) -> set[ox.Quad]:
+        """The quads the new version puts into a store of this edition."""
+        if self.new is None:
+            return set()
+        return set(self.new.quads if self.edition == content.FULL else public_quads(self.new))
+
+    def digest_after(self, before: str) -> str:
+        """The store's content digest after the change, from the one before it."""
+        was = content.relabelled(before, content.PUBLIC, content.FULL) if self.carried else before
+        # A carried store holds the old version's public part only, whichever edition it becomes.
+        was = content.removed(was, [self.old] if self.old else [], content.PUBLIC if self.carried else self.edition)
+        return content.added(was, [self.new] if self.new else [], self.edition)
+
+
+def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
+    """The records whose description a write may change: every subject of the old and the new version."""
+    return {q.subject.value for source in (old, new) if source for q in source.quads if isinstance(q.subject, ox.NamedNode)}
+
+
+def _revise_one(served: ox.Store, current: Path, target: Path, change: Change, base: str, digest: str) -> None:
+    shutil.rmtree(target, ignore_errors=True)
+    served.backup(str(target))
+    store = ox.Store(str(target))
+    removed, gone = _remove(store, change.old.graphs if change.old else (), base)
+    added = change.added()
+    store.extend(itertools.chain(added, merged(added)))
+    store.flush()
+    del store
+    previous, catalog = read_build(current), catalog_graph(base)
+    graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
+    now, held = datetime.now(UTC).replace(microsecond=0).isoformat(), change.digest_after(previous.content)
+    result = BuildResult(documents=previous.documents - gone + len(graphs), triples=previous.triples - removed + len(added),
+                         digest=digest, built=now, content=held,
+                         modified=previous.modified if held == previous.content else now)
+    write_build(target, result)
+
+
+def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> tuple[int, int]:
+    """Take out source graphs and their catalog entries, and from the merged graph what no graph left states.
+
+    Returns how many quads and how many of the graphs went.
+    """
+    catalog, taken, gone = ox.NamedNode(catalog_graph(base)), list[ox.Quad](), 0
+    for graph in graphs:
+        entry = list(store.quads_for_pattern(graph, None, None, catalog))
+        held = list(store.quads_for_pattern(None, None, None, graph))
+        taken, gone = taken + entry + held, gone + bool(entry or held)  # a restricted one is not public
+        for quad in entry:
+            store.remove(quad)
+        store.remove_graph(graph)
+    for quad in taken:
+        if not any(named(store.quads_for_pattern(quad.subject, quad.predicate, quad.object))):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
+    return len(taken), gone
+
+
+def generations(store_dir: Path) -> list[Path]:
+    """The stores writes have made beside a store (store-live-N), newest first."""
+    found = [d for d in store_dir.parent.glob(f"{store_dir.name}-live-*") if d.name.rsplit("-", 1)[-1].isdigit()]
+    return sorted(found, key=lambda d: int(d.name.rsplit("-", 1)[-1]), reverse=True)
+
+
+def adopt(store_dir: Path, digest: str) -> bool:
+    """Make the newest generation built from exactly the current files the store, so a restart need not rebuild.
+
+    Only a complete generation (its build record written last) whose digest is the files' digest
+    qualifies; a write cut short leaves none, and the caller rebuilds from the files.
+    """
+    for generation in generations(store_dir):
+        if (generation / BUILD_FILE).is_file() and read_build(generation).digest == digest:
+            full, served = full_store_dir(generation), full_store_dir(store_dir)
+            # Full store first; if a crash came between the two moves, the full one has already arrived.
+            if (full / BUILD_FILE).is_file():
+                swap_in(full, served)
+            elif not full_store_matches(served, digest):
+                shutil.rmtree(served, ignore_errors=True)
+            swap_in(generation, store_dir)
+            return True
+    return False
+
+
+def full_store_matches(full: Path, digest: str) -> bool:
+    """Whether a full store was made from the files with this (public) digest."""
+    return (full / BUILD_FILE).is_file() and read_build(full).digest == full_digest(digest)

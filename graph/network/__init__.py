@@ -1,0 +1,2 @@
+"""Relationship networks built from the store: views, ego networks, explained paths, measures, and their file
+formats. Imports graph.search, graph.query, graph.store and the foundation modules."""
