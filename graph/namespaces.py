@@ -42,7 +42,8 @@ def _cg_terms() -> tuple[str, ...]:
 @cache
 def cg() -> ClosedNamespace:
     """The ontology's namespace, closed over the terms the Turtle defines: a typo fails loudly."""
-    return ClosedNamespace(URIRef(CG_IRI), list(_cg_terms()))
+    # rdflib annotates ClosedNamespace.__new__ as making a Namespace
+    return ClosedNamespace(URIRef(CG_IRI), list(_cg_terms()))  # pyright: ignore[reportReturnType]
 
 
 def local_name(iri: str) -> str:

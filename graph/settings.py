@@ -64,4 +64,4 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     """The settings read from the environment, once."""
-    return Settings()
+    return Settings()  # pyright: ignore[reportCallIssue]  # pydantic-settings fills the fields from the environment

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from string import hexdigits
+from typing import cast
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -105,7 +106,7 @@ def _reading(text: str, base: str) -> Reading:
         parsed = SPARQL_QUERY.parse_string(expanded, parse_all=True)
         if any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
             return Reading(service=True)
-        _resolve_prologue(parsed[0], base)
+        _resolve_prologue(cast(ParseResults, parsed[0]), base)
         query = translateQuery(parsed, base=base, initNs=PREFIXES)
     except ParseBaseException as error:
         return Reading(error=f"the query is not valid SPARQL: error at line {error.lineno}, column {error.col}: "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from conftest import BASE
+from conftest import BASE, until
 from graph.paths import sources_dir
 from graph.settings import Settings
 from service.app import create_app
@@ -59,11 +58,9 @@ def serving(store_dir: Path, **overrides: object) -> Iterator[str]:
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
+    until(lambda: running.started or not thread.is_alive(), "the test server did not start", 30)
+    if not running.started:
+        raise RuntimeError("the test server stopped while starting")
     try:
         yield f"http://127.0.0.1:{settings.port}"
     finally:

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -44,20 +43,20 @@ def server(root: Path, log: Path | None = None, **settings: str) -> Iterator[str
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+        until(partial(_answering, process, url), "the server did not start", 90)
         yield url
     finally:
         os.killpg(process.pid, signal.SIGKILL)  # the whole group: the server and its query workers
         process.wait(timeout=30)
         output.close()
+
+
+def _answering(process: subprocess.Popen[bytes], url: str) -> bool:
+    assert process.poll() is None, "the server exited"
+    try:
+        return httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def post(url: str) -> int:
