@@ -29,6 +29,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests
 	$(BIN)/mypy -p graph -p service
+	$(BIN)/pyright
+	$(BIN)/lint-imports
 
 # casegraph beside its baselines at 10,000 and 100,000 cases (about an hour; not part of `make test`).
 # Writes var/bench/bench.json and bench.md. CASES="1000" for a quick run; BENCH_ARGS="--skip dumps" and
