@@ -33,8 +33,9 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # casegraph beside its baselines at 10,000 and 100,000 cases (about an hour; not part of `make test`).
-# Writes var/bench/bench.json and bench.md. CASES="1000" for a quick run; BENCH_ARGS="--skip dumps" and
-# the like to leave steps out. Needs Debian's wrk for throughput.
+# Writes var/bench/bench.json and bench.md, and docs/bench.json with the table of docs/performance.md.
+# CASES="1000" for a quick run; BENCH_ARGS="--skip dumps" and the like to leave steps out; BEFORE=<git
+# revision> serves that revision beside this checkout, on the same store. Needs Debian's wrk for throughput.
 CASES ?= 10000 100000
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
@@ -42,7 +43,8 @@ $(VENV)/.bench-installed: $(STAMP)
 
 bench: $(VENV)/.bench-installed
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	cd tests/bench && $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench $(BENCH_ARGS)
+	cd tests/bench && $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench --docs $(CURDIR)/docs \
+	  $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf var $(VENV)

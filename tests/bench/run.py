@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import before
 import httpx
 import pyoxigraph as ox
 from measure import (
@@ -43,7 +44,7 @@ from measure import (
     throughput,
     wait_for,
 )
-from report import table
+from report import in_docs, table
 
 from graph.editions.build import build, input_files
 from graph.editions.index import index_record
@@ -65,6 +66,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 
 RUNAWAY_CLIENTS, LOOKUPS = 4, 300
 
 
+SEARCHES = ("synthetic person 42-", "person 4", "Ilham Tohti", "伊力哈木·土赫提")
 # The pages that read the whole graph, then a page of a list of sources (the synthetic sources are part of no collection).
 PAGES = ("/", "/stats", "/.well-known/void", "/search?q=synthetic+person+42-", "/sources?collection=none&page=2")
 
@@ -94,6 +96,7 @@ class Bench:
         self.root, self.cases, self.files, self.limit = root / f"run-{cases}", cases, files, args.limit
         self.connections, self.seconds, self.rdflib_max = args.connections, args.seconds, args.rdflib_max
         self.skip = set(args.skip)
+        self.before: Path | None = args.before_command
         self.results: list[Result] = []
         self.skipped: list[str] = []
         shutil.rmtree(self.root, ignore_errors=True)
@@ -143,7 +146,7 @@ class Bench:
             self.index_files()
             self.step("queries over HTTP", lambda: self.over_http("casegraph", site + "/sparql"))
             self.step("query check", self.query_check)
-            self.step("ego networks", lambda: self.ego(site))
+            self.serving("casegraph", site)
             self.step("pages", lambda: self.pages(site))
             self.step("point lookups under runaway queries", lambda: self.under_runaways(site))
             self.record("serving peak memory", "casegraph", peak_memory_mb(self.server_pid), unit="MB")
@@ -155,6 +158,21 @@ class Bench:
             self.step("writes", lambda: self.write_live(site))
         with self.casegraph_server(None) as site:  # afresh: no network rebuild left running by the writes above
             self.step("point lookups during a large write", lambda: self.lookups_during_writes(site))
+        if self.before:
+            self.step("before", self.measure_before)
+
+    def serving(self, system: str, site: str) -> None:
+        """What the serving targets measure: ego networks, searches over HTTP, the peak memory so far."""
+        self.step("ego networks", lambda: self.ego(site, system))
+        self.step("searches over HTTP", lambda: self.searches(site, system))
+
+    def measure_before(self) -> None:
+        """The earlier revision on a copy of this store: its first start, the serving targets, and a restart."""
+        store = before.copy_store(self.root / "store", self.root / "before-store")
+        for start_up in ("service start-up", "service start-up, index files kept"):
+            with self.casegraph_server(start_up, system=before.SYSTEM, store=store) as site:
+                self.serving(before.SYSTEM, site)
+                self.record("serving peak memory", before.SYSTEM, peak_memory_mb(self.server_pid), unit="MB")
 
     def query_check(self) -> None:
         """What reading a query before it runs costs per point lookup, kept and afresh, beside a whole point lookup over HTTP."""
@@ -260,7 +278,7 @@ class Bench:
         for names in (False, True):
             system = "casegraph" if names else "folded labels"
             self.record("search index made", system, once(lambda names=names: made.update({names: SearchIndex(store, names)})))
-        for text in ("synthetic person 42-", "person 4", "Ilham Tohti", "伊力哈木·土赫提"):
+        for text in SEARCHES:
             plain, _ = median(lambda text=text: made[False].search(text))  # type: ignore[misc]
             keyed, runs = median(lambda text=text: made[True].search(text))  # type: ignore[misc]
             assert plain is not None and keyed is not None
@@ -340,32 +358,44 @@ class Bench:
         self.record("serving peak memory", "rdflib-endpoint", found["serving_peak_mb"], unit="MB")
 
     @contextmanager
-    def casegraph_server(self, start_up: str | None, workers: int | None = None) -> Iterator[str]:
+    def casegraph_server(self, start_up: str | None, workers: int | None = None, system: str = "casegraph",
+                         store: Path | None = None) -> Iterator[str]:
         """`casegraph serve` on the built store, as `make serve` runs it, with a writer token for the write step."""
         port = free_port()
         environment = os.environ | {
-            "CASEGRAPH_STORE": str(self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
+            "CASEGRAPH_STORE": str(store or self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
             "CASEGRAPH_WRITABLE_SOURCES": str(self.root / "written"), "CASEGRAPH_AUDIT_LOG": str(self.root / "audit.jsonl"),
             "CASEGRAPH_PORT": str(port), "CASEGRAPH_WRITER_TOKENS": json.dumps({"bench": TOKEN}),
             "CASEGRAPH_QUERY_TIMEOUT": str(self.limit), "CASEGRAPH_MAX_REQUEST_BYTES": str(64 * 1024 ** 2),
             **({"CASEGRAPH_QUERY_WORKERS": str(workers)} if workers else {}),
         }
         log = (self.root / "serve.log").open("ab")
-        server = subprocess.Popen([str(BIN / "casegraph"), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
+        command = self.before if system == before.SYSTEM else BIN / "casegraph"
+        server = subprocess.Popen([str(command), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
                                   start_new_session=True)
         try:
             site = f"http://127.0.0.1:{port}"
             ready = site + "/sparql?query=ASK%7B%7D"
             started = wait_for(ready, server, max(self.limit, 3600))
             if start_up:
-                self.record(start_up, "casegraph", started)
+                self.record(start_up, system, started)
             self.server_pid = server.pid
             yield site
         finally:
             stop(server)
             log.close()
 
-    def ego(self, site: str) -> None:
+    def searches(self, site: str, system: str) -> None:
+        """Searches over HTTP as the search page asks for them, in JSON."""
+        with httpx.Client(timeout=self.limit) as client:
+            for text in SEARCHES:
+                def get(text: str = text) -> None:
+                    client.get(site + "/search", params={"q": text, "format": "json"}).raise_for_status()
+
+                seconds, runs = median(get, limit=self.limit)
+                self.record(f"search {text!r} over HTTP", system, seconds, runs=runs)
+
+    def ego(self, site: str, system: str = "casegraph") -> None:
         """Ego networks of depth 2 over HTTP, as the explorer asks for them."""
         with httpx.Client(timeout=self.limit) as client:
             for view in ("people", "all"):
@@ -377,9 +407,9 @@ class Bench:
 
                 try:
                     seconds, runs = median(get, limit=self.limit)
-                    self.record(f"ego network depth 2 ({view})", "casegraph", seconds, runs=runs)
+                    self.record(f"ego network depth 2 ({view})", system, seconds, runs=runs)
                 except httpx.HTTPStatusError as error:
-                    self.record(f"ego network depth 2 ({view})", "casegraph", None,
+                    self.record(f"ego network depth 2 ({view})", system, None,
                                 note=f"{error.response.status_code}: {error.response.text[:200]}")
 
     def pages(self, site: str) -> None:
@@ -541,18 +571,26 @@ def main() -> None:
     options.add_argument("--skip", nargs="*", default=[],
                          choices=["validation", "queries", "search", "dumps", "oxigraph", "rdflib", "casegraph"],
                          help="steps to leave out (each takes minutes at 100,000 cases)")
+    options.add_argument("--before", help="a git revision of casegraph to measure beside this checkout (serving targets)")
+    options.add_argument("--docs", type=Path, help="a docs folder: its bench.json and performance.md's table are replaced")
     args = options.parse_args()
+    args.before_command = before.prepare(args.before, args.output) if args.before else None
     args.output.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     about = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-             "command": f"make bench CASES='{' '.join(map(str, args.cases))}'", "limit": args.limit,
-             "connections": args.connections}
+             "command": f"make bench CASES='{' '.join(map(str, args.cases))}'" + (f" BEFORE={args.before}" * bool(args.before)),
+             "limit": args.limit,
+             "connections": args.connections, "before": args.before or ""}
     for cases in args.cases:
         files = synthetic(args.output, cases, args.seed)
         results += Bench(args.output, cases, files, args).run()
         # Written after each size, so a long run that is stopped keeps what it measured.
         (args.output / "bench.json").write_text(json.dumps({"about": about, "results": [r.as_json() for r in results]}, indent=1))
         (args.output / "bench.md").write_text(table(results, about))
+    if args.docs:
+        shutil.copyfile(args.output / "bench.json", args.docs / "bench.json")
+        performance = args.docs / "performance.md"
+        performance.write_text(in_docs(performance.read_text(encoding="utf-8"), results, about), encoding="utf-8")
     print((args.output / "bench.md").read_text())
 
 
