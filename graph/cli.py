@@ -37,7 +37,7 @@ from graph.query.results import GRAPH_FORMATS, TABULAR_FORMATS, rows, write_resu
 from graph.query.sparql import run as run_query
 from graph.search.textindex import SearchIndex
 from graph.settings import Settings, get_settings
-from graph.store.store import CaseStore
+from graph.store.seam import Store as CaseStore
 from graph.validation.validate import ENGINES, Engine, Report, validate_files, validate_store
 from graph.writing.documents import FILE_FORMATS, check_file
 

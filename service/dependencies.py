@@ -19,7 +19,8 @@ from graph.query.sparql import Plan
 from graph.query.workers import QueryAnswer, QueryWorkers
 from graph.search.textindex import SearchIndex
 from graph.settings import Settings
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 T = TypeVar("T")
 
@@ -37,7 +38,7 @@ class Edition:
     """What one audience is served from: a store, its build record, search index, networks and query workers."""
 
     store_dir: Path
-    store: CaseStore
+    store: Store
     build: BuildResult
     search: SearchIndex
     views: dict[str, View]
@@ -56,7 +57,7 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     search index reads again only the records the write touched. The networks carry over too,
     until the background refresher in service/sources.py has read the new store's.
     """
-    store = CaseStore.open(store_dir, settings.base, read_only=True)
+    store = open_store(store_dir, settings.base, read_only=True)
     if before is None:
         workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows,
                                budget=settings.query_budget, long_size=settings.long_query_workers, store_dir=store_dir,
@@ -142,7 +143,7 @@ def get_writer(request: Request) -> str:
     return who
 
 
-def get_store(request: Request) -> CaseStore:
+def get_store(request: Request) -> Store:
     """The store of the caller's edition."""
     return get_edition(request).store
 
@@ -160,6 +161,6 @@ def on_loop(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
 
 
 EditionDep = Annotated[Edition, Depends(on_loop(get_edition))]
-StoreDep = Annotated[CaseStore, Depends(on_loop(get_store))]
+StoreDep = Annotated[Store, Depends(on_loop(get_store))]
 SettingsDep = Annotated[Settings, Depends(on_loop(get_app_settings))]
 WriterDep = Annotated[str, Depends(on_loop(get_writer))]

@@ -201,7 +201,7 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
     """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
     before: Served = app.state.served
     target = settings.store.with_name(f"{settings.store.name}-live-{before.generation + 1}")
-    stores = {e.store_dir: e.store.oxigraph for e in (before.public, before.full)}
+    stores = {e.store_dir: e.store for e in (before.public, before.full)}
     revise(before.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), stores)
     app.state.served = served = open_generation(target, settings, before, touched(old, new))
     _views_refresher(app).wanted.set()

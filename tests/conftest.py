@@ -17,7 +17,8 @@ import pytest
 from graph.editions.build import build
 from graph.paths import sources_dir
 from graph.settings import DEFAULT_BASE
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 BASE = DEFAULT_BASE
 SEEDS = ("hrw-ikram-nurmehmet.trig", "uscirf-gulmira-imin.trig")
@@ -61,12 +62,12 @@ def shipped_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_store(shipped_store_dir: Path) -> Iterator[CaseStore]:
+def shipped_store(shipped_store_dir: Path) -> Iterator[Store]:
     """The store of every shipped source, opened read-only."""
-    yield CaseStore.open(shipped_store_dir, BASE, read_only=True)
+    yield open_store(shipped_store_dir, BASE, read_only=True)
 
 
 @pytest.fixture(scope="session")
-def store(store_dir: Path) -> Iterator[CaseStore]:
+def store(store_dir: Path) -> Iterator[Store]:
     """The built store, opened read-only."""
-    yield CaseStore.open(store_dir, BASE, read_only=True)
+    yield open_store(store_dir, BASE, read_only=True)

@@ -11,7 +11,8 @@ from conftest import BASE, copy_seeds, seed_sources
 from graph.editions.build import BUILD_FILE, build, read_build
 from graph.errors import InvalidData, NotFound
 from graph.paths import sources_dir
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store, open_store
+from graph.store.seam import Store
 
 CG = "https://w3id.org/casegraph/ontology#"
 
@@ -46,8 +47,8 @@ def sources_with(tmp_path: Path, name: str, text: str) -> Path:
     return directory
 
 
-def test_the_store_holds_one_graph_per_source_plus_catalog_and_ontology(store: CaseStore) -> None:
-    names = {g.value for g in store.oxigraph.named_graphs()}
+def test_the_store_holds_one_graph_per_source_plus_catalog_and_ontology(store: Store) -> None:
+    names = {q.graph_name.value for q in store.quads()}
     assert names == {
         BASE + "source/hrw-ikram-nurmehmet",
         BASE + "source/uscirf-gulmira-imin",
@@ -57,7 +58,7 @@ def test_the_store_holds_one_graph_per_source_plus_catalog_and_ontology(store: C
     assert store.source_names() == ["hrw-ikram-nurmehmet", "uscirf-gulmira-imin"]
 
 
-def test_the_default_graph_is_the_union_of_the_sources(store: CaseStore) -> None:
+def test_the_default_graph_is_the_union_of_the_sources(store: Store) -> None:
     # The court is described by both sources; the union sees both descriptions.
     result = store.query("SELECT ?g WHERE { GRAPH ?g { <court/urumqi-intermediate-peoples-court> a cg:Court } }")
     assert {s["g"].value for s in result} == {BASE + "source/hrw-ikram-nurmehmet", BASE + "source/uscirf-gulmira-imin"}
@@ -65,13 +66,13 @@ def test_the_default_graph_is_the_union_of_the_sources(store: CaseStore) -> None
 
 
 def test_the_store_persists_and_reopens(store_dir: Path) -> None:
-    reopened = CaseStore.open(store_dir, BASE, read_only=True)
+    reopened = open_store(store_dir, BASE, read_only=True)
     assert len(reopened) > 1000
 
 
 def test_opening_a_missing_store_says_to_build(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="casegraph build"):
-        CaseStore.open(tmp_path / "nothing")
+        open_store(tmp_path / "nothing")
 
 
 def test_invalid_data_is_refused_with_file_node_path_and_constraint(tmp_path: Path) -> None:
@@ -90,11 +91,11 @@ def test_invalid_data_is_refused_with_file_node_path_and_constraint(tmp_path: Pa
 def test_a_refused_build_leaves_the_previous_store_intact(tmp_path: Path) -> None:
     target = tmp_path / "store"
     build(copy_seeds(tmp_path / "seeds"), target, BASE)
-    before = len(CaseStore.open(target, BASE, read_only=True))
+    before = len(open_store(target, BASE, read_only=True))
     bad = extra_source('  <person/x> a cg:Person ; skos:prefLabel "X"@en .\n')
     with pytest.raises(InvalidData):
         build(sources_with(tmp_path, "extra.trig", bad), target, BASE)
-    assert len(CaseStore.open(target, BASE, read_only=True)) == before
+    assert len(open_store(target, BASE, read_only=True)) == before
 
 
 @pytest.mark.parametrize(
@@ -133,10 +134,10 @@ def test_a_source_declared_twice_is_refused(tmp_path: Path) -> None:
 def test_the_base_is_configurable(tmp_path: Path) -> None:
     base = "http://localhost:8000/"
     build(copy_seeds(tmp_path / "seeds"), tmp_path / "store", base)
-    store = CaseStore.open(tmp_path / "store", base, read_only=True)
+    store = open_store(tmp_path / "store", base, read_only=True)
     assert bool(store.query("ASK { <person/gulmira-imin> a cg:Person }"))
     subject = ox.NamedNode(base + "person/gulmira-imin")
-    assert any(True for _ in store.oxigraph.quads_for_pattern(subject, None, None))
+    assert any(True for _ in store.quads_for_pattern(subject, None, None))
     assert not any(q.subject.value.startswith("https://w3id.org/casegraph/person/") for q in store.quads()
                    if isinstance(q.subject, ox.NamedNode))
 
@@ -148,7 +149,7 @@ def test_validating_a_store_finds_data_that_bypassed_the_build(tmp_path: Path) -
 
     path = tmp_path / "extra.trig"
     path.write_text(extra_source("  <person/x> a cg:Person ; cg:source <source/extra> .\n"), encoding="utf-8")
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     load(store, [read_source(p, BASE) for p in [*seed_sources(), path]])
     report = validate_store(store)
     assert report.checked == [BASE + "source/extra", BASE + "source/hrw-ikram-nurmehmet", BASE + "source/uscirf-gulmira-imin"]

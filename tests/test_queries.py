@@ -21,8 +21,9 @@ from conftest import seed_sources
 from graph.editions.build import load
 from graph.query.queries import NamedQuery, load_queries, named_query
 from graph.settings import DEFAULT_BASE as BASE
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 from graph.store.sources import read_source
-from graph.store.store import CaseStore
 
 CG = "https://w3id.org/casegraph/ontology#"
 
@@ -52,15 +53,15 @@ def expected_file(query: NamedQuery) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fixture_store() -> CaseStore:
+def fixture_store() -> Store:
     """The seed documents and every valid shape fixture, in memory."""
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     load(store, [read_source(p, BASE) for p in [*seed_sources(), *FIXTURES]])
     return store
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
-def test_query_gives_its_expected_result(store: CaseStore, fixture_store: CaseStore, query: NamedQuery) -> None:
+def test_query_gives_its_expected_result(store: Store, fixture_store: Store, query: NamedQuery) -> None:
     expected = expected_file(query)
     actual = (fixture_store if expected.parent == ON_FIXTURES else store).query(query.text)
     if isinstance(actual, ox.QueryTriples):
@@ -88,16 +89,16 @@ def test_every_query_has_a_title_a_description_and_an_expected_result() -> None:
     assert sorted(stems) == sorted(q.name for q in QUERIES)
 
 
-def test_all_three_query_forms_are_covered(store: CaseStore) -> None:
+def test_all_three_query_forms_are_covered(store: Store) -> None:
     kinds = {type(store.query(q.text)) for q in QUERIES}
     assert kinds == {ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples}
 
 
-def store_with(tmp_path: Path, extra: str) -> CaseStore:
+def store_with(tmp_path: Path, extra: str) -> Store:
     """An in-memory store of the shipped sources plus one more source document."""
     path = tmp_path / "extra.trig"
     path.write_text(extra, encoding="utf-8")
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     load(store, [read_source(p, BASE) for p in [*seed_sources(), path]])
     return store
 
@@ -172,6 +173,6 @@ def test_records_missing_optional_facts_add_one_row_each(tmp_path: Path) -> None
     ("2002-01-01", ["Fixture Overdue Person"]),
     ("not a date", []),  # never quietly the server's date instead
 ])
-def test_overdue_releases_as_of_a_given_day(fixture_store: CaseStore, today: str, names: list[str]) -> None:
+def test_overdue_releases_as_of_a_given_day(fixture_store: Store, today: str, names: list[str]) -> None:
     rows = fixture_store.select(named_query("overdue-releases").text, {"today": ox.Literal(today)})
     assert [r["name"].value for r in rows] == names

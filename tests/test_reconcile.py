@@ -30,28 +30,29 @@ from graph.matching.reconcile import (
     to_text,
 )
 from graph.paths import sources_dir
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 from graph.store.sources import read_source
-from graph.store.store import CaseStore
 
 BASE = "https://w3id.org/casegraph/"
 LIST_DIR = sources_dir().parent / "imports" / "chinese-political-prisoners"
 
 
 @pytest.fixture(scope="module")
-def unlinked(tmp_path_factory: pytest.TempPathFactory) -> CaseStore:
+def unlinked(tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The seed documents and the whole list, imported afresh (no register of IRIs) without the link joining Gulmira Imin."""
     fresh = shutil.ignore_patterns("iris.csv")
     mapping_dir = shutil.copytree(LIST_DIR, tmp_path_factory.mktemp("mapping") / "list", ignore=fresh)
     directory = copy_seeds(tmp_path_factory.mktemp("unlinked"))
     run_import(LIST_DIR / "chinese-political-prisoners.csv", load_mapping(mapping_dir / "mapping.toml"), BASE, Links(), directory)
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     store.add(ontology_quads())
     for path in sorted(directory.glob("*.trig")):
         store.add(read_source(path, BASE).quads)
     return store
 
 
-def test_an_unlinked_row_is_proposed_on_its_name_across_scripts_with_both_birth_years_and_sources(unlinked: CaseStore) -> None:
+def test_an_unlinked_row_is_proposed_on_its_name_across_scripts_with_both_birth_years_and_sources(unlinked: Store) -> None:
     before = len(unlinked)
     found = propose(unlinked)
     assert len(unlinked) == before
@@ -65,12 +66,12 @@ def test_an_unlinked_row_is_proposed_on_its_name_across_scripts_with_both_birth_
     assert candidate.score == round(sum(e.weight for e in candidate.evidence), 2)
 
 
-def test_a_higher_minimum_drops_the_candidate(unlinked: CaseStore) -> None:
+def test_a_higher_minimum_drops_the_candidate(unlinked: Store) -> None:
     best = propose(unlinked)[0].score
     assert propose(unlinked, minimum=best + 0.01) == []
 
 
-def test_no_pair_is_proposed_without_a_name_that_agrees(shipped_store: CaseStore) -> None:
+def test_no_pair_is_proposed_without_a_name_that_agrees(shipped_store: Store) -> None:
     found = propose(shipped_store, minimum=-1000, limit=10_000)
     assert found and all(next(e for e in c.evidence if e.kind == "name").detail.endswith(NAME_AGREES) for c in found)
     involved = {iri for c in found for iri in (c.a, c.b)}
@@ -83,7 +84,7 @@ def test_no_pair_is_proposed_without_a_name_that_agrees(shipped_store: CaseStore
     assert next(e for e in song.evidence if e.kind == "birth").weight < 0
 
 
-def test_the_command_lists_candidates_as_json(shipped_store_dir: Path, shipped_store: CaseStore) -> None:
+def test_the_command_lists_candidates_as_json(shipped_store_dir: Path, shipped_store: Store) -> None:
     result = run("reconcile", "--minimum", "-100", "--limit", "3", "--format", "json", store=shipped_store_dir)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == to_json(propose(shipped_store, minimum=-100, limit=3)) != []
@@ -129,9 +130,9 @@ def _place(key: str) -> ox.NamedNode:
 
 
 @pytest.fixture(scope="module")
-def small() -> CaseStore:
+def small() -> Store:
     """Three sources: a USCIRF-like entry in a, a list-like one in b, pairs that must or must not meet, one record in a and b."""
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     xinjiang = [ox.Quad(_place("xinjiang"), ox.NamedNode(SKOS + "prefLabel"), ox.Literal("新疆", language="zh"),
                         ox.NamedNode(BASE + "source/" + g)) for g in ("b", "c")]
     urumqi = [ox.Quad(_place("urumqi"), ox.NamedNode(CG + "locatedIn"), _place("xinjiang"), ox.NamedNode(BASE + "source/c"))]
@@ -163,7 +164,7 @@ def local(iri: str) -> str:
     return iri.removeprefix(BASE + "person/")
 
 
-def test_the_two_gulmira_records_meet_on_their_names_across_scripts_birth_years_penalty_and_gender(small: CaseStore) -> None:
+def test_the_two_gulmira_records_meet_on_their_names_across_scripts_birth_years_penalty_and_gender(small: Store) -> None:
     found = propose(small, minimum=-100)
     gulmira = next(c for c in found if _pairs([c]) == {("b-gulmira", "gulmira-imin")})
     assert {gulmira.a_label, gulmira.b_label} == {"Gulmira Imin", "古丽米拉•艾明"}
@@ -174,7 +175,7 @@ def test_the_two_gulmira_records_meet_on_their_names_across_scripts_birth_years_
     assert gulmira.score == round(sum(e.weight for e in gulmira.evidence), 2)
 
 
-def test_same_names_in_different_sources_meet_across_places_and_spacing(small: CaseStore) -> None:
+def test_same_names_in_different_sources_meet_across_places_and_spacing(small: Store) -> None:
     found = {_pairs([c]).pop(): c for c in propose(small, minimum=-100)}
     li_hua = found["b-li-hua", "c-li-hua"]
     kinds = {e.kind: e.detail for e in li_hua.evidence}
@@ -183,14 +184,14 @@ def test_same_names_in_different_sources_meet_across_places_and_spacing(small: C
     assert any(e.kind == "name" for e in found["akbar-imin", "c-akbar"].evidence)
 
 
-def test_the_same_source_and_gender_penalty_or_birth_year_without_a_name_are_never_proposed(small: CaseStore) -> None:
+def test_the_same_source_and_gender_penalty_or_birth_year_without_a_name_are_never_proposed(small: Store) -> None:
     pairs = _pairs(propose(small, minimum=-1000, limit=10_000))
     assert ("a-wang-fang", "a-wang-fang-2") not in pairs  # both from source a
     assert not {p for p in pairs if "c-life" in p}  # shares only gender and a life sentence with Gulmira
     assert not {p for p in pairs if "c-1960" in p}  # shares only a birth year and a gender with the two 陈卫
 
 
-def test_u_is_counted_over_random_pairs_and_m_over_the_pairs_the_graph_joins(small: CaseStore) -> None:
+def test_u_is_counted_over_random_pairs_and_m_over_the_pairs_the_graph_joins(small: Store) -> None:
     records = read_records(small)
     model = estimate(records)
     pairs = list(combinations(sorted(records), 2))
@@ -202,10 +203,10 @@ def test_u_is_counted_over_random_pairs_and_m_over_the_pairs_the_graph_joins(sma
     assert model.weight("birth", "same date") > model.weight("birth", "same year") > 0 > model.weight("birth", "further apart")
 
 
-def test_weights_follow_the_data_a_rare_shared_place_weighs_more_than_a_common_one(small: CaseStore) -> None:
+def test_weights_follow_the_data_a_rare_shared_place_weighs_more_than_a_common_one(small: Store) -> None:
     records = read_records(small)
     before = estimate(records).weight("place", "shared")
-    crowded = CaseStore.in_memory(BASE)
+    crowded = memory_store(BASE)
     crowded.add(small.quads())
     xinjiang = ("associatedPlace", _place("xinjiang"))
     crowded.add([q for i in range(30) for q in _person("d", f"d-{i}", f"甲{i}", "zh", "male", xinjiang)])
@@ -216,7 +217,7 @@ def _one(record: Record, feature: str) -> str:
     return min(record.values(feature), default="")
 
 
-def test_precision_and_recall_are_measured_with_each_joined_pair_held_out(small: CaseStore) -> None:
+def test_precision_and_recall_are_measured_with_each_joined_pair_held_out(small: Store) -> None:
     records = read_records(small)
     low, high = measure(records, [-1000, 1000])
     assert low.joined == 1 and low.recall == 1.0 and high.recall == 0.0
@@ -224,7 +225,7 @@ def test_precision_and_recall_are_measured_with_each_joined_pair_held_out(small:
     assert low.precision == 1 / (1 + low.apart) and high.precision == 1.0
 
 
-def test_the_minimum_and_the_order_are_respected(small: CaseStore) -> None:
+def test_the_minimum_and_the_order_are_respected(small: Store) -> None:
     found = propose(small, minimum=0)
     assert [c.score for c in found] == sorted((c.score for c in found), reverse=True) and all(c.a < c.b for c in found)
     middle = found[len(found) // 2].score
@@ -233,7 +234,7 @@ def test_the_minimum_and_the_order_are_respected(small: CaseStore) -> None:
     assert len(propose(small, minimum=0, limit=1)) == 1
 
 
-def test_proposing_leaves_the_store_unchanged_and_the_listings_name_everything(small: CaseStore) -> None:
+def test_proposing_leaves_the_store_unchanged_and_the_listings_name_everything(small: Store) -> None:
     before = sorted(map(str, small.quads()))
     found = propose(small, minimum=0)
     assert sorted(map(str, small.quads())) == before

@@ -14,8 +14,8 @@ from conftest import BASE, copy_seeds
 from graph.editions.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
 from graph.editions.revise import adopt, revise, touched
 from graph.search.textindex import SearchIndex
+from graph.store.opening import open_store
 from graph.store.sources import SourceFile, read_source
-from graph.store.store import CaseStore
 
 
 def _file(directory: Path, name: str, text: str) -> Path:
@@ -34,7 +34,8 @@ def _trig(turtle: str, name: str) -> str:
 
 
 def _quads(store_dir: Path) -> set[ox.Quad]:
-    return set(ox.Store.read_only(str(store_dir)))
+    """Every quad of the store, the merged graph's too."""
+    return set(open_store(store_dir, BASE, read_only=True).quads_for_pattern(None, None, None))
 
 
 def _same_as_a_build(revised: Path, sources: Path, scratch: Path) -> None:
@@ -117,20 +118,20 @@ def test_a_revised_search_index_equals_one_built_afresh(
 ) -> None:
     sources, store = start
     monkeypatch.setattr(SearchIndex, "compact_at", compact_at)
-    old_index = SearchIndex(CaseStore.open(store, BASE, read_only=True))
+    old_index = SearchIndex(open_store(store, BASE, read_only=True))
     old = read_source(sources / "uscirf-gulmira-imin.trig", BASE)
     text = (sources / "uscirf-gulmira-imin.trig").read_text(encoding="utf-8")
     renamed = text.replace('"Gulmira Imin"@en', '"Gulmira Qximin"@en')
     new = read_source(_file(sources, "uscirf-gulmira-imin", renamed), BASE)
     revise(store, tmp_path / "one", old, new, BASE, input_digest(sources, BASE))
-    revised_store = CaseStore.open(tmp_path / "one", BASE, read_only=True)
+    revised_store = open_store(tmp_path / "one", BASE, read_only=True)
     revised, fresh = old_index.revised(revised_store, touched(old, new)), SearchIndex(revised_store)
     assert [h.iri for h in revised.search("qximin")] == [h.iri for h in fresh.search("qximin")] != []
     for text in ("gulmira", "imin", "court", "uyghur", "a"):
         assert revised.search(text, limit=1000) == fresh.search(text, limit=1000), text
     # Withdrawn: its records' labels leave the index, from the changes or from the merged table.
     revise(tmp_path / "one", tmp_path / "two", new, None, BASE, input_digest(sources, BASE))
-    withdrawn_store = CaseStore.open(tmp_path / "two", BASE, read_only=True)
+    withdrawn_store = open_store(tmp_path / "two", BASE, read_only=True)
     withdrawn, fresh = revised.revised(withdrawn_store, touched(new, None)), SearchIndex(withdrawn_store)
     assert withdrawn.search("qximin") == [] and withdrawn.search("a", limit=1000) == fresh.search("a", limit=1000)
 

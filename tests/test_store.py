@@ -7,11 +7,12 @@ import pytest
 
 from conftest import BASE
 from graph.errors import NotFound
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 
 
-def _store(sources: int) -> CaseStore:
-    store = CaseStore.in_memory(BASE)
+def _store(sources: int) -> Store:
+    store = memory_store(BASE)
     store.add([ox.Quad(ox.NamedNode(f"{BASE}person/p{n}"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
                        ox.Literal(f"P{n}"), ox.NamedNode(f"{BASE}source/s{n:02d}")) for n in range(sources)])
     return store

@@ -8,7 +8,8 @@ import pytest
 from test_cli import run
 
 from graph.editions.build import build
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 BASE = "https://w3id.org/casegraph/"
 
@@ -21,7 +22,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def count(store: CaseStore, query: str) -> int:
+def count(store: Store, query: str) -> int:
     return int(next(iter(store.select(query)))["n"].value)  # type: ignore[union-attr]
 
 
@@ -36,7 +37,7 @@ def test_the_same_seed_makes_the_same_files_and_another_seed_does_not(synthetic:
 
 def test_it_builds_under_the_shapes_with_the_real_graphs_shape(synthetic: Path) -> None:
     build(synthetic / "sources", synthetic / "store", BASE)  # refuses all of it on any violation
-    store = CaseStore.open(synthetic / "store", BASE, read_only=True)
+    store = open_store(synthetic / "store", BASE, read_only=True)
     assert count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cg:Case }") == 60
     assert count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a cg:UnidentifiedPerson }") == 60
     assert count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p cg:businessPartner ?q }") > 0

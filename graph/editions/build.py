@@ -16,8 +16,9 @@ from graph.errors import InvalidData, NotFound, SourceFileError
 from graph.namespaces import ONTOLOGY_IRI
 from graph.paths import ontology_files
 from graph.store import content
+from graph.store.opening import open_store
+from graph.store.seam import Store
 from graph.store.sources import SourceFile, public_quads, read_source, restricted, source_files
-from graph.store.store import CaseStore
 from graph.validation.references import Declared
 from graph.validation.validate import UNRESOLVED, Report, layout_violation, validate_each, validate_source
 
@@ -143,7 +144,7 @@ def ontology_quads() -> list[ox.Quad]:
             for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
 
 
-def load(store: CaseStore, sources: list[SourceFile], restricted: bool = False) -> None:
+def load(store: Store, sources: list[SourceFile], restricted: bool = False) -> None:
     """Load the ontology and the given sources into a store (and so into its merged graph); restricted sources only when asked."""
     store.add(ontology_quads())
     for source in sources:
@@ -190,17 +191,14 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     fresh = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.parent.mkdir(parents=True, exist_ok=True)
-    store = CaseStore(ox.Store(str(fresh)), base)
+    store = open_store(fresh, base, new=True)
     load(store, sources, restricted=full)
-    # Bulk loading leaves many overlapping files; a read-only store never compacts them, and every
-    # term it decodes then costs a lookup in each (queries several times slower at 10,000 cases).
-    store.oxigraph.optimize()
-    store.oxigraph.flush()
+    store.flush()
     documents = sum(1 for s in sources for g in s.graphs if full or g.value not in hidden)
     edition = content.FULL if full else content.PUBLIC
     held = content.added(content.initial(edition, base, ontology_files()), sources, edition)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
-    result = BuildResult(documents, len(store.oxigraph) - len(store), digest, now, held, since(store_dir, held, now))
+    result = BuildResult(documents, store.statements(), digest, now, held, since(store_dir, held, now))
     del store
     write_build(fresh, result)
     swap_in(fresh, store_dir)

@@ -1,7 +1,9 @@
 """Revising a built store by one source document: a checkpoint of the store, with that source's graphs
 taken out and its new version put in, in a fresh directory. The store being served is never touched.
+The store makes the revised edition (Store.revised, graph/store/seam.py); this module says what goes in
+and out, and writes the build record that marks the edition complete.
 
-A checkpoint shares the store's files by hard links, so its cost does not grow with the graph: on
+For the embedded store, a checkpoint shares the store's files by hard links, so its cost does not grow with the graph: on
 10,000 synthetic cases, checkpoint, change and reopen take tens of milliseconds where a rebuild from
 the files takes seconds. The result holds what a full build from the files would; the tests hold
 the two side by side.
@@ -9,9 +11,8 @@ the two side by side.
 
 from __future__ import annotations
 
-import itertools
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +22,13 @@ import pyoxigraph as ox
 from graph.editions.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in, write_build
 from graph.namespaces import catalog_graph
 from graph.store import content
+from graph.store.opening import open_store
+from graph.store.seam import Store
 from graph.store.sources import SourceFile, public_quads, restricted
-from graph.store.store import merged, named
 
 
 def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile | None, base: str, digest: str,
-           opened: Mapping[Path, ox.Store] | None = None) -> None:
+           opened: Mapping[Path, Store] | None = None) -> None:
     """Write to `target` the store at `current` with `old`'s graphs replaced by `new`'s (either may be None).
 
     The public store gets the new source's public graphs; the full store beside it gets all of them.
@@ -36,8 +38,8 @@ def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile 
     full = full_store_dir(current)
     held = (full / BUILD_FILE).is_file()
 
-    def store(directory: Path) -> ox.Store:
-        return (opened or {}).get(directory) or ox.Store.read_only(str(directory))
+    def store(directory: Path) -> Store:
+        return (opened or {}).get(directory) or open_store(directory, base, read_only=True)
 
     # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
@@ -75,15 +77,10 @@ def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
     return {q.subject.value for source in (old, new) if source for q in source.quads if isinstance(q.subject, ox.NamedNode)}
 
 
-def _revise_one(served: ox.Store, current: Path, target: Path, change: Change, base: str, digest: str) -> None:
-    shutil.rmtree(target, ignore_errors=True)
-    served.backup(str(target))
-    store = ox.Store(str(target))
-    removed, gone = _remove(store, change.old.graphs if change.old else (), base)
+def _revise_one(served: Store, current: Path, target: Path, change: Change, base: str, digest: str) -> None:
     added = change.added()
-    store.extend(itertools.chain(added, merged(added)))
-    store.flush()
-    del store
+    revision = served.revised(target, change.old.graphs if change.old else (), added)
+    removed, gone = revision.removed, revision.gone
     previous, catalog = read_build(current), catalog_graph(base)
     graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
     now, held = datetime.now(UTC).replace(microsecond=0).isoformat(), change.digest_after(previous.content)
@@ -91,25 +88,6 @@ def _revise_one(served: ox.Store, current: Path, target: Path, change: Change, b
                          digest=digest, built=now, content=held,
                          modified=previous.modified if held == previous.content else now)
     write_build(target, result)
-
-
-def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], base: str) -> tuple[int, int]:
-    """Take out source graphs and their catalog entries, and from the merged graph what no graph left states.
-
-    Returns how many quads and how many of the graphs went.
-    """
-    catalog, taken, gone = ox.NamedNode(catalog_graph(base)), list[ox.Quad](), 0
-    for graph in graphs:
-        entry = list(store.quads_for_pattern(graph, None, None, catalog))
-        held = list(store.quads_for_pattern(None, None, None, graph))
-        taken, gone = taken + entry + held, gone + bool(entry or held)  # a restricted one is not public
-        for quad in entry:
-            store.remove(quad)
-        store.remove_graph(graph)
-    for quad in taken:
-        if not any(named(store.quads_for_pattern(quad.subject, quad.predicate, quad.object))):
-            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
-    return len(taken), gone
 
 
 def generations(store_dir: Path) -> list[Path]:

@@ -26,7 +26,8 @@ from graph.editions.build import BUILD_FILE, full_store_dir, input_digest, read_
 from graph.editions.revise import generations
 from graph.errors import CasegraphError, NotFound
 from graph.settings import Settings
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 
 class StoreInUse(CasegraphError):
@@ -126,7 +127,7 @@ def _digest(directory: Path) -> str | None:
         return None
 
 
-def open_served(settings: Settings, tries: int = 5) -> tuple[CaseStore, ServedStore]:
+def open_served(settings: Settings, tries: int = 5) -> tuple[Store, ServedStore]:
     """Open the edition the server serves, read-only; chosen again if the server removed it between choice and opening.
 
     Once open, the store stays readable even when its directory goes: its files are held open.
@@ -134,12 +135,12 @@ def open_served(settings: Settings, tries: int = 5) -> tuple[CaseStore, ServedSt
     for _ in range(tries - 1):
         edition = served_edition(settings)
         try:
-            return CaseStore.open(edition.directory, settings.base, read_only=True), edition
+            return open_store(edition.directory, settings.base, read_only=True), edition
         except NotFound:
             if edition.directory == settings.store or edition.directory.exists():
                 raise
     edition = served_edition(settings)
-    return CaseStore.open(edition.directory, settings.base, read_only=True), edition
+    return open_store(edition.directory, settings.base, read_only=True), edition
 
 
 def remove_generations(store: Path) -> None:

@@ -38,7 +38,7 @@ from graph.publish.entities import KINDS
 from graph.query.queries import page_query
 from graph.search.names import fold
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.seam import Store as CaseStore
 from graph.validation.validate import ontology_graph
 
 MAX_TEXT = 200  # characters of query text, as /search takes

@@ -25,7 +25,7 @@ from itertools import combinations
 from graph.namespaces import local_name
 from graph.paths import queries_dir
 from graph.search.names import SEPARATORS, fold, name_keys
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 LEVELS = {
     "name": ("same", "across scripts", "same sound", "different"),
@@ -125,7 +125,7 @@ class Model:
         return math.log2(self.m[comparison][level] / self.u[comparison][level])
 
 
-def read_records(store: CaseStore) -> dict[str, Record]:
+def read_records(store: Store) -> dict[str, Record]:
     """Every person record with its names, gender, birth dates, places and penalties, each with its sources."""
     records: dict[str, Record] = {}
     query = (queries_dir() / "reconcile" / "people.rq").read_text(encoding="utf-8")
@@ -228,7 +228,7 @@ def _shared(a: Record, b: Record, feature: str, agree: str) -> tuple[str, str, s
     return "different", min(ours), min(theirs)
 
 
-def propose(store: CaseStore, minimum: float = 10.0, limit: int = 100) -> list[Candidate]:
+def propose(store: Store, minimum: float = 10.0, limit: int = 100) -> list[Candidate]:
     """Pairs of person records whose names agree and whose comparisons weigh at least `minimum` bits, best first."""
     records = read_records(store)
     return [c for c in candidates(records, estimate(records)) if c.score >= minimum][:limit]

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from graph.paths import queries_dir
 from graph.query.queries import NamedQuery, page_query, read_query
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 SHOWN = 12  # bars drawn of a chart with a row for each person and value, before the rest are counted together
 
@@ -46,12 +46,12 @@ def chart_queries() -> list[NamedQuery]:
     return [read_query(path) for path in sorted((queries_dir() / "charts").glob("*.rq"))]
 
 
-def charts(store: CaseStore) -> list[Chart]:
+def charts(store: Store) -> list[Chart]:
     """Every chart, computed from the store as it is now."""
     return [Chart(q.name.split("-", 1)[1], q.title, q.description, _bars(store, store.select(q.text))) for q in chart_queries()]
 
 
-def _bars(store: CaseStore, rows: ox.QuerySolutions) -> list[Bar]:
+def _bars(store: Store, rows: ox.QuerySolutions) -> list[Bar]:
     names = {v.value for v in rows.variables}
     if "person" in names:
         return _most_and_rest(store, rows)
@@ -83,7 +83,7 @@ def _duration(duration: str) -> str:
     return " ".join(parts) or duration
 
 
-def _most_and_rest(store: CaseStore, rows: ox.QuerySolutions) -> list[Bar]:
+def _most_and_rest(store: Store, rows: ox.QuerySolutions) -> list[Bar]:
     """The SHOWN values with most people, one bar for the people of all the others, then the rows' fixed labels.
 
     Each row is a person with a value (?item), or with a label of its own (?label) such as "no place recorded".
@@ -105,7 +105,7 @@ def _most_and_rest(store: CaseStore, rows: ox.QuerySolutions) -> list[Bar]:
     return bars + [Bar(label, len(held)) for label, held in sorted(fixed.items(), key=lambda pair: (-len(pair[1]), pair[0]))]
 
 
-def _name(store: CaseStore, item: str) -> str:
+def _name(store: Store, item: str) -> str:
     """A record's name; its IRI where it has none."""
     found = next(iter(store.select(page_query("name"), {"item": ox.NamedNode(item)})), None)
     return found["label"].value if found is not None and found["label"] is not None else item

@@ -11,7 +11,7 @@ from typing import IO, cast
 from graph.errors import NotFound
 from graph.files import replace_with
 from graph.publish.export import FORMATS, ExportFormat, export
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 WHOLE = "casegraph"
 DUMP_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld")
@@ -32,7 +32,7 @@ class Dump:
         return "application/gzip" if self.gzipped else self.format.media_type
 
 
-def dumps(store: CaseStore) -> Iterator[Dump]:
+def dumps(store: Store) -> Iterator[Dump]:
     """Every dump the store offers, one at a time: the whole dataset and each source, in each format, plain and gzipped."""
     return (_dump(name, f, gz) for name in [WHOLE, *store.source_names()] for f in DUMP_FORMATS for gz in (False, True))
 
@@ -47,7 +47,7 @@ def _dump(name: str, format_name: str, gzipped: bool) -> Dump:
     return Dump(f"{name}.{fmt.extension}{'.gz' if gzipped else ''}", None if name == WHOLE else name, fmt, gzipped)
 
 
-def find_dump(store: CaseStore, filename: str) -> Dump:
+def find_dump(store: Store, filename: str) -> Dump:
     """The dump with this file name; NotFound names the way file names are made."""
     # Read from the name, not found in the list of every dump: that list grows with every source.
     stem, gzipped = (filename[:-3], True) if filename.endswith(".gz") else (filename, False)
@@ -59,7 +59,7 @@ def find_dump(store: CaseStore, filename: str) -> Dump:
     raise NotFound(f"no dump {filename!r}: dumps are named {WHOLE} or a source name, then .{{{extensions}}}, optionally .gz")
 
 
-def dump_file(store: CaseStore, dump: Dump, folder: Path) -> Path:
+def dump_file(store: Store, dump: Dump, folder: Path) -> Path:
     """The dump as a file in a folder kept for this store, written the first time it is asked for.
 
     Whole-dataset dumps run to hundreds of MB at 100,000 cases: on disk they are written once and

@@ -12,7 +12,8 @@ from graph.errors import NotFound
 from graph.namespaces import PREFIXES, SH, checked_iri, local_name
 from graph.publish.linksets import LINK_PREDICATES, is_link_out, target_of
 from graph.query.queries import page_query
-from graph.store.store import CaseStore, merged, named
+from graph.store.seam import Store
+from graph.store.store import merged, named
 from graph.validation.validate import shapes_graph
 
 SKOS = PREFIXES["skos"]
@@ -118,7 +119,7 @@ class _Seen:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def describe(store: CaseStore, iri: str) -> Entity:
+def describe(store: Store, iri: str) -> Entity:
     """The statements about an entity, grouped by property; NotFound if the store says nothing about it."""
     properties: dict[tuple[str, bool], Property] = {}
     seen: dict[tuple[str, bool, Term], _Seen] = {}
@@ -153,7 +154,7 @@ def describe(store: CaseStore, iri: str) -> Entity:
     return Entity(iri, list(names), ordered, sorted(sources.items()), elsewhere)
 
 
-def moved_to(store: CaseStore, iri: str) -> str | None:
+def moved_to(store: Store, iri: str) -> str | None:
     """The record that now stands for an IRI with no facts of its own (its owl:sameAs names the IRI), if there is one."""
     if store.describes(iri):  # the IRI of a record: no query needed, and most lookups are of records
         return None
@@ -161,17 +162,17 @@ def moved_to(store: CaseStore, iri: str) -> str | None:
     return None if found is None else found["current"].value
 
 
-def statements(store: CaseStore, iri: str) -> list[ox.Quad]:
+def statements(store: Store, iri: str) -> list[ox.Quad]:
     """The quads with the entity as subject or object, in the graphs stating them, for the machine-readable formats."""
     node = ox.NamedNode(iri)
-    every = store.oxigraph.quads_for_pattern
+    every = store.quads_for_pattern
     found = [*named(every(node, None, None)), *named(every(None, None, node))]
     if not found:
         raise NotFound(f"nothing is known about {iri}")
     return found
 
 
-def document(store: CaseStore, iri: str) -> list[ox.Quad]:
+def document(store: Store, iri: str) -> list[ox.Quad]:
     """The entity's document: its facts as triples of the default graph, then each in the source graphs stating it.
 
     Linked-data clients read the default graph of what they dereference (rdflib's Graph, Comunica),

@@ -13,7 +13,7 @@ from rdflib import BNode, Graph
 from graph.errors import UsageError
 from graph.namespaces import PREFIXES
 from graph.publish.jsonld import shipped_context
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def write(quads: Iterable[ox.Quad], fmt: ExportFormat, output: IO[bytes]) -> Non
         ox.serialize(list(dict.fromkeys(q.triple for q in quads)), output, fmt.rdf_format, prefixes=_prefixes(fmt))
 
 
-def export(store: CaseStore, fmt: ExportFormat, output: IO[bytes], graph: ox.NamedNode | None = None) -> None:
+def export(store: Store, fmt: ExportFormat, output: IO[bytes], graph: ox.NamedNode | None = None) -> None:
     """Write the whole store, or one of its graphs, to a binary stream."""
     if graph is None and fmt.quads:
         # The engine's own writer for the whole dataset. For JSON-LD that is the expanded form, without the
@@ -65,7 +65,7 @@ def export(store: CaseStore, fmt: ExportFormat, output: IO[bytes], graph: ox.Nam
         store.dump(output, fmt.rdf_format)
     elif graph is None:
         # The merged default graph holds each triple once: the engine writes it without Python in between.
-        store.oxigraph.dump(output, fmt.rdf_format, from_graph=ox.DefaultGraph(), prefixes=_prefixes(fmt))
+        store.dump(output, fmt.rdf_format, ox.DefaultGraph())
     else:
         write(store.quads(graph), fmt, output)
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES, source_prefix
 from graph.query.queries import page_query
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 SKOS = PREFIXES["skos"]
 # The predicates of a link out, and how a page reads each.
@@ -54,7 +54,7 @@ def is_link_out(predicate: str, term: ox.NamedNode | ox.BlankNode | ox.Literal, 
     return predicate in LINK_PREDICATES and isinstance(term, ox.NamedNode) and not term.value.startswith(base)
 
 
-def count_links(store: CaseStore) -> Counter[tuple[Target, str]]:
+def count_links(store: Store) -> Counter[tuple[Target, str]]:
     """Distinct link triples in the source graphs, by target dataset and predicate; links to unknown datasets are left out."""
     counts: Counter[tuple[Target, str]] = Counter()
     rows = store.select(page_query("links-out"), {"sources": ox.Literal(source_prefix(store.base))})

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from graph.query.queries import named_query, page_query
 from graph.query.results import rows
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 PAGE_SIZE = 50
 NO_COLLECTION = "none"  # the key of the documents that are part of no collection: no record's path is a bare word
@@ -63,12 +63,12 @@ class Overview:
     counts: list[tuple[str, str]]
 
 
-def overview(store: CaseStore) -> Overview:
+def overview(store: Store) -> Overview:
     """What the home page shows, read from the whole store once."""
     return Overview(collections(store), newest_sources(store, store.base), records_by_kind(store, store.base))
 
 
-def collections(store: CaseStore) -> list[Collection]:
+def collections(store: Store) -> list[Collection]:
     """Every collection the catalog names, and the documents in none, each with its sources; most sources first."""
     members: dict[str, list[str]] = {}
     for row in store.select(page_query("source-collections")):
@@ -79,7 +79,7 @@ def collections(store: CaseStore) -> list[Collection]:
     return sorted(made, key=lambda c: (-c.size, c.key == NO_COLLECTION, c.label))
 
 
-def _collection_name(store: CaseStore, key: str) -> str:
+def _collection_name(store: Store, key: str) -> str:
     if key == NO_COLLECTION:
         return "Documents in no collection"
     found = next(iter(store.select(page_query("name"), {"item": ox.NamedNode(store.base + key)})), None)
@@ -90,7 +90,7 @@ def _path(iri: str, base: str) -> str:
     return iri.removeprefix(base)
 
 
-def describe(store: CaseStore, paths: list[str], base: str) -> list[dict[str, str]]:
+def describe(store: Store, paths: list[str], base: str) -> list[dict[str, str]]:
     """These sources, each as the sources query describes it, in the order given."""
     described: list[dict[str, str]] = []
     for path in paths:
@@ -99,7 +99,7 @@ def describe(store: CaseStore, paths: list[str], base: str) -> list[dict[str, st
     return described
 
 
-def newest_sources(store: CaseStore, base: str) -> list[dict[str, str]]:
+def newest_sources(store: Store, base: str) -> list[dict[str, str]]:
     """The sources with the latest dates in the catalog, described, with the date and what it marks."""
     newest = [(_path(row["source"].value, base), row["when"].value, row["what"].value)
               for row in store.select(page_query("newest-sources"))]
@@ -107,7 +107,7 @@ def newest_sources(store: CaseStore, base: str) -> list[dict[str, str]]:
     return [described["/" + path] | {"when": when, "what": what} for path, when, what in newest if "/" + path in described]
 
 
-def records_by_kind(store: CaseStore, base: str) -> list[tuple[str, str]]:
+def records_by_kind(store: Store, base: str) -> list[tuple[str, str]]:
     """How many records of each kind the graph holds, by the kind's label, most first."""
     _, counts = rows(store.select(named_query("records-by-class").text), base)
     return [(label, records) for _, label, records in counts]

@@ -16,7 +16,7 @@ from graph.namespaces import CG_IRI, ONTOLOGY_IRI
 from graph.publish.dumps import whole_dumps
 from graph.publish.linksets import Target, count_links
 from graph.query.queries import page_query
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -32,7 +32,7 @@ def _n(namespace: str, term: str) -> ox.NamedNode:
     return ox.NamedNode(namespace + term)
 
 
-def describe(store: CaseStore, site: str) -> Iterator[ox.Triple]:
+def describe(store: Store, site: str) -> Iterator[ox.Triple]:
     """Triples describing the dataset served at this site address (ending in /), made one source at a time."""
     dataset = ox.NamedNode(site + ".well-known/void#casegraph")
     yield from [
@@ -55,7 +55,7 @@ def describe(store: CaseStore, site: str) -> Iterator[ox.Triple]:
         yield from _subset(store, dataset, graph, site, sizes.get(graph.value, "0"))
 
 
-def _linksets(store: CaseStore, dataset: ox.NamedNode, site: str) -> Iterator[ox.Triple]:
+def _linksets(store: Store, dataset: ox.NamedNode, site: str) -> Iterator[ox.Triple]:
     """A void:Linkset per target dataset and link predicate, with its triples counted in the store's source graphs."""
     described: set[str] = set()
     for (target, predicate), triples in _in_order(count_links(store)):
@@ -96,7 +96,7 @@ def _distribution(dataset: ox.NamedNode, site: str, filename: str, media_type: s
     ]
 
 
-def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: str, size: str) -> list[ox.Triple]:
+def _subset(store: Store, dataset: ox.NamedNode, graph: ox.NamedNode, site: str, size: str) -> list[ox.Triple]:
     triples = [
         ox.Triple(dataset, _n(VOID, "subset"), graph),
         ox.Triple(graph, RDF_TYPE, _n(VOID, "Dataset")),
@@ -104,7 +104,7 @@ def _subset(store: CaseStore, dataset: ox.NamedNode, graph: ox.NamedNode, site: 
         ox.Triple(graph, _n(VOID, "dataDump"), ox.NamedNode(f"{site}dumps/{graph.value.rsplit('/', 1)[-1]}.nq")),
         ox.Triple(graph, _n(DCT, "source"), graph),
     ]
-    for quad in store.oxigraph.quads_for_pattern(graph, _n(DCT, "title"), None, store.catalog):
+    for quad in store.quads_for_pattern(graph, _n(DCT, "title"), None, store.catalog):
         triples.append(ox.Triple(graph, _n(DCT, "title"), quad.object))
     return triples
 
@@ -126,7 +126,7 @@ def open_description(store_dir: Path, base: str, site: str, rdf_format: ox.RdfFo
     return handle
 
 
-def write_description(store: CaseStore, output: IO[bytes], site: str, extension: str) -> None:
+def write_description(store: Store, output: IO[bytes], site: str, extension: str) -> None:
     """Write the description of a store served at a site, in the RDF format of a file extension."""
     ox.serialize(describe(store, site), output, ox.RdfFormat.from_extension(extension), prefixes=PREFIXES)
 

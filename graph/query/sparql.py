@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph.errors import QueryError, UsageError
 from graph.namespaces import PREFIXES
-from graph.store.store import CaseStore, QueryResult
+from graph.store.seam import QueryResult, Store
 
 # Media types by result kind; the first of each is the default.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -198,7 +198,7 @@ def check_query(text: str, base: str) -> Reading:
     return reading
 
 
-def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
+def plan(store: Store, text: str, dataset: Dataset | None = None,
          bindings: tuple[tuple[str, str, bool], ...] = ()) -> Plan:
     """Check a query against the store and settle its dataset; UsageError or QueryError for what may not run."""
     reading = check_query(text, store.base)
@@ -220,7 +220,7 @@ def plan(store: CaseStore, text: str, dataset: Dataset | None = None,
     return Plan(reading.text or text, graphs, bindings)
 
 
-def execute(store: CaseStore, planned: Plan) -> QueryResult:
+def execute(store: Store, planned: Plan) -> QueryResult:
     """Run a planned query."""
     options: dict[str, object] = {}
     if planned.graphs is not None:  # a named dataset: its default graph and its named graphs, either possibly empty
@@ -239,15 +239,15 @@ def execute(store: CaseStore, planned: Plan) -> QueryResult:
         raise
 
 
-def run(store: CaseStore, text: str, dataset: Dataset | None = None) -> QueryResult:
+def run(store: Store, text: str, dataset: Dataset | None = None) -> QueryResult:
     """Check and run a query over the store's union of graphs, or over the dataset the request names."""
     return execute(store, plan(store, text, dataset))
 
 
-def _known(store: CaseStore, iri: str) -> bool:
+def _known(store: Store, iri: str) -> bool:
     """Whether the store holds a graph of this name: one lookup, not a list of every graph on each query."""
     try:
-        return store.oxigraph.contains_named_graph(ox.NamedNode(iri))
+        return store.has_graph(ox.NamedNode(iri))
     except ValueError:
         return False
 

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from graph.query.queries import page_query
 from graph.search.names import fold, name_keys, query_keys
 from graph.search.packed import Packed
-from graph.store.store import CaseStore
+from graph.store.seam import Store as CaseStore
 
 __all__ = ["Hit", "SearchIndex"]
 

@@ -20,8 +20,9 @@ import pyoxigraph as ox
 from graph.errors import NotFound
 from graph.namespaces import CG_IRI, ONTOLOGY_IRI, PREFIXES, catalog_graph
 from graph.paths import ontology_files
+from graph.store.opening import open_store
+from graph.store.seam import Store
 from graph.store.sources import PREF_LABEL, RDF_TYPE, SourceFile
-from graph.store.store import CaseStore
 from graph.validation.terms import compact
 
 RANGE = ox.NamedNode(PREFIXES["rdfs"] + "range")
@@ -76,24 +77,24 @@ class Declared:
 class Stored:
     """The records of a built store: the graph the service serves, or the one `casegraph validate` reads."""
 
-    store: CaseStore
+    store: Store
     # The graphs of the document being checked: a replaced source no longer vouches for what its old version declared.
     skip: frozenset[ox.NamedNode] = frozenset()
 
     def types(self, iri: ox.NamedNode) -> frozenset[ox.NamedNode]:
         """The record's types in the source graphs of the store, other than those skipped."""
-        return frozenset(q.object for q in self.store.oxigraph.quads_for_pattern(iri, RDF_TYPE, None)
+        return frozenset(q.object for q in self.store.quads_for_pattern(iri, RDF_TYPE, None)
                          if isinstance(q.object, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode)
                          and q.graph_name not in self.skip)
 
     def candidates(self, kind: str) -> Iterable[tuple[str, str]]:
         """The store's records of this kind, with their labels."""
         merged, seen = ox.DefaultGraph(), set()
-        for quad in self.store.oxigraph.quads_for_pattern(None, RDF_TYPE, None, merged):
+        for quad in self.store.quads_for_pattern(None, RDF_TYPE, None, merged):
             record = quad.subject
             if isinstance(record, ox.NamedNode) and record.value.startswith(kind) and record not in seen:
                 seen.add(record)
-                labels = [q.object.value for q in self.store.oxigraph.quads_for_pattern(record, PREF_LABEL, None, merged)
+                labels = [q.object.value for q in self.store.quads_for_pattern(record, PREF_LABEL, None, merged)
                           if isinstance(q.object, ox.Literal)]
                 yield from ((record.value, label) for label in labels or [""])
 
@@ -124,7 +125,7 @@ class StoredAt:
 def stored(store_dir: Path, base: str) -> Stored | None:
     """The records of the store in a directory, opened read-only once; None when there is no store there."""
     try:
-        return Stored(CaseStore.open(store_dir, base, read_only=True))
+        return Stored(open_store(store_dir, base, read_only=True))
     except NotFound:
         return None
 

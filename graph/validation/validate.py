@@ -27,8 +27,8 @@ from graph.errors import NotFound, SourceFileError
 from graph.namespaces import SH, catalog_graph
 from graph.paths import ontology_files, shapes_files
 from graph.settings import DEFAULT_BASE
+from graph.store.seam import Store as CaseStore
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
-from graph.store.store import CaseStore
 from graph.validation.references import Declared, Records, Stored, StoredAt, Unresolved, resolve
 from graph.validation.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
 from graph.validation.terms import unknown_terms

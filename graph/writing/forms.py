@@ -24,8 +24,8 @@ from graph.ingest.register import first_free
 from graph.namespaces import CG_IRI, PREFIXES, SH, source_prefix
 from graph.query.queries import page_query
 from graph.search.names import romanised
+from graph.store.seam import Store as CaseStore
 from graph.store.sources import SourceFile
-from graph.store.store import CaseStore
 from graph.validation.validate import Violation, ontology_graph, shapes_graph
 
 RECORD = URIRef(CG_IRI + "Record")

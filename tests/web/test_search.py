@@ -14,7 +14,8 @@ from conftest import BASE
 from graph.namespaces import cg
 from graph.search.names import fold
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 
 CG = cg()
 
@@ -56,9 +57,9 @@ def test_the_home_page_shows_sources_counts_and_a_search_box(server: str) -> Non
     assert 'href="/source/hrw-ikram-nurmehmet"' in html and "unidentified person" in html
 
 
-def named_record(*names: tuple[str, str]) -> CaseStore:
+def named_record(*names: tuple[str, str]) -> Store:
     """A store holding one person record of the test's own: the first name preferred, the others alternatives."""
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     record, graph = ox.NamedNode(f"{BASE}person/test-record"), ox.NamedNode(f"{BASE}source/test")
     skos = "http://www.w3.org/2004/02/skos/core#"
     store.add([
@@ -119,13 +120,13 @@ def test_the_spelling_a_source_gives_ranks_first(shipped: str) -> None:
     assert results[0]["iri"] == ILHAM_TOHTI and results[0]["matched"] == "Ilham Tohti"
 
 
-def test_a_name_written_in_the_graph_is_found_by_its_keys_after_a_write(records_with_names: CaseStore) -> None:
-    index = SearchIndex(CaseStore.in_memory(BASE)).revised(records_with_names, [f"{BASE}person/test-record"])
+def test_a_name_written_in_the_graph_is_found_by_its_keys_after_a_write(records_with_names: Store) -> None:
+    index = SearchIndex(memory_store(BASE)).revised(records_with_names, [f"{BASE}person/test-record"])
     assert [hit.matched for hit in index.search("Ilham Tohti")] == ["伊力哈木·土赫提"]
     assert [hit.matched for hit in index.search("ilham toxti")] == ["ئىلھام توختى"]
 
 
 @pytest.fixture
-def records_with_names() -> CaseStore:
+def records_with_names() -> Store:
     # A record of the test's own, named as a transcribed name is written in each script; it states nothing about anyone.
     return named_record(("伊力哈木·土赫提", "zh"), ("ئىلھام توختى", "ug"))
