@@ -7,11 +7,12 @@ text is paged in from the operating system's cache as searches reach it, shared 
 
 from __future__ import annotations
 
+import functools
 import json
 import mmap
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,9 +41,13 @@ def save_table(table: LabelTable, names: bool, folder: Path) -> None:
     for name, column in table.columns().items():
         arrays[name] = _integers(column, COLUMNS[name])
     for name, array in arrays.items():
-        replace_with(folder / f"{name}.npy", lambda handle, array=array: np.save(handle, array, allow_pickle=False))
+        replace_with(folder / f"{name}.npy", functools.partial(_write_array, array=array))
     manifest = {"format": FORMAT, "names": names, "arrays": {name: [str(a.dtype), len(a)] for name, a in arrays.items()}}
     write_durably(folder / MANIFEST, json.dumps(manifest).encode())
+
+
+def _write_array(handle: IO[bytes], array: npt.NDArray[Any]) -> None:
+    np.save(handle, array, allow_pickle=False)
 
 
 def _integers(column: Sequence[int], dtype: str) -> npt.NDArray[Any]:

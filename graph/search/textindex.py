@@ -11,9 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.query.queries import page_query
-from graph.search.names import fold, name_keys, query_keys
 from graph.search.indexfiles import load_table, save_table
 from graph.search.labeltable import LabelTable, Match, Row
+from graph.search.names import fold, name_keys, query_keys
 from graph.store.store import CaseStore
 
 __all__ = ["Hit", "SearchIndex"]
@@ -75,7 +75,7 @@ class SearchIndex:
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
         revised._keys = self._keys
         if len(changed) >= self.compact_at:
-            revised._base, revised._changes = LabelTable.of(itertools.chain(self._base.rows(changed), *changed.values())), _Changes({})
+            revised._base, revised._changes = _merged(self._base, changed), _Changes({})
         else:
             revised._base, revised._changes = self._base, _Changes(changed)
         return revised
@@ -83,8 +83,7 @@ class SearchIndex:
     def save(self, folder: Path) -> None:
         """Keep the index in a folder of its own (graph.search.indexfiles), the changes merged into its table."""
         changed = self._changes.changed
-        table = LabelTable.of(itertools.chain(self._base.rows(changed), *changed.values())) if changed else self._base
-        save_table(table, self._keys is not None, folder)
+        save_table(_merged(self._base, changed) if changed else self._base, self._keys is not None, folder)
 
     @classmethod
     def load(cls, folder: Path) -> SearchIndex:
@@ -110,6 +109,11 @@ class SearchIndex:
                     best[match.iri] = match
         ordered = sorted(best.values(), key=lambda match: (match.rank, match.name.casefold(), match.iri))
         return [Hit(match.iri, match.name, match.label, match.kind) for match in ordered[:limit]]
+
+
+def _merged(base: LabelTable, changed: dict[str, tuple[Row, ...]]) -> LabelTable:
+    """One table of the labels read at start and those read again since."""
+    return LabelTable.of(itertools.chain(base.rows(changed), *changed.values()))
 
 
 def _rows(solutions: Iterable[ox.QuerySolution], keys_of: KeysOf | None) -> Iterator[Row]:
