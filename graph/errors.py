@@ -52,3 +52,7 @@ class UsageError(CasegraphError):
 
 class TooLarge(CasegraphError):
     """An answer would be too large to compute or return whole."""
+
+
+class IndexFileError(CasegraphError):
+    """A file kept beside a store (such as the search index's) is missing, cut short, or not one this code writes."""
