@@ -16,9 +16,10 @@ import marisa_trie
 import numpy as np
 
 from graph.namespaces import local_name
-from graph.network.compact import CompactView, Numbers, compressed_rows
+from graph.network.compact import CompactView, Numbers
 from graph.network.edges import EdgeTable, EdgeView
 from graph.network.nodes import NO_VIA, CodedColumn, NodeTable, SourceLists, TextColumn
+from graph.network.rows import compressed_rows
 from graph.network.shared import HUB_LABELS, SHARED, HubTable, SharedView
 from graph.paths import queries_dir
 from graph.store.store import CaseStore

@@ -90,14 +90,16 @@ class CompactView(ABC):
         sources, and a key among the edges between its ends.
         """
         nodes: dict[str, dict[str, Any]] = {}
-        described, labels, links = self.nodes.described, self.nodes.labels, []
+        described = self.nodes.described_many({number for edge in edges for number, _ in edge[:3]} - {NO_VIA})
+        described[NO_VIA] = {"label": ""}
+        links = []
         for (start_number, start), (end_number, end), (via_number, via), kind, label, sources in edges:  # unpacked: 2x faster
             if start not in nodes:
-                nodes[start] = {**described(start_number), "id": start}
+                nodes[start] = {**described[start_number], "id": start}
             if end not in nodes:
-                nodes[end] = {**described(end_number), "id": end}
+                nodes[end] = {**described[end_number], "id": end}
             links.append({"kind": kind, "label": label, "subject": start, "object": end, "via": via,
-                          "via_label": labels[via_number] if via_number != NO_VIA else "", "sources": sources,
+                          "via_label": described[via_number]["label"], "sources": sources,
                           "source": start, "target": end, "key": f"{kind} {start} {via}"})
         for node in sorted(set(alone) - set(nodes)):
             nodes[node] = {**self.nodes.about(node), "id": node}
@@ -108,20 +110,3 @@ class CompactView(ABC):
 def graph_of(data: dict[str, Any]) -> Network:
     """The networkx MultiGraph of node-link data."""
     return cast("Network", nx.node_link_graph(data, edges="edges"))
-
-
-def gathered(pointers: npt.NDArray[np.int64], rows: Numbers) -> tuple[npt.NDArray[np.intp], Numbers]:
-    """For compressed rows (row i is pointers[i]:pointers[i + 1]): the positions of the rows' items, and the row of each."""
-    firsts, counts = pointers[rows], pointers[rows + 1] - pointers[rows]
-    total = int(counts.sum())
-    before = np.cumsum(counts) - counts
-    positions = np.repeat(firsts - before, counts) + np.arange(total)
-    return positions.astype(np.intp), np.repeat(rows, counts)
-
-
-def compressed_rows(rows: Numbers, values: Numbers, size: int) -> tuple[npt.NDArray[np.int64], Numbers]:
-    """Values grouped by row (stably) as compressed rows over `size` rows: their pointers and the values."""
-    order = np.argsort(rows, kind="stable")
-    pointers = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=size), out=pointers[1:])
-    return pointers, values[order].astype(np.int32)

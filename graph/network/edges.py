@@ -13,8 +13,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from graph.network.compact import UNREACHED, CompactView, Edge, Numbers, gathered
+from graph.network.compact import UNREACHED, CompactView, Edge, Numbers
 from graph.network.nodes import NO_VIA, NodeTable
+from graph.network.rows import gathered
 
 Mask = npt.NDArray[np.bool_]
 
@@ -83,10 +84,14 @@ class EdgeView(CompactView):
     def number_of_edges(self) -> int:
         return len(self._edge_numbers)
 
-    def kinds(self) -> list[str]:
+    @cached_property
+    def _kinds(self) -> list[str]:
         words = self.table.words
         used = self.only if self.only is not None else np.unique(self.table.kinds).tolist()
         return sorted(words[number] for number in used)
+
+    def kinds(self) -> list[str]:
+        return list(self._kinds)
 
     def _allowed(self, kinds: list[str] | None) -> Mask | None:
         """Which word numbers are kinds to follow: those asked for, within the view's; None for every edge."""
@@ -150,7 +155,7 @@ class EdgeView(CompactView):
         table, nodes = self.table, self.nodes
         starts, ends, vias = table.starts[edges].tolist(), table.ends[edges].tolist(), table.vias[edges].tolist()
         kinds, labels, lists = table.kinds[edges].tolist(), table.labels[edges].tolist(), table.sources[edges].tolist()
-        graphs = {number: nodes.sources[number] for number in set(lists)}
+        graphs = nodes.sources.many(set(lists))
         named = {*starts, *ends, *vias, *(graph for members in graphs.values() for graph in members)} - {NO_VIA}
         iri = {number: nodes.iri(number) for number in named}
         iri[NO_VIA] = ""

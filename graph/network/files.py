@@ -129,5 +129,5 @@ def _load_arrays(folder: Path, dtypes: dict[str, Any]) -> dict[str, Any]:
         array = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         if array.dtype != np.dtype(dtype) or array.ndim != 1:
             raise ViewsUnreadable(f"{folder / name}.npy holds {array.dtype} in {array.ndim} dimensions, not a row of {dtype}")
-        arrays[name] = array
+        arrays[name] = array.view(np.ndarray)  # still the mapped pages, without numpy.memmap's cost on every slice
     return arrays

@@ -9,15 +9,17 @@ can be memory-mapped from files and shared between processes through the page ca
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import marisa_trie
 import numpy as np
 import numpy.typing as npt
 
 from graph.namespaces import local_name
+from graph.network.rows import gathered
 
 Ints = npt.NDArray[np.int32]
+Numbers = npt.NDArray[np.int64] | npt.NDArray[np.int32]
 Offsets = npt.NDArray[np.int64]
 NO_VIA = -1  # the event column of an edge that goes through none
 
@@ -28,6 +30,10 @@ class TextColumn:
 
     data: npt.NDArray[np.uint8]
     ends: Offsets
+    _bytes: memoryview = field(init=False, repr=False, compare=False)  # slices of a memoryview cost a tenth of numpy's
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_bytes", memoryview(self.data.data))
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> TextColumn:
@@ -38,7 +44,14 @@ class TextColumn:
 
     def __getitem__(self, number: int) -> str:
         start = int(self.ends[number - 1]) if number else 0
-        return self.data[start:int(self.ends[number])].tobytes().decode()
+        return str(self._bytes[start:int(self.ends[number])], "utf-8")
+
+    def many(self, numbers: Numbers) -> list[str]:
+        """The strings of these numbers, in order (their bounds read at once)."""
+        ends = self.ends[numbers].tolist()
+        starts = np.where(numbers > 0, self.ends[np.maximum(numbers - 1, 0)], 0).tolist()
+        data = self._bytes
+        return [str(data[start:end], "utf-8") for start, end in zip(starts, ends, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +82,17 @@ class SourceLists:
     def __getitem__(self, number: int) -> list[int]:
         items: list[int] = self.items[int(self.starts[number]):int(self.starts[number + 1])].tolist()
         return items
+
+    def many(self, numbers: Iterable[int]) -> dict[int, list[int]]:
+        """The lists of these numbers, by number (their items read at once)."""
+        wanted = np.fromiter(numbers, dtype=np.int64)
+        positions, _ = gathered(self.starts, wanted)
+        items = self.items[positions].tolist()
+        found, at = {}, 0
+        for number, size in zip(wanted.tolist(), (self.starts[wanted + 1] - self.starts[wanted]).tolist(), strict=True):
+            found[number] = items[at:at + size]
+            at += size
+        return found
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,14 @@ class NodeTable:
     def described(self, number: int) -> dict[str, str]:
         """The attributes of a node by its number."""
         return {"label": self.labels[number], "kind": self.kinds[number], "class": self.classes[number]}
+
+    def described_many(self, numbers: Iterable[int]) -> dict[int, dict[str, str]]:
+        """The attributes of these nodes, by number (each column read at once)."""
+        wanted = np.fromiter(numbers, dtype=np.int64)
+        kinds, classes = self.kinds.values, self.classes.values
+        return {number: {"label": label, "kind": kinds[kind], "class": classes[klass]} for number, label, kind, klass in
+                zip(wanted.tolist(), self.labels.many(wanted), self.kinds.codes[wanted].tolist(),
+                    self.classes.codes[wanted].tolist(), strict=True)}
 
     def source_iris(self, number: int) -> list[str]:
         """The IRIs of a list of sources, sorted."""

@@ -14,8 +14,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from graph.network.compact import UNREACHED, CompactView, Edge, Numbers, gathered
+from graph.network.compact import UNREACHED, CompactView, Edge, Numbers
 from graph.network.nodes import NodeTable
+from graph.network.rows import gathered
 
 # Things people can share, by class: two people linked to the same one are joined in the "shared" view.
 SHARED = {"Court": "shared court", "DetentionFacility": "shared facility", "Charge": "shared charge",
@@ -66,8 +67,12 @@ class SharedView(CompactView):
     def number_of_edges(self) -> int:
         return self._edge_count
 
-    def kinds(self) -> list[str]:
+    @cached_property
+    def _kinds(self) -> list[str]:
         return sorted(HUB_KINDS[code] for code in np.unique(self.table.hub_kinds).tolist())
+
+    def kinds(self) -> list[str]:
+        return list(self._kinds)
 
     def _hubs_of(self, numbers: Numbers, kinds: list[str] | None) -> Numbers:
         """The hubs (of the kinds) of any of the nodes, ascending."""
