@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 import networkx as nx
+import numpy as np
 import pytest
 
 from conftest import BASE, copy_seeds
@@ -17,6 +18,7 @@ from graph.editions.build import BUILD_FILE, build
 from graph.editions.index import (
     INDEX_FOLDER,
     RECORD,
+    VIEWS_FOLDER,
     IndexFailed,
     code_digest,
     digest_of,
@@ -66,7 +68,7 @@ def test_the_files_read_back_what_the_store_gives(own_store: Path) -> None:
 def test_the_files_are_made_once_by_a_process_that_records_its_cost(own_store: Path) -> None:
     first = ensure_index(own_store, BASE)
     files = {path.name: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).iterdir()}
-    assert set(files) == {"search.pickle", "views.pickle", RECORD}
+    assert set(files) == {"search.pickle", VIEWS_FOLDER, RECORD}
     assert first.key == index_key(own_store) and first.seconds > 0 and first.peak_mb > 0
     assert ensure_index(own_store, BASE) == first
     assert {path.name: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).iterdir()} == files
@@ -90,10 +92,22 @@ def test_a_process_that_cannot_make_them_is_reported(tmp_path: Path, own_store: 
     assert not (broken / INDEX_FOLDER / RECORD).exists()
 
 
-def test_a_file_holding_something_else_is_refused(own_store: Path) -> None:
+def test_views_files_holding_something_else_are_refused(own_store: Path) -> None:
     ensure_index(own_store, BASE)
-    (own_store / INDEX_FOLDER / "views.pickle").write_bytes((own_store / INDEX_FOLDER / "search.pickle").read_bytes())
-    with pytest.raises(IndexFailed, match="holds a SearchIndex, not a dict"):
+    folder, pickled = own_store / INDEX_FOLDER / VIEWS_FOLDER, (own_store / INDEX_FOLDER / "search.pickle").read_bytes()
+    contents = (folder / "views.json").read_bytes()
+    (folder / "views.json").write_bytes(pickled)
+    with pytest.raises(IndexFailed, match="cannot be read"):
+        read_views(own_store, BASE)
+    (folder / "views.json").write_text(json.dumps({"format": "other views 1", "views": {}}), encoding="utf-8")
+    with pytest.raises(IndexFailed, match="not the contents of network views"):
+        read_views(own_store, BASE)
+    (folder / "views.json").write_bytes(contents)
+    (folder / "nodes" / "label_ends.npy").write_bytes(pickled)  # pickle data where an array belongs: refused, never run
+    with pytest.raises(IndexFailed, match="cannot be read"):
+        read_views(own_store, BASE)
+    np.save(folder / "nodes" / "label_ends.npy", np.zeros(3, dtype=np.float64))
+    with pytest.raises(IndexFailed, match="not a row of"):
         read_views(own_store, BASE)
 
 

@@ -2,13 +2,15 @@
 
 Reading them from the store takes minutes at 100,000 cases (SPARQL joins over 1.3 million labels
 and 1.8 million edges), and a process that has read them keeps the memory of every row it read.
-So a child process reads them, writes them with pickle into the store's directory and exits; the
-service loads the files. A restart then costs seconds, and the service holds only what it serves.
+So a child process reads them, writes them into the store's directory and exits; the service loads
+the files: the search index as a pickle, the network views as arrays (graph/network/files.py). A
+restart then costs seconds, and the service holds only what it serves.
 
 The files are used only with the store and the code that made them: they are keyed by the store's
 build digest and a digest of casegraph's modules and queries, as loaded by the service. Loading a
-pickle runs what it names, so whoever can write into a store's directory can run code in the
-service: the directory must be writable by the service alone, as the store itself must be.
+pickle runs what it names (the views' files are data only), so whoever can write into a store's
+directory can run code in the service: the directory must be writable by the service alone, as the
+store itself must be.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import json
 import multiprocessing
 import os
 import resource
+import shutil
 import sys
 import threading
 import time
@@ -35,6 +38,8 @@ from graph.editions import pickles
 from graph.editions.build import read_build
 from graph.errors import CasegraphError
 from graph.files import replace_with, write_durably
+from graph.network import load_views, save_views
+from graph.network.files import ViewsUnreadable
 from graph.network.network import View, build_views
 from graph.paths import PACKAGE_DIR, queries_dir
 from graph.search.textindex import SearchIndex
@@ -42,6 +47,7 @@ from graph.store.store import CaseStore
 
 INDEX_FOLDER = "index"
 RECORD = "index.json"
+VIEWS_FOLDER = "views"
 NICENESS = 10  # added to the priority of the processes that make index files and summaries
 Kept = TypeVar("Kept")
 
@@ -91,7 +97,7 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
     folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
     (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
     _write(folder / "search.pickle", SearchIndex(store))
-    _write(folder / "views.pickle", build_views(store))
+    _write_views(folder / VIEWS_FOLDER, build_views(store))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     record = IndexRecord(index_key(store_dir, code), round(time.perf_counter() - start, 3), round(peak, 1))
     write_durably(folder / RECORD, json.dumps(asdict(record)).encode())
@@ -99,6 +105,19 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
 
 def _write(path: Path, kept: object) -> None:
     replace_with(path, lambda handle: pickles.dump(kept, handle))
+
+
+def _write_views(path: Path, views: dict[str, View]) -> None:
+    """Write the views into a folder beside `path`, then put it in place.
+
+    A new folder, never files rewritten in place: a service still has the old files memory-mapped,
+    and keeps reading them (unlinked, they stay until unmapped).
+    """
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    shutil.rmtree(part, ignore_errors=True)
+    save_views(views, part)
+    shutil.rmtree(path, ignore_errors=True)
+    os.replace(part, path)
 
 
 def _same_code(code: str) -> None:
@@ -160,8 +179,10 @@ def read_views(store_dir: Path, base: str) -> dict[str, View]:
 
 
 def _views(store_dir: Path) -> dict[str, View]:
-    views: dict[str, View] = _read(store_dir / INDEX_FOLDER / "views.pickle", dict)
-    return views
+    try:
+        return load_views(store_dir / INDEX_FOLDER / VIEWS_FOLDER)
+    except ViewsUnreadable as error:
+        raise IndexFailed(str(error)) from None
 
 
 def _read(path: Path, kind: type[Kept]) -> Kept:
