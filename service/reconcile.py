@@ -190,9 +190,9 @@ def _where(location: tuple[int | str, ...]) -> str:
     if not location:
         return "the batch"
     key, *inner = location
-    kept = [str(part) for part in inner
+    named = [str(part) for part in inner
             if isinstance(part, int) or (part not in UNION_TAGS and not part.startswith(("list[", "function-")))]
-    return ".".join([str(key), *kept])
+    return ".".join([str(key), *named])
 
 
 def _checked(base: str, key: str, given: ReconciliationQuery) -> candidates.Query:
