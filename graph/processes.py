@@ -50,10 +50,11 @@ def lower_priority(process: BaseProcess, niceness: int = BACKGROUND) -> None:
         pass
 
 
-def pool(initializer: Callable[[], None]) -> ProcessPoolExecutor:
-    """A pool of one process, started at once (running `initializer`) rather than at the first task."""
-    executor = ProcessPoolExecutor(1, mp_context=CONTEXT, initializer=initializer)
-    executor.submit(initializer)
+def pool(workers: int = 1, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
+    """A pool of spawned processes; given an initializer, started at once (running it) rather than at the first task."""
+    executor = ProcessPoolExecutor(workers, mp_context=CONTEXT, initializer=initializer)
+    if initializer is not None:
+        executor.submit(initializer)
     return executor
 
 

@@ -247,7 +247,7 @@ class DocumentChecker:
 
     @staticmethod
     def _start() -> ProcessPoolExecutor:
-        return processes.pool(prepare)
+        return processes.pool(initializer=prepare)
 
     def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path,
                store: Path | None = None) -> Future[Checked]:
