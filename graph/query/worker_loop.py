@@ -72,7 +72,7 @@ def serve(connection: Connection, base: str, max_rows: int, idle_check: float, m
     a new one, so a write costs no new processes. Idle, it lets go of a store that a write has since
     replaced and removed: the worker that answered last answers next, so another may sit idle for
     long, and the old store's files would stay on disk, and its caches in memory, while it is open.
-    Before anything else it closes the network to itself and bounds its memory (graph/confine.py),
+    Before anything else it closes the network to itself and bounds its memory (graph/query/confine.py),
     and says so; one that cannot says why and ends, without serving.
     """
     try:

@@ -99,7 +99,7 @@ class QueryWorkers:
     thus never hold the workers that short ones need. A query that ran past the budget is
     remembered, and sent straight to the long lane the next time, so that clients repeating it
     do not make the short lane stop and start workers over and over. The pool is made only once
-    every worker has said it is confined (graph/confine.py); else ConfinementError.
+    every worker has said it is confined (graph/query/confine.py); else ConfinementError.
     """
 
     def __init__(self, base: str, size: int, timeout: float, max_rows: int, idle_check: float = 10.0, *,
