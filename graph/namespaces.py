@@ -66,6 +66,11 @@ def iri_to_uri(iri: str) -> str:
     return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
 
 
+def blank_node_text(node: ox.BlankNode) -> str:
+    """A blank node as casegraph shows it everywhere: `_:` and its label, as N-Triples and SPARQL results write it."""
+    return f"_:{node.value}"
+
+
 def checked_iri(iri: str, what: str) -> ox.NamedNode:
     """The IRI as a term; UsageError naming `what` gave it and why it is no IRI, for text that is not one."""
     try:

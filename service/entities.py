@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from graph.errors import NotFound
 from graph.namespaces import iri_to_uri
-from graph.publish.entities import KINDS, describe, document, entity_iri, moved_to
+from graph.publish.entities import KINDS, document, entity_iri, moved_to, read_entity
 from graph.publish.export import ExportFormat, write
 from service.dependencies import SettingsDep, StoreDep, get_edition
 from service.negotiation import negotiate
@@ -55,7 +55,7 @@ def _by_extension(extension: str) -> ExportFormat:
 
 
 def _page(request: Request, store: StoreDep, iri: str, path: str, base: str, headers: dict[str, str]) -> Response:
-    entity = describe(store, iri)
+    entity = read_entity(store, iri)
     context = {
         "entity": entity, "path": path, "formats": RDF, "link": lambda target: local_link(target, base),
         "outgoing": [p for p in entity.properties if not p.incoming],

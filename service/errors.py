@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException
 
 from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
 from graph.query.confine import ConfinementError
-from graph.query.workers import Busy, QueryTimeout, TooManyResults, TooMuchMemory
+from graph.query.worker_loop import TooManyResults
+from graph.query.workers import Busy, QueryTimeout, TooMuchMemory
 from graph.writing.documents import Conflict, UnsupportedFormat
 from graph.writing.drafts import NeedsSecondWriter
 from service.dependencies import Forbidden, Unauthorized

@@ -22,18 +22,9 @@ from graph.errors import InvalidData, NotFound
 from graph.settings import Settings
 from graph.store.sources import read_source
 from graph.writing.documents import Conflict, check_name
-from graph.writing.forms import (
-    PRECISIONS,
-    FormProblems,
-    FormState,
-    Problem,
-    build_document,
-    form_spec,
-    problems_of,
-    read_submission,
-    state_of_source,
-    taken_in,
-)
+from graph.writing.forms.reopened import state_of_source, taken_in
+from graph.writing.forms.spec import PRECISIONS, form_spec
+from graph.writing.forms.submission import FormProblems, FormState, Problem, build_document, problems_of, read_submission
 from service.dependencies import Forbidden, SettingsDep, get_edition, holder
 from service.errors import UnsupportedMediaType
 from service.rendering import templates

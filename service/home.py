@@ -25,8 +25,9 @@ router = APIRouter(tags=["Pages"])
 def home(request: Request, settings: SettingsDep) -> Response:
     """The home page: each collection of sources with a link to its list, the newest sources, and what the graph holds."""
     edition = get_edition(request)
-    kept = _overview(edition.build.digest, edition.store_dir, settings.base)
-    context = {"collections": [_summary(c) for c in kept.collections], "newest": kept.newest, "counts": kept.counts}
+    store_overview = _overview(edition.build.digest, edition.store_dir, settings.base)
+    context = {"collections": [_summary(c) for c in store_overview.collections], "newest": store_overview.newest,
+               "counts": store_overview.counts}
     return templates.TemplateResponse(request, "home.html", context)
 
 
@@ -41,14 +42,14 @@ def source_list(
 ) -> Response:
     """One page of a collection's sources, sorted by IRI, with rel=prev/next links; 404 past its last page."""
     edition = get_edition(request)
-    kept = _overview(edition.build.digest, edition.store_dir, settings.base)
+    store_overview = _overview(edition.build.digest, edition.store_dir, settings.base)
     as_json = html_or_json(request.headers.get("accept"), format) == "json"
     if collection is None:
-        summaries = [_summary(c) for c in kept.collections]
+        summaries = [_summary(c) for c in store_overview.collections]
         if as_json:
             return JSONResponse({"collections": summaries}, headers=VARY)
         return templates.TemplateResponse(request, "sources.html", {"collections": summaries}, headers=VARY)
-    chosen = _collection(kept, collection, page)
+    chosen = _collection(store_overview, collection, page)
     body: dict[str, Any] = _summary(chosen) | {
         "page": page, "pages": chosen.pages, "page_size": PAGE_SIZE,
         # Described afresh each time, fifty point queries: kept, they would hold the stores of past editions open.
@@ -62,11 +63,11 @@ def source_list(
     return templates.TemplateResponse(request, "sources.html", {"listing": body}, headers=headers)
 
 
-def _collection(kept: Overview, key: str, page: int) -> Collection:
+def _collection(store_overview: Overview, key: str, page: int) -> Collection:
     """The collection with this key, holding this page; NotFound naming the keys there are, or how many pages it has."""
-    found = next((c for c in kept.collections if c.key == key), None)
+    found = next((c for c in store_overview.collections if c.key == key), None)
     if found is None:
-        known = ", ".join(c.key for c in kept.collections)
+        known = ", ".join(c.key for c in store_overview.collections)
         raise NotFound(f"no collection {key!r} (query parameter collection); the collections are: {known}")
     if page > found.pages:
         raise NotFound(f"page {page} (query parameter page) is past the end of {key}: it has {found.pages} "
@@ -86,8 +87,7 @@ def _page_link(collection: Collection, page: int) -> str:
 @lru_cache(maxsize=4)
 def _overview(digest: str, store_dir: Path, base: str) -> Overview:
     # Once per store (keyed by its digest), in a process of its own: counting records by kind reads the whole graph.
-    kept: Overview = kept_apart("overview", overview, Overview, store_dir, base)
-    return kept
+    return kept_apart("overview", overview, Overview, store_dir, base)
 
 
 @router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")

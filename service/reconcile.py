@@ -1,7 +1,8 @@
 """The W3C Entity Reconciliation Service API, version 0.2, at /reconcile: OpenRefine and others match their rows to records.
 
 The manifest, reconciliation queries by GET and form POST, entity previews, and suggest services for
-records, types and properties. Candidates and their scores come from graph.matching.candidates.
+records, types and properties. Candidates and their scores come from graph.matching.candidates, the
+types and properties offered from graph.matching.offered.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from starlette.concurrency import run_in_threadpool
 
 from graph import __version__
 from graph.errors import CasegraphError, UsageError
-from graph.matching import candidates
-from graph.matching.candidates import PREVIEWED, Attribute, Candidate, EntityValue, Kind
+from graph.matching import candidates, offered
+from graph.matching.candidates import PREVIEWED, Candidate, EntityValue
+from graph.matching.offered import Attribute, Kind
 from graph.namespaces import CG_IRI
 from service.dependencies import Edition, SettingsDep, get_edition
 from service.errors import PayloadTooLarge, UnsupportedMediaType
@@ -128,13 +130,13 @@ def suggest_entity(request: Request, settings: SettingsDep, prefix: PrefixParam,
 @router.get("/suggest/type", summary="Types whose id or name starts with (then holds) a prefix")
 def suggest_type(prefix: PrefixParam, cursor: CursorParam = 0) -> Response:
     """Auto-completion of types: the ontology's classes."""
-    return JSONResponse({"result": [_kind(k, broader=True) for k in candidates.suggest_kinds(prefix, cursor)]})
+    return JSONResponse({"result": [_kind(k, broader=True) for k in offered.suggest_kinds(prefix, cursor)]})
 
 
 @router.get("/suggest/property", summary="Properties whose id or name starts with (then holds) a prefix")
 def suggest_property(prefix: PrefixParam, cursor: CursorParam = 0) -> Response:
     """Auto-completion of the properties a query may supply."""
-    return JSONResponse({"result": [_attribute(a) for a in candidates.suggest_attributes(prefix, cursor)]})
+    return JSONResponse({"result": [_attribute(a) for a in offered.suggest_attributes(prefix, cursor)]})
 
 
 def manifest(root: str, base: str) -> dict[str, Any]:
@@ -144,7 +146,7 @@ def manifest(root: str, base: str) -> dict[str, Any]:
     return {
         "versions": ["0.2"], "name": "casegraph", "serviceVersion": __version__,
         "identifierSpace": base, "schemaSpace": CG_IRI,
-        "defaultTypes": [_kind(k) for k in candidates.default_kinds()],
+        "defaultTypes": [_kind(k) for k in offered.default_kinds()],
         "view": {"url": root + "{{id}}"},
         "preview": {"url": service + "/preview?id={{id}}", **PREVIEW_SIZE},
         "suggest": suggest,
@@ -188,9 +190,9 @@ def _where(location: tuple[int | str, ...]) -> str:
     if not location:
         return "the batch"
     key, *inner = location
-    kept = [str(part) for part in inner
+    named = [str(part) for part in inner
             if isinstance(part, int) or (part not in UNION_TAGS and not part.startswith(("list[", "function-")))]
-    return ".".join([str(key), *kept])
+    return ".".join([str(key), *named])
 
 
 def _checked(base: str, key: str, given: ReconciliationQuery) -> candidates.Query:
@@ -221,7 +223,7 @@ def _candidate(found: Candidate) -> dict[str, Any]:
 def _kind(kind: Kind, broader: bool = False) -> dict[str, Any]:
     shown: dict[str, Any] = {"id": kind.id, "name": kind.name}
     if broader:
-        known = candidates.kinds()
+        known = offered.kinds()
         shown["description"] = kind.description
         shown["broader"] = [{"id": known[b].id, "name": known[b].name} for b in kind.broader if b in known]
     return shown

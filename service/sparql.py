@@ -123,13 +123,13 @@ async def respond(request: Request, planned: sparql.Plan) -> Response:
     """
     edition, cache = get_edition(request), request.app.state.answers
     key = (edition.build.content, planned, request.headers.get("accept"))
-    kept = None if wants_fresh(request) else cache.get(key)
-    if kept is None:
+    cached = None if wants_fresh(request) else cache.get(key)
+    if cached is None:
         result = await edition.run(planned)
         media_type = negotiate(request.headers.get("accept"), sparql.offered(result))
-        kept = (media_type, sparql.serialize(result, media_type))
-        cache.put(key, kept)
-    return Response(kept[1], media_type=kept[0], headers={"Vary": "Accept"})
+        cached = (media_type, sparql.serialize(result, media_type))
+        cache.put(key, cached)
+    return Response(cached[1], media_type=cached[0], headers={"Vary": "Accept"})
 
 
 def _service_description(request: Request) -> Response:

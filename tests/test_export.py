@@ -12,26 +12,26 @@ from rdflib.compare import isomorphic
 
 from graph.errors import UsageError
 from graph.publish.export import FORMATS, ExportFormat, export, export_format
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld", "rdfxml": "xml"}
 SCOPES = [None, "uscirf-gulmira-imin"]
 
 
-def exported(store: CaseStore, fmt: ExportFormat, source: str | None) -> bytes:
+def exported(store: Store, fmt: ExportFormat, source: str | None) -> bytes:
     buffer = io.BytesIO()
     export(store, fmt, buffer, store.graph(source) if source else None)
     return buffer.getvalue()
 
 
-def expected_quads(store: CaseStore, source: str | None) -> set[tuple[str, ...]]:
+def expected_quads(store: Store, source: str | None) -> set[tuple[str, ...]]:
     graph = store.graph(source) if source else None
     return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store.quads(graph)}
 
 
 @pytest.mark.parametrize("source", SCOPES, ids=["whole", "one-source"])
 @pytest.mark.parametrize("name", list(FORMATS))
-def test_export_round_trips_through_pyoxigraph(store: CaseStore, name: str, source: str | None) -> None:
+def test_export_round_trips_through_pyoxigraph(store: Store, name: str, source: str | None) -> None:
     fmt = FORMATS[name]
     parsed = list(ox.parse(exported(store, fmt, source), format=fmt.rdf_format))
     expected = expected_quads(store, source)
@@ -43,7 +43,7 @@ def test_export_round_trips_through_pyoxigraph(store: CaseStore, name: str, sour
 
 @pytest.mark.parametrize("source", SCOPES, ids=["whole", "one-source"])
 @pytest.mark.parametrize("name", list(FORMATS))
-def test_export_round_trips_through_rdflib(store: CaseStore, name: str, source: str | None) -> None:
+def test_export_round_trips_through_rdflib(store: Store, name: str, source: str | None) -> None:
     fmt = FORMATS[name]
     reference = Dataset()
     reference.parse(data=exported(store, FORMATS["nquads"], source), format="nquads")
@@ -60,7 +60,7 @@ def test_export_round_trips_through_rdflib(store: CaseStore, name: str, source: 
         assert isomorphic(merged, parsed.default_graph)
 
 
-def test_one_source_export_holds_only_that_source(store: CaseStore) -> None:
+def test_one_source_export_holds_only_that_source(store: Store) -> None:
     data = Dataset()
     data.parse(data=exported(store, FORMATS["trig"], "uscirf-gulmira-imin"), format="trig")
     named = {str(g.identifier) for g in data.graphs() if len(g)}
@@ -68,7 +68,7 @@ def test_one_source_export_holds_only_that_source(store: CaseStore) -> None:
     assert (URIRef("https://w3id.org/casegraph/person/ikram-nurmehmet"), None, None) not in data
 
 
-def test_jsonld_export_is_compact_and_self_contained(store: CaseStore) -> None:
+def test_jsonld_export_is_compact_and_self_contained(store: Store) -> None:
     document = json.loads(exported(store, FORMATS["jsonld"], "uscirf-gulmira-imin"))
     context = document["@context"]
     assert isinstance(context, dict), "the context is embedded, never a remote address"

@@ -17,7 +17,7 @@ from test_cli import assert_no_traceback, run
 from conftest import copy_seeds
 from graph.ingest.tabular import parse_date
 from graph.paths import sources_dir
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 BASE = "https://w3id.org/casegraph/"
 LIST_DIR = sources_dir().parent / "imports" / "chinese-political-prisoners"
@@ -40,7 +40,7 @@ def graph_of(row: dict[str, str]) -> str:
     return BASE + "source/ppc-" + "-".join(part for part in re.split(r"\W+", path) if part)
 
 
-def select(store: CaseStore, query: str) -> list[dict[str, str]]:
+def select(store: Store, query: str) -> list[dict[str, str]]:
     solutions = store.select(query)
     names = solutions.variables
     return [{v.value: s[v].value for v in names if s[v] is not None} for s in solutions]  # type: ignore[union-attr]
@@ -76,14 +76,14 @@ def test_the_shipped_graph_is_exactly_what_the_import_writes_and_reimport_change
     assert written.stat().st_mtime_ns == stamp
 
 
-def test_every_row_is_one_person_in_its_own_source_graph(shipped_store: CaseStore) -> None:
+def test_every_row_is_one_person_in_its_own_source_graph(shipped_store: Store) -> None:
     found = select(shipped_store, f"""SELECT ?g ?person WHERE {{ GRAPH ?g {{ ?person a cg:Person }}
                                FILTER(STRSTARTS(STR(?g), "{BASE}source/ppc-")) }}""")
     assert len(found) == len(rows()) == 926
     assert {f["g"] for f in found} == {graph_of(r) for r in rows()}
 
 
-def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(shipped_store: CaseStore) -> None:
+def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(shipped_store: Store) -> None:
     facts = select(shipped_store, """SELECT ?g ?birth ?death ?release ?penalty ?detention ?note WHERE {
         GRAPH ?g { ?person a cg:Person .
           OPTIONAL { ?person cg:birthDate ?birth } OPTIONAL { ?person cg:deathDate ?death }
@@ -108,14 +108,14 @@ def test_dates_keep_their_precision_and_the_sentence_column_keeps_its_meaning(sh
             assert fact["penalty"] == BASE + "ontology#penalty-fixed-term" and fact["release"] == sentence, row
 
 
-def test_each_date_is_typed_by_its_precision(shipped_store: CaseStore) -> None:
+def test_each_date_is_typed_by_its_precision(shipped_store: Store) -> None:
     typed = select(shipped_store, """SELECT ?value (DATATYPE(?value) AS ?type) WHERE {
         GRAPH ?g { ?s cg:birthDate|cg:deathDate|cg:expectedRelease ?value } }""")
     kinds = {len(t["value"]): t["type"] for t in typed}
     assert kinds == {4: XSD + "gYear", 7: XSD + "gYearMonth", 10: XSD + "date"}
 
 
-def test_gulmira_imin_is_one_node_with_both_birth_years_and_their_sources(shipped_store: CaseStore) -> None:
+def test_gulmira_imin_is_one_node_with_both_birth_years_and_their_sources(shipped_store: Store) -> None:
     claims = select(shipped_store, "SELECT ?g ?year WHERE { GRAPH ?g { <person/gulmira-imin> cg:birthDate ?year } }")
     assert {(c["g"].rsplit("/", 1)[-1], c["year"]) for c in claims} == {
         ("uscirf-gulmira-imin", "1978"), ("ppc-2014-02-cppc00015", "1979")}
@@ -124,7 +124,7 @@ def test_gulmira_imin_is_one_node_with_both_birth_years_and_their_sources(shippe
     assert names == {"Gulmira Imin", "古丽米拉•艾明"}
 
 
-def test_names_in_brackets_become_latin_names_or_notes_never_lost(shipped_store: CaseStore) -> None:
+def test_names_in_brackets_become_latin_names_or_notes_never_lost(shipped_store: Store) -> None:
     found = select(shipped_store, """SELECT ?name ?alt ?note WHERE { ?p skos:prefLabel ?name .
         OPTIONAL { ?p skos:altLabel ?alt } OPTIONAL { ?p cg:nameNote ?note }
         FILTER(?name IN ("阿可拜尔•伊明"@zh, "王玉文"@zh)) }""")
@@ -132,7 +132,7 @@ def test_names_in_brackets_become_latin_names_or_notes_never_lost(shipped_store:
         ("阿可拜尔•伊明", "AkbarImin", None), ("王玉文", None, "（王藏）")}
 
 
-def test_a_row_with_two_addresses_cites_both(shipped_store: CaseStore) -> None:
+def test_a_row_with_two_addresses_cites_both(shipped_store: Store) -> None:
     row = next(r for r in rows() if r["Name"] == "杨建英")
     query = f"SELECT ?url WHERE {{ GRAPH <graph/sources> {{ <{graph_of(row)}> dcterms:references ?url }} }}"
     cited = select(shipped_store, query)

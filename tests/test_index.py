@@ -35,7 +35,8 @@ from graph.paths import PACKAGE_DIR, queries_dir
 from graph.publish.charts import charts
 from graph.publish.overview import Overview, overview
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 NEEDLES = ["gulmira", "Tahir", "court", "ikram nurmehmet", "xinjiang", "Ü", "zzz-nothing"]
 
@@ -50,7 +51,7 @@ def own_store(tmp_path: Path) -> Path:
 
 def test_the_files_read_back_what_the_store_gives(own_store: Path) -> None:
     search, views = read_index(own_store, BASE)
-    store = CaseStore.open(own_store, BASE, read_only=True)
+    store = open_store(own_store, BASE, read_only=True)
     fresh_search, fresh_views = SearchIndex(store), build_views(store)
     for needle in NEEDLES:
         assert search.search(needle) == fresh_search.search(needle)
@@ -135,7 +136,7 @@ def test_files_made_by_other_code_are_not_used(own_store: Path) -> None:
 def test_the_record_goes_before_the_files_are_written_again(own_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ensure_index(own_store, BASE)
 
-    def broken(store: CaseStore) -> None:
+    def broken(store: Store) -> None:
         raise RuntimeError("stopped while writing")
     monkeypatch.setattr(index, "build_views", broken)
     with pytest.raises(RuntimeError, match="stopped while writing"):
@@ -152,7 +153,7 @@ def test_an_unreadable_record_means_the_files_are_made_again(own_store: Path) ->
 
 
 def test_a_summary_is_made_apart_once_and_kept(own_store: Path) -> None:
-    store = CaseStore.open(own_store, BASE, read_only=True)
+    store = open_store(own_store, BASE, read_only=True)
     kept = kept_apart("charts", charts, list, own_store, BASE)
     assert kept == charts(store) and any(chart.bars for chart in kept)
     made = {path: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).glob("charts-*.pickle")}
@@ -162,7 +163,7 @@ def test_a_summary_is_made_apart_once_and_kept(own_store: Path) -> None:
     assert kept_apart("overview", overview, Overview, own_store, BASE) == overview(store)
 
 
-def failing(store: CaseStore) -> list[str]:
+def failing(store: Store) -> list[str]:
     raise RuntimeError("no summary")
 
 
@@ -171,7 +172,7 @@ def test_a_summary_that_cannot_be_made_is_reported(own_store: Path) -> None:
         kept_apart("nothing", failing, list, own_store, BASE)
 
 
-def writer_of(store: CaseStore, output: IO[bytes], tag: str) -> None:
+def writer_of(store: Store, output: IO[bytes], tag: str) -> None:
     output.write(f"{os.getpid()} {os.nice(0)} {tag} {len(store)}".encode())
 
 
@@ -179,7 +180,7 @@ def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) 
     path = tmp_path / "kept.txt"
     with open_apart(path, writer_of, own_store, BASE, "first") as handle:
         pid, niceness, tag, size = handle.read().decode().split()
-    assert int(pid) != os.getpid() and tag == "first" and int(size) == len(CaseStore.open(own_store, BASE, read_only=True))
+    assert int(pid) != os.getpid() and tag == "first" and int(size) == len(open_store(own_store, BASE, read_only=True))
     assert int(niceness) == min(19, os.nice(0) + index.NICENESS)  # requests answered meanwhile come first
     made = path.stat().st_mtime_ns
     with open_apart(path, writer_of, own_store, BASE, "second") as handle:
@@ -187,7 +188,7 @@ def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) 
     assert path.stat().st_mtime_ns == made and path.read_text().split()[2] == "first"
 
 
-def failing_half_way(store: CaseStore, output: IO[bytes]) -> None:
+def failing_half_way(store: Store, output: IO[bytes]) -> None:
     output.write(b"half")
     raise RuntimeError("no file")
 

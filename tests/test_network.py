@@ -33,7 +33,8 @@ from graph.network.network import (
     whole,
 )
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 from service.errors import status_of
 
 TAHIR, GULMIRA, IKRAM = (f"{BASE}person/{name}" for name in ("tahir-imin", "gulmira-imin", "ikram-nurmehmet"))
@@ -42,7 +43,7 @@ CG = "https://w3id.org/casegraph/ontology#"
 
 
 @pytest.fixture(scope="module")
-def views(store: CaseStore) -> dict[str, View]:
+def views(store: Store) -> dict[str, View]:
     return build_views(store)
 
 
@@ -77,13 +78,13 @@ def _oracle_paths(graph: Network, source: str, target: str, max_length: int, kin
     return explained_paths(graph, nx.Graph(_oracle_only(graph, kinds)), source, target, max_length)
 
 
-def _partners(store: CaseStore) -> set[str]:
+def _partners(store: Store) -> set[str]:
     """Tahir Imin's business partners, asked of the store directly, in either direction."""
     query = f"SELECT ?p WHERE {{ {{ <{TAHIR}> cg:businessPartner ?p }} UNION {{ ?p cg:businessPartner <{TAHIR}> }} }}"
     return {row["p"].value for row in store.select(query)}
 
 
-def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str, View], store: CaseStore) -> None:
+def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str, View], store: Store) -> None:
     partners = _partners(store)
     assert len(partners) == 6
     network = ego(views["people"], [TAHIR], depth=1)
@@ -92,7 +93,7 @@ def test_tahir_imins_people_network_is_exactly_his_six_partners(views: dict[str,
     assert kinds == {"businessPartner", "speaker", "accordingTo"}, "the tie, what he said of them, his account of their verdicts"
 
 
-def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict[str, View], store: CaseStore) -> None:
+def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict[str, View], store: Store) -> None:
     for a, b, data in ego(views["all"], [TAHIR], depth=1).edges(data=True):
         assert data["sources"], (a, b, data)
         for source in data["sources"]:
@@ -104,7 +105,7 @@ def test_every_edge_of_his_network_carries_the_source_that_states_it(views: dict
             assert stated, f"{source} states nothing linking {data['subject']} and {data['object']}"
 
 
-def test_what_the_sources_link_to_his_partners(views: dict[str, View], store: CaseStore) -> None:
+def test_what_the_sources_link_to_his_partners(views: dict[str, View], store: Store) -> None:
     partners = _partners(store)
     network = ego(views["all"], sorted(partners), depth=1)
     courts = {n for n in network if network.nodes[n]["class"] == "Court"}
@@ -139,8 +140,8 @@ def test_the_shared_view_joins_people_tried_by_one_court(views: dict[str, View])
     assert {(d["kind"], d["via"]) for d in links.values()} == {("shared-court", COURT)}
 
 
-def test_views_follow_the_store(store: CaseStore) -> None:
-    copy = CaseStore.in_memory(BASE)
+def test_views_follow_the_store(store: Store) -> None:
+    copy = memory_store(BASE)
     copy.add(store.quads())
     graph = ox.NamedNode(f"{BASE}source/test-only")
     # A test-only source stating a tie no real source states; the view must pick it up.
@@ -188,7 +189,7 @@ def test_measures(views: dict[str, View]) -> None:
     assert {n["node"] for n in tahir_component["nodes"]} >= {TAHIR, f"{BASE}person/tahir-imin-business-partner-1"}
 
 
-def test_nodes_by_iri_path_or_unambiguous_name(views: dict[str, View], store: CaseStore) -> None:
+def test_nodes_by_iri_path_or_unambiguous_name(views: dict[str, View], store: Store) -> None:
     search = SearchIndex(store)
     assert resolve(views["all"], search, TAHIR, BASE) == TAHIR
     assert resolve(views["all"], search, "person/tahir-imin", BASE) == TAHIR
@@ -251,10 +252,10 @@ def test_the_shared_view_on_demand_is_the_materialised_projection(views: dict[st
     assert kinds_of(views["shared"]) == _oracle_kinds(oracle)
 
 
-def test_a_person_at_a_hub_through_several_sources_is_joined_with_all_of_them(store: CaseStore) -> None:
+def test_a_person_at_a_hub_through_several_sources_is_joined_with_all_of_them(store: Store) -> None:
     # A second source of the test's own (no fact about anyone is added to the graph) states that an event
     # concerning her went through the court: her tie to the court now rests on two sources.
-    both = CaseStore.in_memory(BASE)
+    both = memory_store(BASE)
     both.add(store.quads())
     event, second = ox.NamedNode(f"{BASE}event/test-hearing"), ox.NamedNode(f"{BASE}source/test-second")
     both.add([ox.Quad(event, ox.NamedNode(CG + "concerns"), ox.NamedNode(GULMIRA), second),
@@ -265,10 +266,10 @@ def test_a_person_at_a_hub_through_several_sources_is_joined_with_all_of_them(st
     assert _same(whole(views["shared"]), oracle)
 
 
-def test_a_node_of_several_classes_is_shown_by_its_most_specific_ones(store: CaseStore) -> None:
+def test_a_node_of_several_classes_is_shown_by_its_most_specific_ones(store: Store) -> None:
     # Classes added in a graph of the test's own, in this copy only: a narrower one (and her own again)
     # for Gulmira Imin, an unrelated one for Ikram Nurmehmet, whose kind then sorts first.
-    typed = CaseStore.in_memory(BASE)
+    typed = memory_store(BASE)
     typed.add(store.quads())
     extra, is_a = ox.NamedNode(f"{BASE}source/test-classes"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     typed.add([ox.Quad(ox.NamedNode(GULMIRA), is_a, ox.NamedNode(CG + "UnidentifiedPerson"), extra),
@@ -319,7 +320,7 @@ def test_betweenness_is_sampled_with_a_fixed_seed_only_above_the_threshold(views
     assert first["betweenness_sample"] == 5 and first["betweenness"] == again["betweenness"]
 
 
-def _materialised(store: CaseStore, name: str) -> Network:
+def _materialised(store: Store, name: str) -> Network:
     """A view made from its query's rows into a networkx MultiGraph, as views were before they were compact: the oracle.
 
     Node names, kinds and classes come from the same node table (build.node_table), which did not change.
@@ -343,7 +344,7 @@ def _materialised(store: CaseStore, name: str) -> Network:
 
 
 @pytest.mark.parametrize("name", ["people", "cases"])
-def test_compact_views_hold_exactly_the_networks_their_queries_state(store: CaseStore, views: dict[str, View],
+def test_compact_views_hold_exactly_the_networks_their_queries_state(store: Store, views: dict[str, View],
                                                                     name: str) -> None:
     oracle, compact = _materialised(store, name), views[name]
     assert oracle.number_of_edges() > 0
@@ -353,13 +354,13 @@ def test_compact_views_hold_exactly_the_networks_their_queries_state(store: Case
     assert all(node in compact for node in oracle) and "https://example.org/nothing" not in compact
 
 
-def test_the_all_view_is_both_views_together(store: CaseStore, views: dict[str, View]) -> None:
+def test_the_all_view_is_both_views_together(store: Store, views: dict[str, View]) -> None:
     oracle = nx.compose(_materialised(store, "people"), _materialised(store, "cases"))
     assert _same(whole(views["all"]), oracle)
 
 
 @pytest.mark.parametrize("name", ["people", "all"])
-def test_compact_ego_networks_and_paths_match_networkx_on_the_oracle(store: CaseStore, views: dict[str, View],
+def test_compact_ego_networks_and_paths_match_networkx_on_the_oracle(store: Store, views: dict[str, View],
                                                                      name: str) -> None:
     oracle = nx.compose(_materialised(store, "people"), _materialised(store, "cases")) if name == "all" \
         else _materialised(store, name)

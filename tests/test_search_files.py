@@ -16,14 +16,15 @@ from conftest import BASE
 from graph.errors import IndexFileError
 from graph.query.queries import page_query
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 NEEDLES = ["a", "e", "zh", "ilham tohti", "Ilham Toxti", "tohti", "zhang liumao", "伊力哈木·土赫提", "prison", "none such", "Q"]
 
 
-def _needles(store: CaseStore) -> list[str]:
+def _needles(store: Store) -> list[str]:
     labels = sorted(r["label"].value for r in store.select(page_query("labels")))
     pieces = random.Random(20261201)
     return NEEDLES + [label[start:start + pieces.randrange(1, 8)]
@@ -31,9 +32,9 @@ def _needles(store: CaseStore) -> list[str]:
 
 
 @pytest.fixture
-def records() -> CaseStore:
+def records() -> Store:
     """Records of the test's own (no facts about anyone), one named in Han characters and Uyghur Arabic script."""
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     graph = ox.NamedNode(f"{BASE}source/test")
     quads = []
     for name, preferred, alternative in [("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
@@ -52,7 +53,7 @@ def _same_answers(one: SearchIndex, other: SearchIndex, needles: list[str]) -> N
         assert one.search(needle, limit=100_000) == other.search(needle, limit=100_000), needle
 
 
-def test_the_saved_index_of_the_shipped_graph_answers_as_the_one_made(shipped_store: CaseStore, tmp_path: Path) -> None:
+def test_the_saved_index_of_the_shipped_graph_answers_as_the_one_made(shipped_store: Store, tmp_path: Path) -> None:
     made = SearchIndex(shipped_store)
     made.save(tmp_path / "search")
     loaded = SearchIndex.load(tmp_path / "search")
@@ -62,14 +63,14 @@ def test_the_saved_index_of_the_shipped_graph_answers_as_the_one_made(shipped_st
     assert loaded.search("zhang liumao"), "the name keys (pinyin) come back with the index"
 
 
-def test_the_baseline_without_name_keys_stays_without_them(records: CaseStore, tmp_path: Path) -> None:
+def test_the_baseline_without_name_keys_stays_without_them(records: Store, tmp_path: Path) -> None:
     SearchIndex(records, names=False).save(tmp_path)
     loaded = SearchIndex.load(tmp_path)
     assert loaded.search("ceshi") == [] and SearchIndex(records).search("ceshi") != []
     _same_answers(SearchIndex(records, names=False), loaded, _needles(records))
 
 
-def test_revisions_are_saved_and_a_loaded_index_is_revised_alike(records: CaseStore, tmp_path: Path) -> None:
+def test_revisions_are_saved_and_a_loaded_index_is_revised_alike(records: Store, tmp_path: Path) -> None:
     two, four = f"{BASE}person/two", f"{BASE}person/four"
     before = SearchIndex(records)
     before.save(tmp_path / "before")
@@ -83,11 +84,11 @@ def test_revisions_are_saved_and_a_loaded_index_is_revised_alike(records: CaseSt
 
 
 def test_an_empty_index_is_saved_and_loaded(tmp_path: Path) -> None:
-    SearchIndex(CaseStore.in_memory(BASE)).save(tmp_path)
+    SearchIndex(memory_store(BASE)).save(tmp_path)
     assert SearchIndex.load(tmp_path).search("a") == []
 
 
-def test_the_files_are_numbers_and_text_that_load_without_pickle(records: CaseStore, tmp_path: Path) -> None:
+def test_the_files_are_numbers_and_text_that_load_without_pickle(records: Store, tmp_path: Path) -> None:
     SearchIndex(records).save(tmp_path)
     files = sorted(path.name for path in tmp_path.iterdir())
     assert "search.json" in files and all(name.endswith(".npy") for name in files if name != "search.json")
@@ -108,7 +109,7 @@ class _Runs:
         return os.mkdir, (str(self.path),)
 
 
-def test_a_pickle_in_place_of_a_file_is_refused_and_not_run(records: CaseStore, tmp_path: Path) -> None:
+def test_a_pickle_in_place_of_a_file_is_refused_and_not_run(records: Store, tmp_path: Path) -> None:
     SearchIndex(records).save(tmp_path / "search")
     ran = tmp_path / "ran"
     (tmp_path / "search" / "labels.text.npy").write_bytes(pickle.dumps(_Runs(ran)))
@@ -117,7 +118,7 @@ def test_a_pickle_in_place_of_a_file_is_refused_and_not_run(records: CaseStore, 
     assert not ran.exists()
 
 
-def test_a_file_cut_short_is_refused(records: CaseStore, tmp_path: Path) -> None:
+def test_a_file_cut_short_is_refused(records: Store, tmp_path: Path) -> None:
     SearchIndex(records).save(tmp_path)
     path = tmp_path / "folded.text.npy"
     path.write_bytes(path.read_bytes()[:-3])
@@ -125,14 +126,14 @@ def test_a_file_cut_short_is_refused(records: CaseStore, tmp_path: Path) -> None
         SearchIndex.load(tmp_path)
 
 
-def test_an_array_of_objects_is_refused(records: CaseStore, tmp_path: Path) -> None:
+def test_an_array_of_objects_is_refused(records: Store, tmp_path: Path) -> None:
     SearchIndex(records).save(tmp_path)
     np.save(tmp_path / "record.npy", np.array(["a", 1, None], dtype=object), allow_pickle=True)
     with pytest.raises(IndexFileError, match="record.npy cannot be read"):
         SearchIndex.load(tmp_path)
 
 
-def test_numbers_pointing_outside_the_table_are_refused(records: CaseStore, tmp_path: Path) -> None:
+def test_numbers_pointing_outside_the_table_are_refused(records: Store, tmp_path: Path) -> None:
     SearchIndex(records).save(tmp_path)
     record = np.load(tmp_path / "record.npy")
     np.save(tmp_path / "record.npy", record + 1000)
@@ -141,7 +142,7 @@ def test_numbers_pointing_outside_the_table_are_refused(records: CaseStore, tmp_
 
 
 @pytest.mark.parametrize("manifest", [None, b"not json", b'{"format": "something else"}', b"[1, 2]"])
-def test_a_folder_without_the_manifest_of_this_format_is_refused(records: CaseStore, tmp_path: Path,
+def test_a_folder_without_the_manifest_of_this_format_is_refused(records: Store, tmp_path: Path,
                                                                  manifest: bytes | None) -> None:
     SearchIndex(records).save(tmp_path)
     if manifest is None:

@@ -11,13 +11,14 @@ from conftest import BASE
 from graph.query.queries import page_query
 from graph.search.names import fold, name_keys, query_keys
 from graph.search.textindex import Hit, SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import memory_store
+from graph.store.seam import Store
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
-def _labels(store: CaseStore) -> list[tuple[str, str, bool]]:
+def _labels(store: Store) -> list[tuple[str, str, bool]]:
     return [(r["entity"].value, r["label"].value, r["preferred"].value == "true") for r in store.select(page_query("labels"))]
 
 
@@ -55,7 +56,7 @@ def _ranked(hits: list[Hit], text: str) -> list[tuple[int, str, str]]:
     return ranked
 
 
-def test_the_index_finds_what_a_scan_of_the_shipped_graph_finds(shipped_store: CaseStore) -> None:
+def test_the_index_finds_what_a_scan_of_the_shipped_graph_finds(shipped_store: Store) -> None:
     rows = _labels(shipped_store)
     labels = [label for _, label, _ in rows]
     pieces = random.Random(20261130)
@@ -71,9 +72,9 @@ def test_the_index_finds_what_a_scan_of_the_shipped_graph_finds(shipped_store: C
 
 
 @pytest.fixture
-def records() -> CaseStore:
+def records() -> Store:
     """Records of the test's own (no facts about anyone): several labels each, shared labels, a NUL inside one."""
-    store = CaseStore.in_memory(BASE)
+    store = memory_store(BASE)
     graph = ox.NamedNode(f"{BASE}source/test")
     quads = []
     for name, preferred, alternative in [("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
@@ -88,7 +89,7 @@ def records() -> CaseStore:
     return store
 
 
-def test_ranks_names_and_matched_labels(records: CaseStore) -> None:
+def test_ranks_names_and_matched_labels(records: Store) -> None:
     hits = [(hit.iri.rsplit("/", 1)[-1], hit.name, hit.matched) for hit in SearchIndex(records).search("ABC")]
     # A record is named by its least preferred label, or by the label found; a NUL is not searched for.
     assert hits == [("one", "Abc", "Abc"), ("two", "abc", "abc"), ("three", "Def", "ab\x00c")]
@@ -96,18 +97,18 @@ def test_ranks_names_and_matched_labels(records: CaseStore) -> None:
 
 
 @pytest.mark.parametrize("text", ["cd", "zedx", "c\x00d", "ghi\x00"])
-def test_no_match_runs_from_one_label_into_the_next(records: CaseStore, text: str) -> None:
+def test_no_match_runs_from_one_label_into_the_next(records: Store, text: str) -> None:
     found = {hit.iri.rsplit("/", 1)[-1] for hit in SearchIndex(records).search(text)}
     assert found == ({"four"} if text == "ghi\x00" else set())
 
 
-def test_of_a_records_labels_matching_alike_the_least_is_shown(records: CaseStore) -> None:
+def test_of_a_records_labels_matching_alike_the_least_is_shown(records: Store) -> None:
     for index in (SearchIndex(records), SearchIndex(records).revised(records, [f"{BASE}person/five", f"{BASE}person/six"])):
         assert [(hit.name, hit.matched) for hit in index.search("q")] == [("Qrs", "Qa")]
         assert [(hit.name, hit.matched) for hit in index.search("t")] == [("Tuv", "Ta")]
 
 
-def test_a_lone_surrogate_finds_nothing(records: CaseStore) -> None:
+def test_a_lone_surrogate_finds_nothing(records: Store) -> None:
     text = b"Ab\xff".decode(errors="surrogateescape")  # as Python hands undecodable command-line bytes over
     assert SearchIndex(records).search(text) == []
     assert SearchIndex(records).revised(records, [f"{BASE}person/one"]).search(text) == []

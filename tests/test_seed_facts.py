@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 USCIRF = "<source/uscirf-gulmira-imin>"
 HRW = "<source/hrw-ikram-nurmehmet>"
@@ -298,17 +298,17 @@ def _body(pattern: str) -> str:
 
 
 @pytest.mark.parametrize(("graph", "pattern"), [(g, p) for _, g, p in FACTS], ids=[i for i, _, _ in FACTS])
-def test_fact_is_stated_in_its_source_graph(store: CaseStore, graph: str, pattern: str) -> None:
+def test_fact_is_stated_in_its_source_graph(store: Store, graph: str, pattern: str) -> None:
     assert bool(store.query(f"ASK {{ GRAPH {graph} {{ {_body(pattern)} }} }}")), f"not in {graph}: {pattern}"
 
 
 @pytest.mark.parametrize("pattern", [p for _, p in ABSENT], ids=[i for i, _ in ABSENT])
-def test_what_no_source_says_is_not_in_the_store(store: CaseStore, pattern: str) -> None:
+def test_what_no_source_says_is_not_in_the_store(store: Store, pattern: str) -> None:
     assert not bool(store.query(f"ASK {{ {pattern} }}")), f"found in the store: {pattern}"
 
 
 @pytest.mark.parametrize(("graph", "pattern"), [(g, p) for _, g, p in CASE_FACTS], ids=[i for i, _, _ in CASE_FACTS])
-def test_case_fact_is_stated_in_its_source_graph(shipped_store: CaseStore, graph: str, pattern: str) -> None:
+def test_case_fact_is_stated_in_its_source_graph(shipped_store: Store, graph: str, pattern: str) -> None:
     assert bool(shipped_store.query(f"ASK {{ GRAPH {graph} {{ {_body(pattern)} }} }}")), f"not in {graph}: {pattern}"
 
 

@@ -20,7 +20,7 @@ from graph.editions.build import build
 from graph.errors import QueryError
 from graph.query import sparql
 from graph.query.workers import QueryWorkers
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 
 def holders(path: Path) -> set[int]:
@@ -42,7 +42,7 @@ def wakes(pid: int) -> int:
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("voluntary_ctxt_switches")))
 
 
-def test_an_idle_worker_lets_go_of_a_store_that_was_removed(store: CaseStore, store_dir: Path, tmp_path: Path) -> None:
+def test_an_idle_worker_lets_go_of_a_store_that_was_removed(store: Store, store_dir: Path, tmp_path: Path) -> None:
     copy = tmp_path / "store-live-1"
     shutil.copytree(store_dir, copy)
     workers = QueryWorkers(BASE, 1, timeout=30, max_rows=100, idle_check=0.1)
@@ -80,7 +80,7 @@ def children() -> set[int]:
     return {int(pid) for listing in Path(f"/proc/{os.getpid()}/task").glob("*/children") for pid in listing.read_text().split()}
 
 
-def test_a_query_past_the_short_budget_moves_to_the_long_lane_and_is_answered_in_full(store: CaseStore, store_dir: Path) -> None:
+def test_a_query_past_the_short_budget_moves_to_the_long_lane_and_is_answered_in_full(store: Store, store_dir: Path) -> None:
     # A two-way cross product: millions of rows to count, well past a budget of a hundredth of a second, well within a minute.
     planned = sparql.plan(store, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }")
     before = children()
@@ -125,7 +125,7 @@ def test_a_worker_cannot_open_a_connection_whatever_the_query(store_dir: Path) -
             workers.close()
 
 
-def test_the_same_query_outside_a_worker_does_connect(store: CaseStore) -> None:
+def test_the_same_query_outside_a_worker_does_connect(store: Store) -> None:
     # The control for the test above: the query really calls out, so no connection there means it was barred.
     failures: list[str] = []
 

@@ -43,7 +43,8 @@ from graph.network.files import ViewsUnreadable
 from graph.network.network import View, build_views
 from graph.paths import PACKAGE_DIR, queries_dir
 from graph.search.textindex import SearchIndex
-from graph.store.store import CaseStore
+from graph.store.opening import open_store
+from graph.store.seam import Store
 
 INDEX_FOLDER = "index"
 RECORD = "index.json"
@@ -93,7 +94,7 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
     """
     _same_code(code)
     start, folder = time.perf_counter(), store_dir / INDEX_FOLDER
-    store = CaseStore.open(store_dir, base, read_only=True)
+    store = open_store(store_dir, base, read_only=True)
     folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
     (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
     _write(folder / "search.pickle", SearchIndex(store))
@@ -203,7 +204,7 @@ def _loaded(handle: io.BufferedReader, path: Path, kind: type[Kept]) -> Kept:
     return kept
 
 
-def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], store_dir: Path, base: str) -> Kept:
+def kept_apart(name: str, make: Callable[[Store], Kept], kind: type[Kept], store_dir: Path, base: str) -> Kept:
     """What `make` gives for a store, made the first time by a process of its own and kept in the store's index folder.
 
     For summaries of the whole store, such as the charts and the home page's counts: the queries
@@ -219,7 +220,7 @@ def kept_apart(name: str, make: Callable[[CaseStore], Kept], kind: type[Kept], s
         return _loaded(handle, path, kind)
 
 
-def _pickled(store: CaseStore, output: IO[bytes], make: Callable[[CaseStore], object]) -> None:
+def _pickled(store: Store, output: IO[bytes], make: Callable[[Store], object]) -> None:
     pickles.dump(make(store), output)
 
 
@@ -247,7 +248,7 @@ def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: st
 
 def _write_part(part: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
     _same_code(code)
-    store = CaseStore.open(store_dir, base, read_only=True)
+    store = open_store(store_dir, base, read_only=True)
     part.parent.mkdir(parents=True, exist_ok=True)
     with part.open("wb") as output:
         write(store, output, *args)

@@ -25,69 +25,25 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from typing import Literal, TypeVar
+from typing import Literal
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
-from rdflib.term import Node
 
 from graph.errors import NotFound, UsageError
-from graph.namespaces import CG_IRI, PREFIXES
+from graph.matching.offered import DEFAULT_LIMIT, Attribute, Kind, attribute_of, concepts, kind_of, kinds_by_iri
+from graph.namespaces import CG_IRI
 from graph.publish.entities import KINDS
 from graph.query.queries import page_query
 from graph.search.names import fold
 from graph.search.textindex import SearchIndex
-from graph.store.seam import Store as CaseStore
-from graph.validation.validate import ontology_graph
+from graph.store.seam import Store
 
 MAX_TEXT = 200  # characters of query text, as /search takes
 MAX_LIMIT = 100  # candidates one query may ask for
-DEFAULT_LIMIT = 10
 POOL = 50  # records read from the search index per query (its own default), before types and properties sort them
 PROPERTY_WEIGHT = 0.5  # of one supplied property, against the name's 1
-DEFAULT_TYPES = ("Person", "Organisation", "Court", "DetentionFacility", "Place")
 Strictness = Literal["any", "all", "should"]
-Comparing = Literal["date", "concept", "place"]
 EntityValue = str | int | float | bool | tuple[str, str | None]  # a literal, or a reconciled record (id, name)
-Offered = TypeVar("Offered", "Kind", "Attribute")
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A class of the ontology offered as a reconciliation type."""
-
-    id: str  # its name in the ontology, such as "Person": the schema space followed by the id is its IRI
-    iri: str
-    name: str
-    description: str
-    broader: tuple[str, ...]  # ids of the classes it is a direct subclass of
-    members: frozenset[str]  # IRIs of the class and of every subclass of it
-
-
-@dataclass(frozen=True)
-class Attribute:
-    """A property a query may supply to raise or lower scores."""
-
-    id: str
-    name: str
-    description: str
-    comparing: Comparing
-    features: tuple[str, ...]  # the features of the facts query it reads
-    scheme: str = ""  # for concepts: the concept scheme the values come from
-
-
-ATTRIBUTES = (
-    Attribute("birthDate", "birth date", "A year, year and month, or date of birth (1978, 1978-05, 1978-05-02); "
-              "it agrees at the coarser of the two precisions.", "date", ("birthDate",)),
-    Attribute("gender", "gender", "Gender as the sources state it: female or male.", "concept", ("gender",), "Genders"),
-    Attribute("ethnicity", "ethnicity", "Ethnic group as the sources state it.", "concept", ("ethnicity",), "Ethnicities"),
-    Attribute("birthPlace", "birth place", "Where the person was born, or a place that lies in.", "place", ("birthPlace",)),
-    Attribute("locatedIn", "located in", "Where a facility or place lies, or a place that lies in.", "place", ("locatedIn",)),
-    Attribute("anyPlace", "any place", "Any place the record is tied to (birth place, associated place, based in, "
-              "located in), or a place one of those lies in.", "place",
-              ("birthPlace", "associatedPlace", "basedIn", "locatedIn")),
-)
 
 
 @dataclass(frozen=True)
@@ -152,67 +108,6 @@ class Candidate:
     score: float
     match: bool
     features: tuple[tuple[str, float | bool], ...] = field(default=())
-
-
-# ----------------------------------------------------------------- the types and properties offered
-
-
-@cache
-def kinds() -> dict[str, Kind]:
-    """Every class of the ontology, by id."""
-    graph = ontology_graph()
-    found = {}
-    for subject in graph.subjects(RDF.type, URIRef(PREFIXES["owl"] + "Class")):
-        iri = str(subject)
-        if iri.startswith(CG_IRI):
-            broader = tuple(sorted(str(p)[len(CG_IRI):] for p in graph.objects(subject, RDFS.subClassOf)
-                                   if str(p).startswith(CG_IRI)))
-            members = frozenset(str(s) for s in graph.transitive_subjects(RDFS.subClassOf, subject))
-            found[iri[len(CG_IRI):]] = Kind(iri[len(CG_IRI):], iri, _english(graph, subject, RDFS.label) or iri[len(CG_IRI):],
-                                            _english(graph, subject, RDFS.comment), broader, members)
-    return dict(sorted(found.items()))
-
-
-@cache
-def kinds_by_iri() -> dict[str, Kind]:
-    """Every class of the ontology, by IRI."""
-    return {kind.iri: kind for kind in kinds().values()}
-
-
-def default_kinds() -> list[Kind]:
-    """The types offered first: people, organisations, courts, detention facilities and places."""
-    return [kinds()[name] for name in DEFAULT_TYPES]
-
-
-def kind_of(text: str) -> Kind:
-    """The class a type identifier names: its id ("Person"), compact IRI ("cg:Person") or IRI; UsageError otherwise."""
-    name = text.removeprefix(CG_IRI).removeprefix("cg:")
-    if name not in kinds():
-        raise UsageError(f"unknown type {text!r}; types are the ontology's classes, such as {', '.join(DEFAULT_TYPES)}")
-    return kinds()[name]
-
-
-def attribute_of(text: str) -> Attribute:
-    """The property a property identifier names (also as cg: or ontology IRI); UsageError otherwise."""
-    name = text.removeprefix(CG_IRI).removeprefix("cg:")
-    found = next((a for a in ATTRIBUTES if a.id == name), None)
-    if found is None:
-        raise UsageError(f"unknown property {text!r}; properties: {', '.join(a.id for a in ATTRIBUTES)}")
-    return found
-
-
-@cache
-def concepts(scheme: str) -> dict[str, frozenset[str]]:
-    """The concepts of one of the ontology's schemes: IRI and its names, folded."""
-    graph = ontology_graph()
-    members = graph.subjects(SKOS.inScheme, URIRef(CG_IRI + scheme))
-    return {str(c): frozenset(fold(str(n)) for label in (SKOS.prefLabel, SKOS.altLabel) for n in graph.objects(c, label))
-            for c in members}
-
-
-def _english(graph: Graph, subject: Node, predicate: URIRef) -> str:
-    texts = sorted(str(o) for o in graph.objects(subject, predicate) if getattr(o, "language", None) in (None, "en"))
-    return texts[0] if texts else ""
 
 
 # ----------------------------------------------------------------- queries
@@ -301,7 +196,7 @@ def iri_of(base: str, identifier: str) -> str:
         raise UsageError(f"{identifier!r} is not a record identifier (such as person/gulmira-imin)") from None
 
 
-def facts(store: CaseStore, iri: str) -> Facts:
+def facts(store: Store, iri: str) -> Facts:
     """What the store says about a record that reconciliation compares; NotFound when it says nothing."""
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     direct: dict[str, set[str]] = defaultdict(set)
@@ -321,7 +216,7 @@ def facts(store: CaseStore, iri: str) -> Facts:
                  tuple(sorted(values["description"])), values, direct, shown)
 
 
-def _identified(store: CaseStore, base: str, text: str) -> str | None:
+def _identified(store: Store, base: str, text: str) -> str | None:
     """The record a query text names by identifier (person/gulmira-imin, or its IRI), if the store has it."""
     words = text.split()
     kind = text.removeprefix(base).partition("/")[0]
@@ -337,7 +232,7 @@ def _identified(store: CaseStore, base: str, text: str) -> str | None:
 # ----------------------------------------------------------------- scoring
 
 
-def candidates(store: CaseStore, index: SearchIndex, base: str, asked: Query) -> list[Candidate]:
+def candidates(store: Store, index: SearchIndex, base: str, asked: Query) -> list[Candidate]:
     """The records that may be the one a query means, best first; see the module's docstring for how they are scored."""
     if asked.text is None:
         return []  # candidates are found by name: without one there are none to compare properties with
@@ -345,12 +240,12 @@ def candidates(store: CaseStore, index: SearchIndex, base: str, asked: Query) ->
     found = dict.fromkeys([identified] if identified else [])
     found.update(dict.fromkeys(hit.iri for hit in index.search(asked.text, limit=POOL)))
     scored = [_scored(base, asked, facts(store, iri), iri == identified) for iri in found]
-    kept = [c for c in scored if c is not None]
-    sure = [c for c in kept if c.match]
+    matching = [c for c in scored if c is not None]
+    sure = [c for c in matching if c.match]
     if len(sure) > 1:  # namesakes: none is sure
-        kept = [Candidate(c.iri, c.id, c.name, c.description, c.kinds, c.score, False, c.features) for c in kept]
-    kept.sort(key=lambda c: (-c.score, c.name.casefold(), c.iri))
-    return kept[:asked.limit]
+        matching = [Candidate(c.iri, c.id, c.name, c.description, c.kinds, c.score, False, c.features) for c in matching]
+    matching.sort(key=lambda c: (-c.score, c.name.casefold(), c.iri))
+    return matching[:asked.limit]
 
 
 def _scored(base: str, asked: Query, record: Facts, identified: bool) -> Candidate | None:
@@ -414,36 +309,14 @@ PREVIEWED = (("birthDate", "born"), ("gender", "gender"), ("ethnicity", "ethnici
              ("associatedPlace", "associated place"), ("basedIn", "based in"), ("locatedIn", "located in"))
 
 
-def preview(store: CaseStore, base: str, identifier: str) -> Facts:
+def preview(store: Store, base: str, identifier: str) -> Facts:
     """The facts a preview shows of the record an identifier names; NotFound when the store has no such record."""
     return facts(store, iri_of(base, identifier))
 
 
 
-def suggest_records(store: CaseStore, index: SearchIndex, text: str, cursor: int = 0, limit: int = DEFAULT_LIMIT) -> list[Facts]:
+def suggest_records(store: Store, index: SearchIndex, text: str, cursor: int = 0, limit: int = DEFAULT_LIMIT) -> list[Facts]:
     """Records whose names start with (then hold) the text, skipping the first `cursor`, for auto-completion."""
     if not text.strip():
         return []
     return [facts(store, hit.iri) for hit in index.search(text, limit=cursor + limit)[cursor:]]
-
-
-def suggest_kinds(text: str, cursor: int = 0, limit: int = DEFAULT_LIMIT) -> list[Kind]:
-    """Classes whose id or name starts with (then holds) the text."""
-    return _completed(list(kinds().values()), text, cursor, limit)
-
-
-def suggest_attributes(text: str, cursor: int = 0, limit: int = DEFAULT_LIMIT) -> list[Attribute]:
-    """Properties whose id or name starts with (then holds) the text."""
-    return _completed(list(ATTRIBUTES), text, cursor, limit)
-
-
-def _completed(items: list[Offered], text: str, cursor: int, limit: int) -> list[Offered]:
-    sought = fold(text.strip())
-    ranked = []
-    for item in items:
-        words = (fold(item.id), fold(item.name))
-        if any(w.startswith(sought) for w in words):
-            ranked.append((0, item.id, item))
-        elif any(sought in w for w in words):
-            ranked.append((1, item.id, item))
-    return [item for _, _, item in sorted(ranked, key=lambda r: r[:2])][cursor:cursor + limit]

@@ -22,7 +22,7 @@ from graph.network.nodes import NO_VIA, CodedColumn, NodeTable, SourceLists, Tex
 from graph.network.rows import compressed_rows
 from graph.network.shared import HUB_LABELS, SHARED, HubTable, SharedView
 from graph.paths import queries_dir
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 
 @cache
@@ -74,7 +74,7 @@ class _NodesMet:
         return table, renumbered
 
 
-def build_views(store: CaseStore) -> dict[str, CompactView]:
+def build_views(store: Store) -> dict[str, CompactView]:
     """Every view of the store, built afresh from its current contents."""
     met = _named(store)
     words: dict[str, int] = {}
@@ -94,12 +94,12 @@ def build_views(store: CaseStore) -> dict[str, CompactView]:
             "all": EdgeView("all", nodes, table)}
 
 
-def node_table(store: CaseStore) -> NodeTable:
+def node_table(store: Store) -> NodeTable:
     """The name, kind and class of every named thing, as the views hold them."""
     return _named(store).table()[0]
 
 
-def _named(store: CaseStore) -> _NodesMet:
+def _named(store: Store) -> _NodesMet:
     """Name, kind and class of every named thing, met in the order of their IRIs."""
     labels: dict[str, set[str]] = defaultdict(set)
     broader: dict[str, set[str]] = defaultdict(set)
@@ -134,7 +134,7 @@ def _most_specific(classes: set[str], broader: dict[str, set[str]]) -> set[str]:
 _COLUMNS = ("starts", "ends", "kinds", "labels", "vias", "sources")
 
 
-def _links(store: CaseStore, view: str, met: _NodesMet, words: dict[str, int]) -> dict[str, Numbers]:
+def _links(store: Store, view: str, met: _NodesMet, words: dict[str, int]) -> dict[str, Numbers]:
     """The view's edges, one per (ends, kind, via), with every source that states it, as columns of numbers as met."""
     first: dict[tuple[int, int, int, int], int] = {}
     more: dict[tuple[int, int, int, int], set[int]] = defaultdict(set)  # most edges have one source: sets only for the rest

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from graph.errors import NotFound
-from graph.namespaces import PREFIXES, SH, checked_iri, local_name
+from graph.namespaces import PREFIXES, SH, blank_node_text, checked_iri, local_name
 from graph.publish.linksets import LINK_PREDICATES, is_link_out, target_of
 from graph.query.queries import page_query
 from graph.store.seam import Store
@@ -44,6 +44,11 @@ class Value:
     def is_link(self) -> bool:
         """Whether the value is an IRI one can follow."""
         return isinstance(self.term, ox.NamedNode)
+
+    @property
+    def text(self) -> str:
+        """The value as shown: a literal's text, an IRI, or a blank node as `_:` and its label."""
+        return blank_node_text(self.term) if isinstance(self.term, ox.BlankNode) else self.term.value
 
 
 @dataclass
@@ -119,7 +124,7 @@ class _Seen:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def describe(store: Store, iri: str) -> Entity:
+def read_entity(store: Store, iri: str) -> Entity:
     """The statements about an entity, grouped by property; NotFound if the store says nothing about it."""
     properties: dict[tuple[str, bool], Property] = {}
     seen: dict[tuple[str, bool, Term], _Seen] = {}

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 
 from graph.errors import UsageError
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, blank_node_text
 from graph.publish.jsonld import shipped_context
 from graph.store.seam import Store
 
@@ -107,4 +107,6 @@ def _compacted(triples: list[ox.Triple], context: dict[str, Any], blank: dict[st
 
 
 def _node_id(name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> str:
-    return name.value if isinstance(name, ox.NamedNode) else str(name)  # a blank node as _:id
+    if isinstance(name, ox.BlankNode):
+        return blank_node_text(name)
+    return name.value if isinstance(name, ox.NamedNode) else str(name)

@@ -1,39 +1,29 @@
-"""Queries in worker processes, so that a query running past its time limit is really stopped.
+"""The pool of query worker processes, in two lanes, so that a query running past its time limit is really stopped.
 
-pyoxigraph cannot cancel a running query, and a thread cannot be killed; a process can. Each
-worker opens the store read-only and answers one planned query at a time in a lossless format
-(SPARQL TSV for solutions, JSON for booleans, N-Triples for graphs); a worker that overruns is killed
-and replaced. Oxigraph writes the answer in chunks, and the chunk that passes the row cap stops it,
-so a huge answer is never built in memory.
+pyoxigraph cannot cancel a running query, and a thread cannot be killed; a process can. A worker
+(graph/query/worker_loop.py) that overruns is killed and replaced.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
-import multiprocessing
 import os
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
 
-import pyoxigraph as ox
-
+from graph import processes
 from graph.errors import CasegraphError, QueryError
-from graph.query.confine import ConfinementError, deny_network, limit_data
-from graph.query.sparql import Plan, execute
-from graph.store.store import CaseStore, QueryResult
+from graph.query.confine import ConfinementError
+from graph.query.idle import IdleStack
+from graph.query.sparql import Plan
+from graph.query.worker_loop import QueryAnswer, Reply, TooManyResults, decode, serve
 
-if TYPE_CHECKING:
-    from _typeshed import ReadableBuffer
-
-GraphResult = list[ox.Triple]
-QueryAnswer = ox.QuerySolutions | ox.QueryBoolean | GraphResult
+__all__ = ["Busy", "LongLaneBusy", "QueryAnswer", "QueryTimeout", "QueryWorkers", "TooManyResults", "TooMuchMemory"]
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +31,7 @@ STARTUP = 60.0  # seconds a worker may take to start (import, confine) before th
 MEMORY_POLL = 0.025  # seconds between looks at a busy worker's memory: under 10 MB of growth at the rates measured
 
 WARM_UP = Plan("ASK {}")  # a new worker's first query: it starts and opens the store before a real one
-REMEMBERED = 256  # queries that ran past the short budget, kept to send straight to the long lane
-LONG_NICENESS = 10  # a long-lane worker yields the CPU to the short lane's
+REMEMBERED = 256  # queries that ran past the short budget, reusable to send straight to the long lane
 
 
 class QueryTimeout(CasegraphError):
@@ -57,46 +46,8 @@ class LongLaneBusy(Busy):
     """A query ran past the short budget while the long-query lane was full."""
 
 
-class TooManyResults(CasegraphError):
-    """A query would answer with more rows (or triples) than the cap."""
-
-
 class TooMuchMemory(CasegraphError):
     """A query took more memory than the bound and was stopped."""
-
-
-class _Capped(io.BytesIO):
-    """A byte sink for a line-per-row format that refuses the row past the cap.
-
-    TSV results and N-Triples both write one row (or triple) per line after at most one header
-    line, so counting newlines counts rows while Oxigraph streams the answer in its own writer.
-    """
-
-    def __init__(self, max_rows: int, header_lines: int, noun: str) -> None:
-        super().__init__()
-        self.lines = 0
-        self.limit, self.max_rows, self.noun = max_rows + header_lines, max_rows, noun
-
-    def write(self, chunk: ReadableBuffer, /) -> int:
-        """Keep the chunk, unless it passes the cap."""
-        self.lines += bytes(chunk).count(b"\n")
-        if self.lines > self.limit:
-            raise TooManyResults(f"the query answers with more than {self.max_rows} {self.noun}, the most one request may "
-                                 "return; add a LIMIT (and OFFSET to page), or download the whole graph from /dumps")
-        return super().write(chunk)
-
-
-def _canonical(result: QueryResult, max_rows: int) -> tuple[str, bytes]:
-    """A result as (kind, payload) in a lossless format, reading at most a buffer past the cap."""
-    if isinstance(result, ox.QueryBoolean):
-        return "boolean", result.serialize(format=ox.QueryResultsFormat.JSON) or b""
-    if isinstance(result, ox.QueryTriples):
-        triples = _Capped(max_rows, 0, "triples")
-        ox.serialize(result, triples, format=ox.RdfFormat.N_TRIPLES)
-        return "graph", triples.getvalue()
-    rows = _Capped(max_rows, 1, "rows")
-    result.serialize(rows, format=ox.QueryResultsFormat.TSV)
-    return "results", rows.getvalue()
 
 
 async def _readable(connection: Connection, timeout: float) -> bool:
@@ -139,113 +90,6 @@ class _Worker:
     owes: bool = False  # a warm-up query was sent whose answer is not read yet
 
 
-T = TypeVar("T")
-
-
-class _Stack(Generic[T]):
-    """Idle entries, the one put back last taken first; callers waiting for one are served in turn."""
-
-    def __init__(self, entries: list[T]) -> None:
-        self._entries = entries
-        self._waiting: deque[asyncio.Future[list[T]]] = deque()
-
-    def put(self, entry: T, top: bool = True) -> None:
-        """Hand an entry to the longest waiting caller, or keep it (on top, or at the bottom)."""
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result([entry])
-                return
-        if top:
-            self._entries.append(entry)
-        else:
-            self._entries.insert(0, entry)
-
-    def take(self) -> list[T]:
-        """The top entry, if there is one, without waiting."""
-        return [self._entries.pop()] if self._entries else []
-
-    async def get(self, timeout: float) -> list[T]:
-        """The top entry, waiting for one up to the timeout; nothing when none came."""
-        if self._entries:
-            return [self._entries.pop()]
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[list[T]] = loop.create_future()
-        self._waiting.append(waiter)
-
-        def give_up() -> None:
-            if not waiter.done():
-                waiter.set_result([])
-        timer = loop.call_later(timeout, give_up)
-        try:
-            return await waiter
-        except asyncio.CancelledError:
-            if waiter.done() and not waiter.cancelled():
-                for entry in waiter.result():  # handed over just as the caller went away: not lost
-                    self.put(entry)
-            raise
-        finally:
-            timer.cancel()
-
-    def drain(self) -> list[T]:
-        """Every entry kept, removed."""
-        entries, self._entries = self._entries, []
-        return entries
-
-
-def _serve(connection: Connection, base: str, max_rows: int, idle_check: float, memory: int) -> None:
-    """A worker's loop: receive a store directory and a plan, answer with (status, kind, payload).
-
-    The worker keeps its store open between queries and opens another only when a write has made
-    a new one, so a write costs no new processes. Idle, it lets go of a store that a write has since
-    replaced and removed: the worker that answered last answers next, so another may sit idle for
-    long, and the old store's files would stay on disk, and its caches in memory, while it is open.
-    Before anything else it closes the network to itself and bounds its memory (graph/confine.py),
-    and says so; one that cannot says why and ends, without serving.
-    """
-    try:
-        deny_network()
-        limit_data(2 * memory)  # the parent stops a query at `memory`; this holds even if it grows past unseen
-    except ConfinementError as error:
-        connection.send(("refused", "confine", str(error)))
-        return
-    connection.send(("ready", "", b""))
-    opened: tuple[str, CaseStore] | None = None
-    while True:
-        if opened is not None and not connection.poll(idle_check):
-            if not Path(opened[0]).is_dir():
-                opened = None
-            continue
-        try:
-            store_dir, planned = connection.recv()
-        except EOFError:
-            return
-        try:
-            if opened is None or opened[0] != store_dir:
-                opened = None  # the old store closes before the new one opens
-                opened = (store_dir, CaseStore.open(Path(store_dir), base, read_only=True))
-            kind, payload = _canonical(execute(opened[1], planned), max_rows)
-            connection.send(("ok", kind, payload))
-        except TooManyResults as error:
-            connection.send(("error", "size", str(error)))
-        except CasegraphError as error:
-            connection.send(("error", "query", str(error)))
-        except (OSError, RuntimeError, ValueError) as error:
-            connection.send(("error", "run", type(error).__name__))
-
-
-def _decode(status: str, kind: str, payload: bytes | str) -> QueryAnswer:
-    """A worker's answer as the query's result, or the error it reported."""
-    if status != "ok" and kind == "size":
-        raise TooManyResults(str(payload))
-    if status != "ok":
-        raise QueryError(str(payload) if kind == "query" else "the query failed while running")
-    if kind == "graph":
-        return list(ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
-    formats = {"boolean": ox.QueryResultsFormat.JSON, "results": ox.QueryResultsFormat.TSV}
-    return ox.parse_query_results(payload, format=formats[kind])
-
-
 class QueryWorkers:
     """Query processes in two lanes, with a time limit, a memory bound (MB) and a cap on rows per query.
 
@@ -255,12 +99,11 @@ class QueryWorkers:
     thus never hold the workers that short ones need. A query that ran past the budget is
     remembered, and sent straight to the long lane the next time, so that clients repeating it
     do not make the short lane stop and start workers over and over. The pool is made only once
-    every worker has said it is confined (graph/confine.py); else ConfinementError.
+    every worker has said it is confined (graph/query/confine.py); else ConfinementError.
     """
 
     def __init__(self, base: str, size: int, timeout: float, max_rows: int, idle_check: float = 10.0, *,
                  budget: float = 0.5, long_size: int = 1, store_dir: Path | None = None, memory: int = 1024) -> None:
-        self._context = multiprocessing.get_context("spawn")  # no fork of an open database
         self._base, self.timeout, self.max_rows, self.idle_check = base, timeout, max_rows, idle_check
         self.budget, self.memory = min(budget, timeout), memory
         self._live: set[_Worker] = set()
@@ -273,21 +116,19 @@ class QueryWorkers:
             raise
         # The worker that answered last answers next: a worker left idle longer wakes slower (measured: 0.26 against
         # 0.33 ms a query with half a millisecond between queries, 0.55 against 0.8 ms with ten).
-        self._short: _Stack[_Worker] = _Stack(started)
+        self._short: IdleStack[_Worker] = IdleStack(started)
         # A free slot of the long lane holds the worker that last ran in it, or None: its worker was stopped.
-        self._long: _Stack[_Worker | None] = _Stack([None] * long_size)
+        self._long: IdleStack[_Worker | None] = IdleStack([None] * long_size)
         self._outran: OrderedDict[Plan, None] = OrderedDict()
 
     def _start(self, store_dir: Path | None, long: bool = False) -> _Worker:
         """A new worker; given a store, it is sent a warm-up query at once, so that it starts while waiting to be used."""
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(child, self._base, self.max_rows, self.idle_check,
-                                                              self.memory), daemon=True)
-        process.start()
+        parent, child = processes.pipe()
+        # A long-lane worker yields the CPU to the short lane's.
+        process = processes.start(serve, child, self._base, self.max_rows, self.idle_check, self.memory,
+                                  niceness=processes.BACKGROUND if long else 0)
         child.close()
         worker = _Worker(process, parent)
-        if long:
-            _yield_cpu(worker)
         if store_dir is not None:
             parent.send((str(store_dir), WARM_UP))
             worker.owes = True
@@ -333,8 +174,8 @@ class QueryWorkers:
         try:
             if planned in self._outran:
                 self._outran.move_to_end(planned)
-                return _decode(*await self._run_long(planned, store_dir))
-            return _decode(*await self._run_short(planned, store_dir))
+                return decode(*await self._run_long(planned, store_dir))
+            return decode(*await self._run_short(planned, store_dir))
         except ConfinementError as error:
             log.error("%s", error)
             raise ConfinementError("queries are refused: the query workers could not be barred from the network "
@@ -354,7 +195,7 @@ class QueryWorkers:
         worker.connection.recv()  # whatever it says, the query itself will say it again
         worker.owes, worker.warm = False, True
 
-    async def _run_short(self, planned: Plan, store_dir: Path) -> tuple[str, str, bytes | str]:
+    async def _run_short(self, planned: Plan, store_dir: Path) -> Reply:
         got = await self._short.get(self.timeout)
         if not got:
             raise Busy(f"every query worker stayed busy for {self.timeout:g} s; try again shortly")
@@ -362,20 +203,20 @@ class QueryWorkers:
         if planned in self._outran:  # it ran past the budget in another request while this one waited
             self._short.put(worker)
             return await self._run_long(planned, store_dir)
-        kept, outran = False, False
+        reusable, outran = False, False
         try:
             await self._ready(worker, store_dir)
             worker.connection.send((str(store_dir), planned))
             sent = time.monotonic()
             if await self._answered(worker, self.budget):
-                answer: tuple[str, str, bytes | str] = worker.connection.recv()
-                kept = True
+                answer: Reply = worker.connection.recv()
+                reusable = True
                 return answer
             outran = True
         except (EOFError, OSError):
             raise QueryError("the query could not be completed") from None
         finally:
-            if kept:
+            if reusable:
                 self._short.put(worker)
             else:
                 if not outran:
@@ -383,7 +224,7 @@ class QueryWorkers:
                 self._short.put(self._start(store_dir), top=False)  # the short lane keeps its number of workers
         return await self._hand_over(worker, planned, store_dir, sent)
 
-    async def _hand_over(self, worker: _Worker, planned: Plan, store_dir: Path, sent: float) -> tuple[str, str, bytes | str]:
+    async def _hand_over(self, worker: _Worker, planned: Plan, store_dir: Path, sent: float) -> Reply:
         """Move a query that ran past the budget, worker and all, to the long lane; stop it when that lane is full."""
         self._remember(planned)
         slot = self._long.take()
@@ -392,20 +233,20 @@ class QueryWorkers:
             raise LongLaneBusy(self._long_busy())
         if slot[0] is not None:
             self._kill(slot[0])  # the lane's idle worker gives way to the one handed over
-        _yield_cpu(worker)
+        processes.lower_priority(worker.process)  # a long-lane worker yields the CPU to the short lane's
         return await self._in_long_lane(worker, planned, store_dir, sent)
 
-    async def _run_long(self, planned: Plan, store_dir: Path) -> tuple[str, str, bytes | str]:
-        # Only briefly: a client repeating a runaway query is told at once rather than kept waiting on it.
+    async def _run_long(self, planned: Plan, store_dir: Path) -> Reply:
+        # Only briefly: a client repeating a runaway query is told at once rather than reusable waiting on it.
         got = await self._long.get(self.budget)
         if not got:
             raise LongLaneBusy(self._long_busy())
         return await self._in_long_lane(got[0], planned, store_dir, None)
 
     async def _in_long_lane(self, entry: _Worker | None, planned: Plan, store_dir: Path,
-                            sent: float | None) -> tuple[str, str, bytes | str]:
+                            sent: float | None) -> Reply:
         """Run a query in a slot of the long lane (or finish it there, when it was sent already) up to the time limit."""
-        worker, kept = entry, False
+        worker, reusable = entry, False
         try:
             worker = worker or self._start(store_dir, long=True)
             if sent is None:
@@ -414,14 +255,14 @@ class QueryWorkers:
                 sent = time.monotonic()
             if not await self._answered(worker, sent + self.timeout - time.monotonic()):
                 raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            answer: tuple[str, str, bytes | str] = worker.connection.recv()
-            kept = True
+            answer: Reply = worker.connection.recv()
+            reusable = True
         except (EOFError, OSError):
             raise QueryError("the query could not be completed") from None
         finally:
-            if worker is not None and not kept:
+            if worker is not None and not reusable:
                 self._kill(worker)  # stopped, failed or given up: its answer must not reach another query
-            self._long.put(worker if kept else None)
+            self._long.put(worker if reusable else None)
         if time.monotonic() - sent <= self.budget:
             self._outran.pop(planned, None)  # it was slow only once (a store opening, a busy machine)
         return answer
@@ -441,10 +282,3 @@ class QueryWorkers:
         for worker in list(self._live):
             self._kill(worker)
 
-
-def _yield_cpu(worker: _Worker) -> None:
-    """Lower a long-lane worker's CPU priority, so that short queries are answered first on a busy machine."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, worker.process.pid or 0, LONG_NICENESS)
-    except OSError:  # the process ended meanwhile: there is nothing to lower
-        pass

@@ -23,7 +23,7 @@ from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefi
 from graph.settings import DEFAULT_BASE
 from graph.store.seam import QueryResult, Revision
 
-__all__ = ["CaseStore", "OxigraphStore", "QueryResult", "merged", "named"]
+__all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
 
 class OxigraphStore:
@@ -189,9 +189,6 @@ class OxigraphStore:
         """The graph holding the ontology."""
         return ox.NamedNode(ONTOLOGY_IRI)
 
-
-# The name the embedded store had before the seam; modules not yet typed against graph.store.seam.Store still use it.
-CaseStore = OxigraphStore
 
 
 def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], catalog: ox.NamedNode) -> Revision:

@@ -27,7 +27,7 @@ from graph.errors import NotFound, SourceFileError
 from graph.namespaces import SH, catalog_graph
 from graph.paths import ontology_files, shapes_files
 from graph.settings import DEFAULT_BASE
-from graph.store.seam import Store as CaseStore
+from graph.store.seam import Store
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
 from graph.validation.references import Declared, Records, Stored, StoredAt, Unresolved, resolve
 from graph.validation.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
@@ -238,7 +238,7 @@ def _pyshacl(triples: list[ox.Triple], label: str, graphs_of: Callable[[str], st
 
 
 def validate_store(
-    store: CaseStore, progress: Callable[[str], None] | None = None, engine: Engine = "compiled"
+    store: Store, progress: Callable[[str], None] | None = None, engine: Engine = "compiled"
 ) -> Report:
     """Validate every source graph held in a store."""
     graphs = store.source_graphs()

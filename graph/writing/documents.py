@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph import processes
 from graph.errors import CasegraphError, InvalidData, SourceFileError, UsageError
 from graph.files import to_trig
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
@@ -221,10 +221,10 @@ def dated(source: SourceFile, base: str, now: datetime, created: ox.Literal | No
     """
     catalog, graph = ox.NamedNode(catalog_graph(base)), source.graphs[0]
     stamp = ox.Literal(now.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=DATE_TIME)
-    kept = [q for q in source.quads
-            if not (q.graph_name == catalog and q.subject == graph and q.predicate in (CREATED, MODIFIED))]
+    undated = [q for q in source.quads
+              if not (q.graph_name == catalog and q.subject == graph and q.predicate in (CREATED, MODIFIED))]
     dates = (ox.Quad(graph, CREATED, created or stamp, catalog), ox.Quad(graph, MODIFIED, stamp, catalog))
-    return replace(source, quads=(*kept, *dates))
+    return replace(source, quads=(*undated, *dates))
 
 
 def first_written(path: Path, base: str) -> ox.Literal | None:
@@ -247,10 +247,7 @@ class DocumentChecker:
 
     @staticmethod
     def _start() -> ProcessPoolExecutor:
-        # Spawned, not forked: the service holds open stores, which must not be copied into a child.
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=prepare)
-        pool.submit(prepare)  # start the process now, not at the first write
-        return pool
+        return processes.pool(initializer=prepare)
 
     def submit(self, body: bytes, media_type: str, base: str, name: str | None, who: str, written: Path,
                store: Path | None = None) -> Future[Checked]:

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from conftest import BASE
 from graph.publish import void
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 from service import dumps as service_dumps
 
 PLAIN = ["ttl", "nt", "nq", "trig", "jsonld"]
@@ -28,7 +28,7 @@ def terms(quads: list[ox.Quad], with_graph: bool) -> set[tuple[str, ...]]:
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize("name", ["casegraph", "uscirf-gulmira-imin"])
 @pytest.mark.parametrize("ext", PLAIN)
-def test_dumps_reparse_to_the_store(server: str, store: CaseStore, ext: str, name: str, gz: bool) -> None:
+def test_dumps_reparse_to_the_store(server: str, store: Store, ext: str, name: str, gz: bool) -> None:
     response = httpx.get(f"{server}/dumps/{name}.{ext}{'.gz' if gz else ''}")
     assert response.status_code == 200
     body = gzip.decompress(response.content) if gz else response.content
@@ -39,7 +39,7 @@ def test_dumps_reparse_to_the_store(server: str, store: CaseStore, ext: str, nam
 
 
 @pytest.mark.parametrize("at_once", [7, 1000])
-def test_the_dump_list_names_every_source(server: str, store: CaseStore, at_once: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_dump_list_names_every_source(server: str, store: Store, at_once: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service_dumps, "LISTED_AT_ONCE", at_once)  # several chunks, and one
     response = httpx.get(f"{server}/dumps")
     assert response.headers["content-type"] == "application/json"
@@ -82,7 +82,7 @@ def test_an_unknown_dump_is_404_with_the_naming_rule(server: str) -> None:
     assert response.status_code == 404 and "casegraph or a source name" in response.text
 
 
-def test_void_describes_dataset_dumps_endpoint_and_sources(server: str, store: CaseStore) -> None:
+def test_void_describes_dataset_dumps_endpoint_and_sources(server: str, store: Store) -> None:
     response = httpx.get(f"{server}/.well-known/void", headers={"Accept": "text/turtle"})
     assert response.status_code == 200
     graph = Graph().parse(data=response.text, format="turtle")

@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 from conftest import BASE, copy_seeds
 from graph.editions.build import build
 from graph.namespaces import ONTOLOGY_IRI
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 Serve = Callable[..., AbstractContextManager[str]]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -77,7 +77,7 @@ def test_machines_get_rdf_by_accept(server: str, accept: str, rdflib_format: str
 GULMIRA = f"{BASE}person/gulmira-imin"
 
 
-def facts_about(store: CaseStore, iri: str) -> Graph:
+def facts_about(store: Store, iri: str) -> Graph:
     """What the store's sources state with the entity as subject or object, each triple once."""
     # The IRI as Oxigraph writes a term, not pasted text.
     query = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?entity {{ {ox.NamedNode(iri)} }} "
@@ -87,7 +87,7 @@ def facts_about(store: CaseStore, iri: str) -> Graph:
 
 
 @pytest.mark.parametrize(("extension", "rdflib_format"), [("ttl", "turtle"), ("nt", "nt"), ("rdf", "xml"), ("jsonld", "json-ld")])
-def test_a_document_gives_the_facts_in_its_default_graph(server: str, store: CaseStore, extension: str,
+def test_a_document_gives_the_facts_in_its_default_graph(server: str, store: Store, extension: str,
                                                          rdflib_format: str) -> None:
     """Linked-data clients (rdflib's Graph, Comunica) read the default graph of what they dereference."""
     document = Graph().parse(f"{server}/person/gulmira-imin.{extension}", format=rdflib_format)
@@ -96,7 +96,7 @@ def test_a_document_gives_the_facts_in_its_default_graph(server: str, store: Cas
 
 
 @pytest.mark.parametrize("rdflib_format", [None, "json-ld"])
-def test_rdflib_dereferencing_the_iri_finds_the_facts(server: str, store: CaseStore, rdflib_format: str | None) -> None:
+def test_rdflib_dereferencing_the_iri_finds_the_facts(server: str, store: Store, rdflib_format: str | None) -> None:
     """rdflib asks by its own Accept header: RDF/XML first by default, JSON-LD when told the format."""
     document = Graph().parse(f"{server}/person/gulmira-imin", format=rdflib_format)
     name = Literal("Gulmira Imin", lang="en")
@@ -105,7 +105,7 @@ def test_rdflib_dereferencing_the_iri_finds_the_facts(server: str, store: CaseSt
 
 
 @pytest.mark.parametrize(("extension", "rdflib_format"), [("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")])
-def test_a_quad_document_adds_the_source_graphs(server: str, store: CaseStore, extension: str, rdflib_format: str) -> None:
+def test_a_quad_document_adds_the_source_graphs(server: str, store: Store, extension: str, rdflib_format: str) -> None:
     data = Dataset().parse(f"{server}/person/gulmira-imin.{extension}", format=rdflib_format)
     expected = facts_about(store, GULMIRA)
     assert isomorphic(data.default_graph, expected), "the facts, in the default graph"
@@ -118,7 +118,7 @@ def test_a_quad_document_adds_the_source_graphs(server: str, store: CaseStore, e
     assert isomorphic(union, expected), "and each in the source graphs stating it"
 
 
-def test_jsonld_holds_the_facts_in_the_default_graph_as_the_standard_reads_it(server: str, store: CaseStore) -> None:
+def test_jsonld_holds_the_facts_in_the_default_graph_as_the_standard_reads_it(server: str, store: Store) -> None:
     """A graph object without an @id names a graph by a blank node: Oxigraph's parser follows the standard there."""
     response = httpx.get(f"{server}/person/gulmira-imin", headers={"Accept": "application/ld+json"})
     quads = list(ox.parse(response.content, ox.RdfFormat.JSON_LD))
@@ -134,7 +134,7 @@ def test_extensions_choose_the_format(server: str, extension: str, media_type: s
     assert response.status_code == 200 and response.headers["content-type"].startswith(media_type)
 
 
-def test_quad_formats_keep_each_statements_source(server: str, store: CaseStore) -> None:
+def test_quad_formats_keep_each_statements_source(server: str, store: Store) -> None:
     response = httpx.get(f"{server}/court/urumqi-intermediate-peoples-court.trig")
     data = Dataset().parse(data=response.text, format="trig")
     graphs = {str(g.identifier) for g in data.graphs() if len(g)}
@@ -158,7 +158,7 @@ def test_unknown_things_get_a_helpful_error(server: str, path: str, status: int,
     assert response.status_code == status and message in response.text
 
 
-def test_every_minted_subject_resolves(server: str, store: CaseStore) -> None:
+def test_every_minted_subject_resolves(server: str, store: Store) -> None:
     subjects = {str(s["s"].value) for s in store.select("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }")}
     minted = sorted(s for s in subjects if s.startswith(BASE) and not s.startswith((BASE + "graph/", ONTOLOGY_IRI)))
     assert len(minted) > 100

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 
 from conftest import BASE, copy_seeds
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 from web.test_writes import partner_document, send
 
 WRITER = "writer-token-for-tests"
@@ -20,7 +20,7 @@ JSON = {"Accept": "application/sparql-results+json"}
 GULMIRA = f"{BASE}person/gulmira-imin"
 
 
-def distinct_triples(store: CaseStore) -> set[tuple[ox.Term, ...]]:
+def distinct_triples(store: Store) -> set[tuple[ox.Term, ...]]:
     """The triples the named graphs state, as a set made here, not by the engine's default graph."""
     return {(q.subject, q.predicate, q.object) for q in store.oxigraph.quads_for_pattern(None, None, None)
             if isinstance(q.graph_name, ox.NamedNode)}
@@ -49,11 +49,11 @@ def shipped(shipped_store_dir: Path, serve: Callable[..., AbstractContextManager
         yield url
 
 
-def test_counting_every_triple_counts_each_once(shipped: str, shipped_store: CaseStore) -> None:
+def test_counting_every_triple_counts_each_once(shipped: str, shipped_store: Store) -> None:
     assert count(shipped) == len(distinct_triples(shipped_store))
 
 
-def test_a_record_several_sources_state_has_no_duplicate_rows(shipped: str, shipped_store: CaseStore) -> None:
+def test_a_record_several_sources_state_has_no_duplicate_rows(shipped: str, shipped_store: Store) -> None:
     found = [(r["p"]["value"], r["o"]["value"]) for r in rows(shipped, f"SELECT * WHERE {{ <{GULMIRA}> ?p ?o }}")]
     expected = {t for t in distinct_triples(shipped_store) if t[0] == ox.NamedNode(GULMIRA)}
     sources = {q.graph_name for q in shipped_store.oxigraph.quads_for_pattern(ox.NamedNode(GULMIRA), None, None)}
@@ -61,21 +61,21 @@ def test_a_record_several_sources_state_has_no_duplicate_rows(shipped: str, ship
     assert len(found) == len(set(found)) == len(expected)
 
 
-def test_graph_ranges_over_the_named_graphs_alone(shipped: str, shipped_store: CaseStore) -> None:
+def test_graph_ranges_over_the_named_graphs_alone(shipped: str, shipped_store: Store) -> None:
     graphs = rows(shipped, "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
     assert {r["g"]["value"] for r in graphs} == {g.value for g in shipped_store.oxigraph.named_graphs()}
     quads = int(rows(shipped, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"])
     assert quads == sum(1 for _ in shipped_store.quads())
 
 
-def test_void_counts_each_triple_once(shipped: str, shipped_store: CaseStore) -> None:
+def test_void_counts_each_triple_once(shipped: str, shipped_store: Store) -> None:
     answer = httpx.get(f"{shipped}/.well-known/void", headers={"Accept": "text/turtle"}, timeout=60)
     graph = Graph().parse(data=answer.text, format="turtle")
     dataset = URIRef(f"{shipped}/.well-known/void#casegraph")
     assert (dataset, URIRef("http://rdfs.org/ns/void#triples"), Literal(len(distinct_triples(shipped_store)))) in graph
 
 
-def test_the_whole_dumps_hold_the_named_graphs_once(shipped: str, shipped_store: CaseStore) -> None:
+def test_the_whole_dumps_hold_the_named_graphs_once(shipped: str, shipped_store: Store) -> None:
     quads = list(ox.parse(httpx.get(f"{shipped}/dumps/casegraph.nq", timeout=60).content, format=ox.RdfFormat.N_QUADS))
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads), "the merged default graph is not written again"
     assert len(quads) == len(set(quads)) == sum(1 for _ in shipped_store.quads())

@@ -15,7 +15,7 @@ import pytest
 from test_workers import children
 
 from conftest import BASE, until
-from graph.store.store import CaseStore
+from graph.store.seam import Store
 
 # Four-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -89,7 +89,7 @@ def test_a_query_past_the_memory_bound_is_stopped_and_the_next_is_answered(
         assert [row["name"]["value"] for row in answered.json()["results"]["bindings"]] == ["Ikram Nurmehmet"]
 
 
-def test_a_result_over_the_row_cap_is_refused_with_422(server: str, max_rows: int, store: CaseStore) -> None:
+def test_a_result_over_the_row_cap_is_refused_with_422(server: str, max_rows: int, store: Store) -> None:
     assert len(list(store.quads())) > max_rows
     answer = httpx.get(f"{server}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}, timeout=60)
     assert answer.status_code == 422
@@ -118,7 +118,7 @@ def test_a_result_of_exactly_the_cap_is_answered_in_full(server: str, max_rows: 
     "SELECT * WHERE { } ",
     "ASK { ?s a cg:Person }",
 ])
-def test_results_pass_through_the_workers_unchanged(server: str, store: CaseStore, query: str) -> None:
+def test_results_pass_through_the_workers_unchanged(server: str, store: Store, query: str) -> None:
     answer = httpx.get(f"{server}/sparql", params={"query": PREFIX + query},
                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
     assert answer.status_code == 200, answer.text
