@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from graph.editions.index import kept_apart
+from graph.editions.index import summary_apart
 from graph.publish.charts import Chart, charts
 from service.dependencies import SettingsDep, get_edition
 from service.negotiation import VARY, html_or_json
@@ -22,7 +22,7 @@ router = APIRouter(tags=["Pages"])
 @lru_cache(maxsize=4)
 def _charts(digest: str, store_dir: Path, base: str) -> list[Chart]:
     # Once per store (keyed by its digest), in a process of its own: the seven chart queries read the whole graph.
-    drawn: list[Chart] = kept_apart("charts", charts, list, store_dir, base)
+    drawn: list[Chart] = summary_apart("charts", charts, list[Chart], store_dir, base)
     return drawn
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from graph.editions.index import kept_apart
+from graph.editions.index import summary_apart
 from graph.errors import NotFound
 from graph.publish.overview import NO_COLLECTION, PAGE_SIZE, Collection, Overview, describe, overview
 from service import vendor
@@ -87,7 +87,7 @@ def _page_link(collection: Collection, page: int) -> str:
 @lru_cache(maxsize=4)
 def _overview(digest: str, store_dir: Path, base: str) -> Overview:
     # Once per store (keyed by its digest), in a process of its own: counting records by kind reads the whole graph.
-    return kept_apart("overview", overview, Overview, store_dir, base)
+    return summary_apart("overview", overview, Overview, store_dir, base)
 
 
 @router.get("/query", summary="The query page: an editor, the named queries as examples, a results table")

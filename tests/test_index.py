@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 from typing import IO
@@ -18,21 +19,23 @@ from graph.editions.build import BUILD_FILE, build
 from graph.editions.index import (
     INDEX_FOLDER,
     RECORD,
+    SEARCH_FOLDER,
     VIEWS_FOLDER,
     IndexFailed,
     code_digest,
     digest_of,
     ensure_index,
     index_key,
-    kept_apart,
     make_index,
     open_apart,
     read_index,
     read_views,
+    summary_apart,
 )
 from graph.network.network import build_views, ego, whole
 from graph.paths import PACKAGE_DIR, queries_dir
-from graph.publish.charts import charts
+from graph.processes import BACKGROUND
+from graph.publish.charts import Chart, charts
 from graph.publish.overview import Overview, overview
 from graph.search.textindex import SearchIndex
 from graph.store.opening import open_store
@@ -69,7 +72,7 @@ def test_the_files_read_back_what_the_store_gives(own_store: Path) -> None:
 def test_the_files_are_made_once_by_a_process_that_records_its_cost(own_store: Path) -> None:
     first = ensure_index(own_store, BASE)
     files = {path.name: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).iterdir()}
-    assert set(files) == {"search.pickle", VIEWS_FOLDER, RECORD}
+    assert set(files) == {SEARCH_FOLDER, VIEWS_FOLDER, RECORD}
     assert first.key == index_key(own_store) and first.seconds > 0 and first.peak_mb > 0
     assert ensure_index(own_store, BASE) == first
     assert {path.name: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).iterdir()} == files
@@ -95,7 +98,7 @@ def test_a_process_that_cannot_make_them_is_reported(tmp_path: Path, own_store: 
 
 def test_views_files_holding_something_else_are_refused(own_store: Path) -> None:
     ensure_index(own_store, BASE)
-    folder, pickled = own_store / INDEX_FOLDER / VIEWS_FOLDER, (own_store / INDEX_FOLDER / "search.pickle").read_bytes()
+    folder, pickled = own_store / INDEX_FOLDER / VIEWS_FOLDER, pickle.dumps({"views": {}})
     contents = (folder / "views.json").read_bytes()
     (folder / "views.json").write_bytes(pickled)
     with pytest.raises(IndexFailed, match="cannot be read"):
@@ -154,13 +157,29 @@ def test_an_unreadable_record_means_the_files_are_made_again(own_store: Path) ->
 
 def test_a_summary_is_made_apart_once_and_kept(own_store: Path) -> None:
     store = open_store(own_store, BASE, read_only=True)
-    kept = kept_apart("charts", charts, list, own_store, BASE)
+    kept = summary_apart("charts", charts, list[Chart], own_store, BASE)
     assert kept == charts(store) and any(chart.bars for chart in kept)
-    made = {path: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).glob("charts-*.pickle")}
+    made = {path: path.stat().st_mtime_ns for path in (own_store / INDEX_FOLDER).glob("charts-*.json")}
     assert len(made) == 1
-    assert kept_apart("charts", charts, list, own_store, BASE) == kept
+    assert summary_apart("charts", charts, list[Chart], own_store, BASE) == kept
     assert {path: path.stat().st_mtime_ns for path in made} == made
-    assert kept_apart("overview", overview, Overview, own_store, BASE) == overview(store)
+    assert summary_apart("overview", overview, Overview, own_store, BASE) == overview(store)
+
+
+def test_a_kept_summary_holding_something_else_is_refused(own_store: Path) -> None:
+    summary_apart("charts", charts, list[Chart], own_store, BASE)
+    (kept,) = (own_store / INDEX_FOLDER).glob("charts-*.json")
+    kept.write_text(json.dumps([{"name": "charts", "bars": "not bars"}]), encoding="utf-8")
+    with pytest.raises(IndexFailed, match="is not a charts this code writes"):
+        summary_apart("charts", charts, list[Chart], own_store, BASE)
+
+
+def test_a_search_index_folder_holding_something_else_is_refused(own_store: Path) -> None:
+    ensure_index(own_store, BASE)
+    for path in (own_store / INDEX_FOLDER / SEARCH_FOLDER).glob("*.npy"):
+        path.write_bytes(pickle.dumps({"search": "index"}))
+    with pytest.raises(IndexFailed):
+        read_index(own_store, BASE)
 
 
 def failing(store: Store) -> list[str]:
@@ -169,7 +188,7 @@ def failing(store: Store) -> list[str]:
 
 def test_a_summary_that_cannot_be_made_is_reported(own_store: Path) -> None:
     with pytest.raises(IndexFailed, match="making the nothing of .* failed"):
-        kept_apart("nothing", failing, list, own_store, BASE)
+        summary_apart("nothing", failing, list, own_store, BASE)
 
 
 def writer_of(store: Store, output: IO[bytes], tag: str) -> None:
@@ -181,7 +200,7 @@ def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) 
     with open_apart(path, writer_of, own_store, BASE, "first") as handle:
         pid, niceness, tag, size = handle.read().decode().split()
     assert int(pid) != os.getpid() and tag == "first" and int(size) == len(open_store(own_store, BASE, read_only=True))
-    assert int(niceness) == min(19, os.nice(0) + index.NICENESS)  # requests answered meanwhile come first
+    assert int(niceness) == min(19, os.nice(0) + BACKGROUND)  # requests answered meanwhile come first
     made = path.stat().st_mtime_ns
     with open_apart(path, writer_of, own_store, BASE, "second") as handle:
         assert handle.name == str(path)

@@ -2,24 +2,20 @@
 
 Reading them from the store takes minutes at 100,000 cases (SPARQL joins over 1.3 million labels
 and 1.8 million edges), and a process that has read them keeps the memory of every row it read.
-So a child process reads them, writes them into the store's directory and exits; the service loads
-the files: the search index as a pickle, the network views as arrays (graph/network/files.py). A
-restart then costs seconds, and the service holds only what it serves.
+So a child process reads them, writes them into the store's directory and exits; the service maps
+the files: numpy arrays read with allow_pickle=False (graph/search/indexfiles.py,
+graph/network/files.py) and JSON, never a pickle, so nothing in them can run code. A restart then
+costs seconds, and the service holds only what it serves.
 
 The files are used only with the store and the code that made them: they are keyed by the store's
-build digest and a digest of casegraph's modules and queries, as loaded by the service. Loading a
-pickle runs what it names (the views' files are data only), so whoever can write into a store's
-directory can run code in the service: the directory must be writable by the service alone, as the
-store itself must be.
+build digest and a digest of casegraph's modules and queries, as loaded by the service.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import resource
 import shutil
@@ -33,15 +29,16 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
+from pydantic import TypeAdapter, ValidationError
 
-from graph.editions import pickles
 from graph.editions.build import read_build
-from graph.errors import CasegraphError
-from graph.files import replace_with, write_durably
+from graph.errors import CasegraphError, IndexFileError
+from graph.files import write_durably
 from graph.network import load_views, save_views
 from graph.network.files import ViewsUnreadable
 from graph.network.network import View, build_views
 from graph.paths import PACKAGE_DIR, queries_dir
+from graph.processes import run_apart
 from graph.search.textindex import SearchIndex
 from graph.store.opening import open_store
 from graph.store.seam import Store
@@ -49,7 +46,7 @@ from graph.store.seam import Store
 INDEX_FOLDER = "index"
 RECORD = "index.json"
 VIEWS_FOLDER = "views"
-NICENESS = 10  # added to the priority of the processes that make index files and summaries
+SEARCH_FOLDER = "search"
 Kept = TypeVar("Kept")
 
 
@@ -97,26 +94,23 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
     store = open_store(store_dir, base, read_only=True)
     folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
     (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
-    _write(folder / "search.pickle", SearchIndex(store))
-    _write_views(folder / VIEWS_FOLDER, build_views(store))
+    _replace_folder(folder / SEARCH_FOLDER, SearchIndex(store).save)
+    views = build_views(store)
+    _replace_folder(folder / VIEWS_FOLDER, lambda part: save_views(views, part))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     record = IndexRecord(index_key(store_dir, code), round(time.perf_counter() - start, 3), round(peak, 1))
     write_durably(folder / RECORD, json.dumps(asdict(record)).encode())
 
 
-def _write(path: Path, kept: object) -> None:
-    replace_with(path, lambda handle: pickles.dump(kept, handle))
-
-
-def _write_views(path: Path, views: dict[str, View]) -> None:
-    """Write the views into a folder beside `path`, then put it in place.
+def _replace_folder(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a folder of files beside `path`, then put it in place.
 
     A new folder, never files rewritten in place: a service still has the old files memory-mapped,
     and keeps reading them (unlinked, they stay until unmapped).
     """
     part = path.with_name(f".{path.name}.{os.getpid()}.part")
     shutil.rmtree(part, ignore_errors=True)
-    save_views(views, part)
+    write(part)
     shutil.rmtree(path, ignore_errors=True)
     os.replace(part, path)
 
@@ -125,25 +119,6 @@ def _same_code(code: str) -> None:
     """Refuse to make files for a process whose code is not this one's: it would load them into other classes."""
     if code != code_digest():
         raise IndexFailed("casegraph's code changed since the service started: restart it")
-
-
-def _in_own_process(name: str, target: Callable[..., None], *args: object) -> int | None:
-    """Run a function in a process of its own, at a lower priority, and wait for it; its exit code.
-
-    Spawned, not forked, so that it opens the store afresh. A daemon, so that a service exiting
-    while a refresh runs does not wait for it (start-up does wait). Niced, so that the requests
-    the service answers meanwhile come first: the writes made during a rebuild of the index files.
-    """
-    process = multiprocessing.get_context("spawn").Process(target=_niced, args=(target, *args), name=f"casegraph-{name}",
-                                                           daemon=True)
-    process.start()
-    process.join()
-    return process.exitcode
-
-
-def _niced(target: Callable[..., None], *args: object) -> None:
-    os.nice(NICENESS)
-    target(*args)
 
 
 def index_record(store_dir: Path) -> IndexRecord | None:
@@ -160,7 +135,8 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     record = index_record(store_dir)
     if record is not None:
         return record
-    exit_code = _in_own_process("index", make_index, store_dir, base, code_digest())
+    # Niced (the default of run_apart), so that the writes the service answers meanwhile come first.
+    exit_code = run_apart("index", make_index, store_dir, base, code_digest())
     record = index_record(store_dir)
     if exit_code != 0 or record is None:
         raise IndexFailed(f"making the index files of {store_dir} failed (exit code {exit_code}); see the log")
@@ -170,7 +146,11 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
 def read_index(store_dir: Path, base: str) -> tuple[SearchIndex, dict[str, View]]:
     """The store's search index and network views, from its index files (made first when needed)."""
     ensure_index(store_dir, base)
-    return _read(store_dir / INDEX_FOLDER / "search.pickle", SearchIndex), _views(store_dir)
+    try:
+        search = SearchIndex.load(store_dir / INDEX_FOLDER / SEARCH_FOLDER)
+    except IndexFileError as error:
+        raise IndexFailed(str(error)) from None
+    return search, _views(store_dir)
 
 
 def read_views(store_dir: Path, base: str) -> dict[str, View]:
@@ -186,42 +166,29 @@ def _views(store_dir: Path) -> dict[str, View]:
         raise IndexFailed(str(error)) from None
 
 
-def _read(path: Path, kind: type[Kept]) -> Kept:
-    with path.open("rb") as handle:
-        return _loaded(handle, path, kind)
-
-
-def _loaded(handle: io.BufferedReader, path: Path, kind: type[Kept]) -> Kept:
-    collecting = gc.isenabled()
-    gc.disable()  # millions of objects come in at once: the collector would walk them all, over and over
-    try:
-        kept: Any = pickles.load(handle)
-    finally:
-        if collecting:
-            gc.enable()
-    if not isinstance(kept, kind):
-        raise IndexFailed(f"{path} holds a {type(kept).__name__}, not a {kind.__name__}")
-    return kept
-
-
-def kept_apart(name: str, make: Callable[[Store], Kept], kind: type[Kept], store_dir: Path, base: str) -> Kept:
-    """What `make` gives for a store, made the first time by a process of its own and kept in the store's index folder.
+def summary_apart(name: str, make: Callable[[Store], Kept], shape: Any, store_dir: Path, base: str) -> Kept:
+    """What `make` gives for a store, made the first time by a process of its own and kept as JSON in the store's index folder.
 
     For summaries of the whole store, such as the charts and the home page's counts: the queries
     behind them grew the serving process by up to 1.1 GB at 100,000 cases, memory Python then
-    keeps. The file's name carries the code's digest, and the folder is the store's own.
+    keeps. `shape` is the summary's type (a dataclass, or a list of them), which pydantic writes
+    and reads back. The file's name carries the code's digest, and the folder is the store's own.
     """
-    path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.pickle"
+    path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.json"
     try:
-        handle = open_apart(path, _pickled, store_dir, base, make)
+        handle = open_apart(path, _summary_json, store_dir, base, make, shape)
     except IndexFailed as error:
         raise IndexFailed(f"making the {name} of {store_dir} failed ({error})") from None
     with handle:
-        return _loaded(handle, path, kind)
+        try:
+            summary: Kept = TypeAdapter(shape).validate_json(handle.read())
+        except ValidationError as error:
+            raise IndexFailed(f"{path} is not a {name} this code writes ({error.error_count()} errors)") from None
+    return summary
 
 
-def _pickled(store: Store, output: IO[bytes], make: Callable[[Store], object]) -> None:
-    pickles.dump(make(store), output)
+def _summary_json(store: Store, output: IO[bytes], make: Callable[[Store], object], shape: Any) -> None:
+    output.write(TypeAdapter(shape).dump_json(make(store)))
 
 
 def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> io.BufferedReader:
@@ -237,7 +204,7 @@ def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: st
     except FileNotFoundError:
         pass
     part = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-    exit_code = _in_own_process(path.stem, _write_part, part, write, store_dir, base, code_digest(), *args)
+    exit_code = run_apart(path.stem, _write_part, part, write, store_dir, base, code_digest(), *args)
     if exit_code != 0:
         part.unlink(missing_ok=True)
         raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated
 
 import pyoxigraph as ox
+from pydantic import PlainSerializer, PlainValidator
 
 from graph.query.queries import named_query, page_query
 from graph.query.results import rows
@@ -20,6 +22,22 @@ PAGE_SIZE = 50
 NO_COLLECTION = "none"  # the key of the documents that are part of no collection: no record's path is a bare word
 
 
+def _offsets(value: object) -> array[int]:
+    if isinstance(value, array):
+        return value
+    if isinstance(value, list) and all(isinstance(number, int) and number >= 0 for number in value):
+        return array("Q", value)
+    raise ValueError("offsets are a list of whole numbers")
+
+
+# Offsets kept as an array of integers, written to JSON as a list (the home page's summary is kept as JSON).
+# array is not subscriptable at run time before Python 3.12, where pydantic reads the annotation.
+if TYPE_CHECKING:
+    Offsets = array[int]
+else:
+    Offsets = Annotated[array, PlainValidator(_offsets), PlainSerializer(lambda offsets: offsets.tolist(), return_type=list[int])]
+
+
 @dataclass(frozen=True)
 class Collection:
     """A collection of source documents (or those in none): its key, name, and its sources' paths, sorted."""
@@ -27,7 +45,7 @@ class Collection:
     key: str  # the collection's path under the base, or NO_COLLECTION
     label: str
     paths: str  # one a line: 200,000 short strings would take ten times the memory
-    starts: array[int] = field(repr=False)  # where each path starts in `paths`, and where the last one ends
+    starts: Offsets = field(repr=False)  # where each path starts in `paths`, and where the last one ends
 
     @classmethod
     def of(cls, key: str, label: str, paths: list[str]) -> Collection:

@@ -14,8 +14,8 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from conftest import BASE, copy_seeds
 from graph.editions.build import build, full_store_dir
-from graph.editions.index import INDEX_FOLDER, ensure_index, kept_apart
-from graph.publish.charts import charts
+from graph.editions.index import INDEX_FOLDER, SEARCH_FOLDER, ensure_index, summary_apart
+from graph.publish.charts import Chart, charts
 from graph.publish.overview import Overview, overview
 
 SECRET = "Zetawitness"
@@ -69,9 +69,10 @@ def reader(site: str, path: str, **params: str) -> httpx.Response:
 def test_the_public_store_holds_nothing_of_it_and_the_full_store_all_of_it(restricted_store: Path) -> None:
     for store in (restricted_store, full_store_dir(restricted_store)):  # the index files and summaries too
         ensure_index(store, BASE)
-        kept_apart("charts", charts, list, store, BASE)
-        kept_apart("overview", overview, Overview, store, BASE)
-    assert (restricted_store / INDEX_FOLDER / "views.pickle").is_file()
+        summary_apart("charts", charts, list[Chart], store, BASE)
+        summary_apart("overview", overview, Overview, store, BASE)
+    index_folder = restricted_store / INDEX_FOLDER
+    assert any((index_folder / SEARCH_FOLDER).iterdir()) and any(index_folder.glob("charts-*"))
     assert SECRET.encode() not in b"".join(p.read_bytes() for p in restricted_store.rglob("*") if p.is_file())
     assert any(SECRET.encode() in p.read_bytes() for p in full_store_dir(restricted_store).rglob("*") if p.is_file())
 
