@@ -39,7 +39,7 @@ from graph.query.queries import page_query
 from graph.search.names import fold
 from graph.search.textindex import SearchIndex
 from graph.store.store import CaseStore
-from graph.validation.validate import ontology_graph
+from graph.validation.rules import ontology_graph
 
 MAX_TEXT = 200  # characters of query text, as /search takes
 MAX_LIMIT = 100  # candidates one query may ask for

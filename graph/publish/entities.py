@@ -13,7 +13,7 @@ from graph.namespaces import PREFIXES, SH, checked_iri, local_name
 from graph.publish.linksets import LINK_PREDICATES, is_link_out, target_of
 from graph.query.queries import page_query
 from graph.store.store import CaseStore, merged, named
-from graph.validation.validate import shapes_graph
+from graph.validation.rules import shapes_graph
 
 SKOS = PREFIXES["skos"]
 NAME_PROPERTIES = {SKOS + "prefLabel", SKOS + "altLabel"}

@@ -26,7 +26,8 @@ from graph.query.queries import page_query
 from graph.search.names import romanised
 from graph.store.sources import SourceFile
 from graph.store.store import CaseStore
-from graph.validation.validate import Violation, ontology_graph, shapes_graph
+from graph.validation.rules import ontology_graph, shapes_graph
+from graph.validation.validate import Violation
 
 RECORD = URIRef(CG_IRI + "Record")
 SOURCE_DOCUMENT = URIRef(CG_IRI + "SourceDocument")
