@@ -34,8 +34,9 @@ def ontology_graph() -> Graph:
 @cache
 def ontology_triples() -> tuple[Statement, ...]:
     """The ontology and its concept schemes as pyoxigraph terms, subject, predicate and object; Turtle states no triple terms."""
-    return tuple((s, p, o) for path in ontology_files() for s, p, o in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-                 if not isinstance(s, ox.Triple) and not isinstance(o, ox.Triple))
+    parsed = (q for path in ontology_files() for q in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+    return tuple((q.subject, q.predicate, q.object) for q in parsed
+                 if not isinstance(q.subject, ox.Triple) and not isinstance(q.object, ox.Triple))
 
 
 def _parse_turtle(paths: Iterable[Path]) -> Graph:
