@@ -38,6 +38,10 @@ class InvalidData(CasegraphError):
         return type(self), (self.report,)
 
 
+class ShapesNotCompiled(CasegraphError):
+    """The shapes use a SHACL feature the compiled engine does not check; the message names it."""
+
+
 class QueryError(CasegraphError):
     """A SPARQL query could not be parsed or run."""
 

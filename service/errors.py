@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, TooLarge, UsageError
+from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, ShapesNotCompiled, TooLarge, UsageError
 from graph.query.confine import ConfinementError
 from graph.query.worker_loop import TooManyResults
 from graph.query.workers import Busy, QueryTimeout, TooMuchMemory
@@ -35,7 +35,8 @@ class UnsupportedMediaType(CasegraphError):
 
 STATUS.update({PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
                TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
-               Forbidden: 403, Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403})
+               Forbidden: 403, Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403,
+               ShapesNotCompiled: 503})  # the service cannot check documents: not the sender's mistake
 
 
 def status_of(error: CasegraphError) -> int:

@@ -10,7 +10,8 @@ from rdflib import OWL, RDF, RDFS, URIRef
 from conftest import BASE
 from graph.namespaces import CG_IRI, PREFIXES, SH
 from graph.paths import sources_dir
-from graph.validation.validate import ontology_graph, shapes_graph, validate_file
+from graph.validation.rules import ontology_graph, shapes_graph
+from graph.validation.validate import validate_file
 
 FIXTURES = Path(__file__).parent / "shapes"
 VALID = sorted((FIXTURES / "valid").glob("*.trig"))

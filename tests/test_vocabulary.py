@@ -7,7 +7,7 @@ from rdflib import OWL, RDF, RDFS, URIRef
 
 from graph.namespaces import CG_IRI, cg
 from graph.publish.jsonld import derive_context, shipped_context
-from graph.validation.validate import ontology_graph
+from graph.validation.rules import ontology_graph
 
 
 def test_a_mistyped_term_fails_loudly() -> None:

@@ -78,7 +78,8 @@ def validate(
              "N-Triples (.nt), N-Quads (.nq) or RDF/XML (.rdf), as POST /sources takes them; none checks the store.")] = None,
     store: StoreOption = None,
     engine: Annotated[
-        str, typer.Option(help="compiled: the shapes as Python checks; pyshacl: the reference they are tested against.")
+        str, typer.Option(help="compiled: the shapes as Python checks, refusing shapes that use a feature they lack; "
+                    "pyshacl: the reference they are tested against, 9 to 17 times slower.")
     ] = "compiled",
 ) -> None:
     """Check source files (or every source graph in the store) against the shapes and the ontology's terms; exit 1 on violations.

@@ -20,6 +20,7 @@ from graph.store.opening import open_store
 from graph.store.seam import Store
 from graph.store.sources import SourceFile, public_quads, read_source, restricted, source_files
 from graph.validation.references import Declared
+from graph.validation.rules import ontology_triples
 from graph.validation.validate import UNRESOLVED, Report, layout_violation, validate_each, validate_source
 
 Step = Callable[[str], None]
@@ -140,8 +141,7 @@ def _refer_across(checked: dict[Path, Report], read: dict[Path, SourceFile | Sou
 def ontology_quads() -> list[ox.Quad]:
     """The ontology's triples, in the ontology's own graph."""
     graph = ox.NamedNode(ONTOLOGY_IRI)
-    return [ox.Quad(t.subject, t.predicate, t.object, graph)
-            for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)]
+    return [ox.Quad(s, p, o, graph) for s, p, o in ontology_triples()]
 
 
 def load(store: Store, sources: list[SourceFile], restricted: bool = False) -> None:

@@ -12,7 +12,7 @@ from rdflib.term import Node
 from graph.errors import UsageError
 from graph.namespaces import CG_IRI, PREFIXES
 from graph.search.names import fold
-from graph.validation.validate import ontology_graph
+from graph.validation.rules import ontology_graph
 
 DEFAULT_LIMIT = 10  # suggestions, or candidates, when a query does not say
 DEFAULT_TYPES = ("Person", "Organisation", "Court", "DetentionFacility", "Place")

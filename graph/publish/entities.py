@@ -14,7 +14,7 @@ from graph.publish.linksets import LINK_PREDICATES, is_link_out, target_of
 from graph.query.queries import page_query
 from graph.store.seam import Store
 from graph.store.store import merged, named
-from graph.validation.validate import shapes_graph
+from graph.validation.rules import shapes_graph
 
 SKOS = PREFIXES["skos"]
 NAME_PROPERTIES = {SKOS + "prefLabel", SKOS + "altLabel"}

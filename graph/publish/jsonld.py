@@ -68,7 +68,7 @@ def shipped_context() -> dict[str, Any]:
 
 def write_context() -> None:
     """Regenerate ontology/context.jsonld from the ontology."""
-    from graph.validation.validate import ontology_graph
+    from graph.validation.rules import ontology_graph
 
     text = json.dumps(derive_context(ontology_graph()), indent=2, ensure_ascii=False) + "\n"
     (resource_dir("ontology") / CONTEXT_FILE).write_text(text, encoding="utf-8")

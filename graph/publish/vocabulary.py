@@ -8,7 +8,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 from rdflib.term import Node
 
 from graph.namespaces import CG_IRI, ONTOLOGY_IRI, PREFIXES
-from graph.validation.validate import ontology_graph
+from graph.validation.rules import ontology_graph
 
 
 @dataclass(frozen=True)

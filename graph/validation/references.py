@@ -19,10 +19,10 @@ import pyoxigraph as ox
 
 from graph.errors import NotFound
 from graph.namespaces import CG_IRI, ONTOLOGY_IRI, PREFIXES, catalog_graph
-from graph.paths import ontology_files
 from graph.store.opening import open_store
 from graph.store.seam import Store
 from graph.store.sources import PREF_LABEL, RDF_TYPE, SourceFile
+from graph.validation.rules import ontology_triples
 from graph.validation.terms import compact
 
 RANGE = ox.NamedNode(PREFIXES["rdfs"] + "range")
@@ -37,9 +37,11 @@ class Records(Protocol):
 
     def types(self, iri: ox.NamedNode) -> frozenset[ox.NamedNode]:
         """The record's rdf:types; empty when the graph does not hold it."""
+        ...
 
     def candidates(self, kind: str) -> Iterable[tuple[str, str]]:
         """Each record whose IRI starts with `kind` (such as .../place/), with each of its labels ("" for none)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -223,5 +225,4 @@ def _range(predicate: str) -> str | None:
 @cache
 def _ranges() -> dict[str, str]:
     """Each cg: property's range in the ontology, where it is a cg: class."""
-    return {t.subject.value: t.object.value for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-            if t.predicate == RANGE and t.object.value.startswith(CG_IRI)}
+    return {s.value: o.value for s, p, o in ontology_triples() if p == RANGE and o.value.startswith(CG_IRI)}

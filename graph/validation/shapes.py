@@ -3,40 +3,38 @@
 pyshacl spends most of each run setting itself up: about 20 ms for one document, and 145 s for the
 10,000-case collection even file by file in parallel. Here the shapes are read once into plain
 objects that check a graph indexed by subject. Only the SHACL Core features the shapes use are
-compiled; a shape using any other makes `compile_shapes` raise `Unsupported`, and validation then
-falls back to pyshacl. Where pyshacl leans on rdflib (whether a literal is well formed for its
-datatype, how two literals order) the same rdflib calls decide here, so the two agree; the tests
-run both on the same documents and compare every result.
+compiled; a shape using any other makes `compile_shapes` raise `Unsupported`, naming the feature, and
+validation with this engine is refused rather than handed to pyshacl. Where pyshacl leans on rdflib
+(whether a literal is well formed for its datatype, how two literals order) the same rdflib calls
+decide here, so the two agree; the tests run both on the same documents and compare every result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl.rdfutil.compare import compare_literal as _untyped_compare
 from rdflib import OWL, RDF, RDFS, XSD, BNode, Graph, URIRef
 from rdflib.collection import Collection
+from rdflib.term import Node
 
 from graph.namespaces import SH
+from graph.validation.indexed import NOTHING, RDF_TYPE, Data, Facts
+from graph.validation.literals import (
+    Term,
+    at_most,
+    compare_literal,
+    has_datatype,
+    one_per_value,
+    rdflib_literal,
+    repeated_languages,
+)
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Check = Callable[["Data", Term, Set[Term]], Iterable[Term | None]]
 
-RDF_TYPE = ox.NamedNode(str(RDF.type))
-SUBCLASS_OF = ox.NamedNode(str(RDFS.subClassOf))
-LANG_STRING = str(RDF.langString)
-XSD_STRING = ox.NamedNode(str(XSD.string))
-NOTHING: frozenset[Term] = frozenset()
-# pyshacl's own ordering of two literals, for sh:minInclusive and sh:maxInclusive.
-compare_literal: Callable[[rdflib.Literal, rdflib.Literal], int] = _untyped_compare
-Facts = Mapping[ox.NamedNode, Set[Term]]
-NO_FACTS: Facts = {}
 ON_EMPTY = {"MinCountConstraintComponent", "HasValueConstraintComponent"}
 
 # Words in a shape that carry no constraint.
@@ -48,17 +46,6 @@ _NODE_KINDS: dict[URIRef, tuple[type, ...]] = {
     SH.BlankNodeOrIRI: (ox.BlankNode, ox.NamedNode),
     SH.BlankNodeOrLiteral: (ox.BlankNode, ox.Literal),
     SH.IRIOrLiteral: (ox.NamedNode, ox.Literal),
-}
-# The Python types rdflib must read a literal as for pyshacl to accept its datatype.
-_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {
-    str(XSD.string): (str, bytes),
-    str(XSD.integer): int,
-    str(XSD.float): float,
-    str(XSD.decimal): Decimal,
-    str(XSD.boolean): bool,
-    str(XSD.date): date,
-    str(XSD.time): time,
-    str(XSD.dateTime): datetime,
 }
 
 
@@ -76,66 +63,6 @@ class Result:
     component: str
     shape: str
     message: str
-
-
-class Data:
-    """A graph indexed by subject and predicate, read together with the ontology, as pyshacl mixes it in."""
-
-    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]], ontology: Data | None = None) -> None:
-        self.index: dict[Term, dict[ox.NamedNode, set[Term]]] = {}
-        for subject, predicate, value in triples:
-            about = self.index.get(subject)
-            if about is None:
-                self.index[subject] = {predicate: {value}}
-            elif predicate in about:
-                about[predicate].add(value)
-            else:
-                about[predicate] = {value}
-        self.ontology = ontology
-        # Classes declared in the data itself make the ontology's cached hierarchy incomplete.
-        self._own_classes = ontology is None or any(SUBCLASS_OF in about for about in self.index.values())
-        self._supers: dict[Term, frozenset[Term]] = {}
-        self._classes: dict[Term, frozenset[Term]] = {}
-
-    def about(self, subject: Term) -> Facts:
-        """Everything said of the subject, in the data or the ontology, by predicate."""
-        own = self.index.get(subject, NO_FACTS)
-        extra = None if self.ontology is None else self.ontology.index.get(subject)
-        if extra is None:
-            return own
-        merged = {predicate: set(values) for predicate, values in own.items()}
-        for predicate, values in extra.items():
-            merged.setdefault(predicate, set()).update(values)
-        return merged
-
-    def values(self, subject: Term, predicate: ox.NamedNode) -> Set[Term]:
-        """The objects of subject and predicate, in the data or the ontology."""
-        return self.about(subject).get(predicate, NOTHING)
-
-    def subjects(self) -> Set[Term]:
-        """Every subject of the data and the ontology."""
-        return self.index.keys() | (self.ontology.index.keys() if self.ontology is not None else set())
-
-    def superclasses(self, cls: Term) -> frozenset[Term]:
-        """The class and every class it is a subclass of, transitively."""
-        if not self._own_classes and self.ontology is not None:
-            return self.ontology.superclasses(cls)
-        if cls not in self._supers:
-            seen, todo = {cls}, [cls]
-            while todo:
-                for parent in self.values(todo.pop(), SUBCLASS_OF):
-                    if parent not in seen:
-                        seen.add(parent)
-                        todo.append(parent)
-            self._supers[cls] = frozenset(seen)
-        return self._supers[cls]
-
-    def classes(self, node: Term) -> frozenset[Term]:
-        """Every class the node is a SHACL instance of: its types and their superclasses."""
-        if node not in self._classes:
-            kinds = self.values(node, RDF_TYPE)
-            self._classes[node] = frozenset(cls for kind in kinds for cls in self.superclasses(kind))
-        return self._classes[node]
 
 
 @dataclass(eq=False)
@@ -163,7 +90,7 @@ class Shape:
         else:
             values = set().union(*(about.get(predicate, NOTHING) for predicate in self.path))
         if len(values) > 1:
-            values = _one_per_value(values)
+            values = one_per_value(values)
         if values or self.on_empty:
             for component, check in self.checks:
                 for value in check(data, focus, values):
@@ -194,10 +121,10 @@ class _Plan:
         always: list[Shape] = []
         by_predicate: dict[ox.NamedNode, list[Shape]] = {}
         for part in (part for shape in shapes for part in shape.parts() if part.checks):
-            if part.path is None or part.on_empty or len(part.path) > 1:
-                always.append(part)
-            else:
+            if part.path is not None and len(part.path) == 1 and not part.on_empty:
                 by_predicate.setdefault(part.path[0], []).append(part)
+            else:
+                always.append(part)
         return cls(tuple(always), {predicate: tuple(parts) for predicate, parts in by_predicate.items()})
 
 
@@ -254,10 +181,10 @@ def compile_shapes(graph: Graph) -> Shapes:
 class _Compiler:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        self.done: dict[rdflib.term.Node, Shape] = {}
-        self.open: set[rdflib.term.Node] = set()
+        self.done: dict[Node, Shape] = {}
+        self.open: set[Node] = set()
 
-    def shape(self, node: rdflib.term.Node) -> Shape:
+    def shape(self, node: Node) -> Shape:
         if node in self.done:
             return self.done[node]
         if node in self.open:
@@ -284,7 +211,7 @@ class _Compiler:
         self.done[node] = shape
         return shape
 
-    def _path(self, path: rdflib.term.Node) -> tuple[ox.NamedNode, ...]:
+    def _path(self, path: Node) -> tuple[ox.NamedNode, ...]:
         if isinstance(path, URIRef):
             return (ox.NamedNode(str(path)),)
         alternatives = self.graph.value(path, SH.alternativePath)
@@ -294,99 +221,99 @@ class _Compiler:
             raise Unsupported(f"path {path}: only predicates and sh:alternativePath of predicates are compiled")
         return tuple(ox.NamedNode(str(item)) for item in items)
 
-    def _shown_path(self, path: rdflib.term.Node) -> str:
+    def _shown_path(self, path: Node) -> str:
         names = [p.value for p in self._path(path)]
         return names[0] if isinstance(path, URIRef) else " | ".join(names)
 
-    def _check(self, parameter: URIRef, value: rdflib.term.Node) -> tuple[str, Check]:
+    def _check(self, parameter: URIRef, value: Node) -> tuple[str, Check]:
         name = str(parameter)[len(str(SH)):]
         make = _FACTORIES.get(name)
         if make is None:
             raise Unsupported(f"sh:{name} is not compiled")
         return name[0].upper() + name[1:] + "ConstraintComponent", make(self, value)
 
-    def items(self, value: rdflib.term.Node) -> list[rdflib.term.Node]:
+    def items(self, value: Node) -> list[Node]:
         return list(Collection(self.graph, value))
 
 
-def _class(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _class(_: _Compiler, value: Node) -> Check:
     cls = _term(value)
     return lambda data, focus, values: [v for v in values if isinstance(v, ox.Literal) or cls not in data.classes(v)]
 
 
-def _datatype(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _datatype(_: _Compiler, value: Node) -> Check:
     if value in (RDFS.Literal, RDFS.Datatype):
         raise Unsupported(f"sh:datatype {value}, which pyshacl reads as any literal")
     datatype = str(value)
-    return lambda data, focus, values: [v for v in values if not _has_datatype(v, datatype)]
+    return lambda data, focus, values: [v for v in values if not has_datatype(v, datatype)]
 
 
-def _node_kind(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _node_kind(_: _Compiler, value: Node) -> Check:
     if value not in _NODE_KINDS:
         raise Unsupported(f"sh:nodeKind {value}")
     kinds = _NODE_KINDS[URIRef(str(value))]
     return lambda data, focus, values: [v for v in values if not isinstance(v, kinds)]
 
 
-def _min_count(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _min_count(_: _Compiler, value: Node) -> Check:
     least = int(str(value))
     return lambda data, focus, values: [None] if len(values) < least else []
 
 
-def _max_count(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _max_count(_: _Compiler, value: Node) -> Check:
     most = int(str(value))
     return lambda data, focus, values: [None] if len(values) > most else []
 
 
-def _in(compiler: _Compiler, value: rdflib.term.Node) -> Check:
+def _in(compiler: _Compiler, value: Node) -> Check:
     allowed = frozenset(_iri(item) for item in compiler.items(value))
     return lambda data, focus, values: [v for v in values if v not in allowed]
 
 
-def _has_value(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _has_value(_: _Compiler, value: Node) -> Check:
     wanted = _iri(value)
     return lambda data, focus, values: [] if wanted in values else [None]
 
 
-def _unique_lang(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _unique_lang(_: _Compiler, value: Node) -> Check:
     if not _python(value):
         return lambda data, focus, values: []
-    return lambda data, focus, values: [None for _ in _repeated_languages(values)]
+    return lambda data, focus, values: [None for _ in repeated_languages(values)]
 
 
-def _min_inclusive(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _min_inclusive(_: _Compiler, value: Node) -> Check:
     return _ordered(value, lambda order: order >= 0)
 
 
-def _max_inclusive(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _max_inclusive(_: _Compiler, value: Node) -> Check:
     return _ordered(value, lambda order: order <= 0)
 
 
-def _less_than_or_equals(_: _Compiler, value: rdflib.term.Node) -> Check:
+def _less_than_or_equals(_: _Compiler, value: Node) -> Check:
     other = _term(value)
     if not isinstance(other, ox.NamedNode):
         raise Unsupported(f"sh:lessThanOrEquals {value}")
     return lambda data, focus, values: [
-        v for v in values for w in _one_per_value(data.values(focus, other)) if not _at_most(v, w)
+        v for v in values for w in one_per_value(data.values(focus, other)) if not at_most(v, w)
     ]
 
 
-def _node(compiler: _Compiler, value: rdflib.term.Node) -> Check:
+def _node(compiler: _Compiler, value: Node) -> Check:
     shape = compiler.shape(value)
     return lambda data, focus, values: [v for v in values if not shape.conforms(data, v)]
 
 
-def _not(compiler: _Compiler, value: rdflib.term.Node) -> Check:
+def _not(compiler: _Compiler, value: Node) -> Check:
     shape = compiler.shape(value)
     return lambda data, focus, values: [v for v in values if shape.conforms(data, v)]
 
 
-def _or(compiler: _Compiler, value: rdflib.term.Node) -> Check:
+def _or(compiler: _Compiler, value: Node) -> Check:
     shapes = [compiler.shape(item) for item in compiler.items(value)]
     return lambda data, focus, values: [v for v in values if not any(s.conforms(data, v) for s in shapes)]
 
 
-_FACTORIES: dict[str, Callable[[_Compiler, rdflib.term.Node], Check]] = {
+_FACTORIES: dict[str, Callable[[_Compiler, Node], Check]] = {
     "class": _class,
     "datatype": _datatype,
     "nodeKind": _node_kind,
@@ -404,61 +331,14 @@ _FACTORIES: dict[str, Callable[[_Compiler, rdflib.term.Node], Check]] = {
 }
 
 
-def _has_datatype(value: Term, datatype: str) -> bool:
-    if not isinstance(value, ox.Literal):
-        return False
-    if value.language is not None:
-        return datatype == LANG_STRING
-    return value.datatype.value == datatype and _well_formed(value.value, datatype)
-
-
-@lru_cache(maxsize=65536)
-def _well_formed(lexical: str, datatype: str) -> bool:
-    """Whether rdflib reads the literal as its datatype says: the test pyshacl applies."""
-    if datatype == str(XSD.string):
-        return True
-    literal = rdflib.Literal(lexical, datatype=URIRef(datatype))
-    if literal.ill_typed:
-        return False
-    expected = _PYTHON_TYPES.get(datatype)
-    return expected is None or isinstance(literal.value, expected)
-
-
-def _one_per_value(values: Set[Term]) -> Set[Term]:
-    """The values with one spelling kept of each typed value: rdflib, and so pyshacl, reads "033" and "33" as one integer."""
-    kept: dict[object, Term] = {}
-    for value in values:
-        normal = _normal(value) if isinstance(value, ox.Literal) else None
-        kept.setdefault(value if normal is None else normal, value)
-    return values if len(kept) == len(values) else set(kept.values())
-
-
-@lru_cache(maxsize=65536)
-def _normal(value: ox.Literal) -> tuple[str, str] | None:
-    """A typed literal as rdflib rewrites it ("33" for "033"), with its datatype; None for text, which it keeps."""
-    if value.language is not None or value.datatype == XSD_STRING:
-        return None
-    return str(rdflib.Literal(value.value, datatype=URIRef(value.datatype.value))), value.datatype.value
-
-
-def _repeated_languages(values: Set[Term]) -> set[str]:
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for value in values:
-        if isinstance(value, ox.Literal) and value.language:
-            language = value.language.lower()
-            (repeated if language in seen else seen).add(language)
-    return repeated
-
-
-def _ordered(bound: rdflib.term.Node, accept: Callable[[int], bool]) -> Check:
+def _ordered(bound: Node, accept: Callable[[int], bool]) -> Check:
     if not isinstance(bound, rdflib.Literal):
         raise Unsupported(f"a range bound must be a literal, not {bound}")
 
     def passes(value: Term) -> bool:
         if not isinstance(value, ox.Literal):
             return False
-        literal = _rdflib_literal(value)
+        literal = rdflib_literal(value)
         if isinstance(literal.value, str) != isinstance(bound.value, str):
             return False
         try:
@@ -469,39 +349,7 @@ def _ordered(bound: rdflib.term.Node, accept: Callable[[int], bool]) -> Check:
     return lambda data, focus, values: [v for v in values if not passes(v)]
 
 
-def _at_most(value: Term, other: Term) -> bool:
-    """Whether value <= other, as pyshacl's sh:lessThanOrEquals decides (a blank node is never in order)."""
-    left, right = _comparable(value), _comparable(other)
-    if left is None or right is None or isinstance(left, str) != isinstance(right, str):
-        return False
-    try:
-        return bool(left <= right)  # type: ignore[operator]
-    except TypeError:
-        return False
-
-
-def _comparable(term: Term) -> str | tuple[rdflib.Literal] | None:
-    """A string for IRIs and string literals, which compare as text; other literals boxed, as rdflib orders them."""
-    if isinstance(term, ox.BlankNode):
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    literal = _rdflib_literal(term)
-    return literal.value if isinstance(literal.value, str) else (literal,)
-
-
-def _rdflib_literal(value: ox.Literal) -> rdflib.Literal:
-    return _literal(value.value, None if value.language else value.datatype.value, value.language)
-
-
-@lru_cache(maxsize=4096)
-def _literal(lexical: str, datatype: str | None, language: str | None) -> rdflib.Literal:
-    if datatype == str(XSD.string):
-        datatype = None
-    return rdflib.Literal(lexical, lang=language, datatype=None if datatype is None else URIRef(datatype))
-
-
-def _term(node: rdflib.term.Node) -> Term:
+def _term(node: Node) -> Term:
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
     if isinstance(node, rdflib.Literal):
@@ -511,15 +359,15 @@ def _term(node: rdflib.term.Node) -> Term:
     raise Unsupported(f"blank node {node} as a constraint value")
 
 
-def _iri(node: rdflib.term.Node) -> ox.NamedNode:
+def _iri(node: Node) -> ox.NamedNode:
     if not isinstance(node, URIRef):
         raise Unsupported(f"only IRIs are compiled in sh:in and sh:hasValue, not {node}")
     return ox.NamedNode(str(node))
 
 
-def _python(node: rdflib.term.Node) -> object:
+def _python(node: Node) -> object:
     return node.value if isinstance(node, rdflib.Literal) else None
 
 
-def _shown(node: rdflib.term.Node) -> str:
+def _shown(node: Node) -> str:
     return f"_:{node}" if isinstance(node, BNode) else str(node)

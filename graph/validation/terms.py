@@ -17,7 +17,7 @@ from functools import cache
 import pyoxigraph as ox
 
 from graph.namespaces import CG_IRI, PREFIXES
-from graph.paths import ontology_files
+from graph.validation.rules import ontology_triples
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _LABELS = {ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.NamedNode(PREFIXES["skos"] + "prefLabel")}
@@ -69,8 +69,7 @@ def compact(iri: str) -> str:
 @cache
 def known_terms() -> frozenset[str]:
     """The ontology's own terms, and the allowed external ones."""
-    defined = {t.subject.value for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
-               if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(CG_IRI)}
+    defined = {s.value for s, _, _ in ontology_triples() if isinstance(s, ox.NamedNode) and s.value.startswith(CG_IRI)}
     return frozenset(defined) | EXTERNAL
 
 
@@ -78,10 +77,9 @@ def known_terms() -> frozenset[str]:
 def _labels() -> dict[str, frozenset[str]]:
     """The words of each cg: term's label."""
     found: dict[str, set[str]] = {}
-    for path in ontology_files():
-        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
-            if t.predicate in _LABELS and isinstance(t.object, ox.Literal) and t.subject.value.startswith(CG_IRI):
-                found.setdefault(t.subject.value, set()).update(t.object.value.lower().split())
+    for subject, predicate, value in ontology_triples():
+        if predicate in _LABELS and isinstance(value, ox.Literal) and subject.value.startswith(CG_IRI):
+            found.setdefault(subject.value, set()).update(value.value.lower().split())
     return {term: frozenset(words) for term, words in found.items()}
 
 

@@ -11,11 +11,12 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import pyoxigraph as ox
 import rdflib
@@ -23,14 +24,16 @@ from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
-from graph.errors import NotFound, SourceFileError
+from graph.errors import ShapesNotCompiled, SourceFileError
 from graph.namespaces import SH, catalog_graph
-from graph.paths import ontology_files, shapes_files
 from graph.settings import DEFAULT_BASE
 from graph.store.seam import Store
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
+from graph.validation.indexed import Data
+from graph.validation.literals import Term
 from graph.validation.references import Declared, Records, Stored, StoredAt, Unresolved, resolve
-from graph.validation.shapes import Data, Result, Shapes, Term, Unsupported, compile_shapes
+from graph.validation.rules import ontology_graph, ontology_triples, shapes_graph
+from graph.validation.shapes import Result, Shapes, Unsupported, compile_shapes
 from graph.validation.terms import unknown_terms
 
 
@@ -41,7 +44,6 @@ class _IllTypedLiterals(logging.Filter):
         return not record.getMessage().startswith("Failed to convert Literal lexical form")
 
 
-logger = logging.getLogger(__name__)
 logging.getLogger("rdflib.term").addFilter(_IllTypedLiterals())
 warnings.filterwarnings("ignore", message="Parsing weird boolean", module="rdflib")
 
@@ -89,48 +91,33 @@ class Report:
 
 
 @cache
-def shapes_graph() -> Graph:
-    """The SHACL shapes, parsed once; no shapes is an error, never a pass."""
-    graph = _parse_turtle(shapes_files())
-    if not any(graph.subjects(RDF.type, SH.NodeShape)):
-        raise NotFound("no SHACL node shapes found in shapes/; refusing to validate against nothing")
-    return graph
+def compiled_shapes() -> Shapes:
+    """The shipped shapes compiled to Python checks; ShapesNotCompiled if they use a feature the compiled engine lacks."""
+    return compile_or_refuse(shapes_graph())
 
 
-@cache
-def ontology_graph() -> Graph:
-    """The ontology and its concept schemes, parsed once; mixed into the data for subclass targets."""
-    return _parse_turtle(ontology_files())
-
-
-@cache
-def compiled_shapes() -> Shapes | None:
-    """The shapes compiled to Python checks, or None when they use a feature only pyshacl checks."""
+def compile_or_refuse(graph: Graph) -> Shapes:
+    """Shapes compiled to Python checks, or ShapesNotCompiled naming the feature that is not: never a silent switch of engine."""
     try:
-        return compile_shapes(shapes_graph())
+        return compile_shapes(graph)
     except Unsupported as error:
-        logger.warning("the shapes are checked by pyshacl alone: %s", error)
-        return None
+        raise ShapesNotCompiled(
+            f"the shapes use a SHACL feature the compiled engine does not check ({error}); compile it in "
+            "graph/validation/shapes.py, or validate with --engine pyshacl") from None
 
 
 def prepare() -> None:
     """Compile the shapes and index the ontology now, so that the first write does not wait for it."""
-    compiled_shapes()
     ontology_data()
+    # Shapes that do not compile are reported by the check that needs them, not here in the checker's start-up.
+    with suppress(ShapesNotCompiled):
+        compiled_shapes()
 
 
 @cache
 def ontology_data() -> Data:
     """The ontology indexed for the compiled shapes, read once."""
-    triples = (t for path in ontology_files() for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE))
-    return Data((t.subject, t.predicate, t.object) for t in triples)
-
-
-def _parse_turtle(paths: Iterable[Path]) -> Graph:
-    graph = Graph()
-    for path in paths:
-        graph.parse(path, format="turtle")
-    return graph
+    return Data(ontology_triples())
 
 
 def validate_file(path: Path, base: str = DEFAULT_BASE, engine: Engine = "compiled", store: Path | None = None) -> Report:
@@ -196,12 +183,11 @@ def _validate_batch(quads: list[ox.Quad], graphs: tuple[ox.NamedNode, ...], labe
     graphs_of = _stating(quads, graphs, base)
     triples = [q.triple for q in quads]
     types, resolved, unresolved = resolve(triples, base, within)
-    shapes = compiled_shapes() if engine == "compiled" else None
-    if shapes is None:
+    if engine == "pyshacl":
         found = _pyshacl(triples + types, label, graphs_of)
     else:
         data = Data(((t.subject, t.predicate, t.object) for t in triples + types), ontology_data())  # type: ignore[misc]
-        found = [_compiled_violation(result, label, graphs_of) for result in shapes.validate(data)]
+        found = [_compiled_violation(result, label, graphs_of) for result in compiled_shapes().validate(data)]
     only_referred = {r.value for r in resolved} - {t.subject.value for t in triples if isinstance(t.subject, ox.NamedNode)}
     missing = {(_shown(u.subject), u.predicate.value, u.record.value) for u in unresolved}
     # A record only referred to was checked with its own source; a missing one is reported once, by what to do about it.
@@ -234,7 +220,8 @@ def _pyshacl(triples: list[ox.Triple], label: str, graphs_of: Callable[[str], st
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none", allow_warnings=False
     )
-    return [] if conforms else _violations(results, label, graphs_of)
+    # Asked for no serialisation, pyshacl gives the report as a graph.
+    return [] if conforms else _violations(cast(Graph, results), label, graphs_of)
 
 
 def validate_store(

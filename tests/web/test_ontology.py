@@ -8,7 +8,7 @@ from rdflib import OWL, RDF, Graph
 from rdflib.compare import isomorphic
 
 from graph.namespaces import CG_IRI
-from graph.validation.validate import ontology_graph
+from graph.validation.rules import ontology_graph
 
 
 def test_the_documentation_has_an_anchor_for_every_term(server: str) -> None:

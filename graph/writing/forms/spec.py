@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from graph.errors import UsageError
 from graph.namespaces import CG_IRI, SH
-from graph.validation.validate import ontology_graph, shapes_graph
+from graph.validation.rules import ontology_graph, shapes_graph
 
 RECORD = URIRef(CG_IRI + "Record")
 SOURCE_DOCUMENT = URIRef(CG_IRI + "SourceDocument")

@@ -14,7 +14,8 @@ from graph.ingest.cellvalues import slug
 from graph.ingest.register import first_free
 from graph.namespaces import CG_IRI, PREFIXES, source_prefix
 from graph.search.names import romanised
-from graph.validation.validate import Violation, ontology_graph
+from graph.validation.rules import ontology_graph
+from graph.validation.validate import Violation
 from graph.writing.forms.spec import CG_SOURCE, PLACES, SOURCE_DOCUMENT, Field, FormSpec, RecordForm, form_spec
 
 
