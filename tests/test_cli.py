@@ -17,7 +17,7 @@ import pytest
 from conftest import BASE, copy_seeds, seed_sources
 from graph.paths import sources_dir
 
-COMMAND = [sys.executable, "-m", "graph"]
+COMMAND = [sys.executable, "-m", "service"]
 
 
 def run(*args: str, store: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,7 @@
-"""The casegraph command: build, validate, query, export and summarise the knowledge graph, and explore its networks."""
+"""The casegraph command: build, validate, query, export and summarise the knowledge graph, and explore its networks.
+
+`serve` is added by service.command, which the installed command runs: the library does not import the web service.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +18,5 @@ app.command()(reading.validate)
 app.command()(reading.query)
 app.command()(reading.export)
 app.command()(reading.summary)
-app.command()(making.serve)
 app.add_typer(networks.graph_app, name="graph")
 
-
-def main() -> None:
-    """Entry point for `python -m graph`."""
-    app()

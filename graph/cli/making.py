@@ -1,10 +1,10 @@
-"""The commands that make a store or serve it: build, import, synth and serve."""
+"""The commands that make a store: build, import and synth."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -106,23 +106,3 @@ def synth(
     with user_errors():
         files = write_synthetic(output, cases, seed, settings_for().base)
     err.print(f"[green]✓[/] {cases} synthetic cases in {len(files)} file(s) under {output}", highlight=False)
-
-
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on [default: CASEGRAPH_HOST or 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: CASEGRAPH_PORT or 8000].")] = None,
-    store: StoreOption = None,
-) -> None:
-    """Serve the SPARQL endpoint, building the store first if it is missing."""
-    # The web layer lives in service/; the CLI only starts it.
-    import uvicorn
-
-    from service.app import create_app, open_store
-
-    settings = settings_for(store)
-    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
-    with ExitStack() as held:
-        with user_errors():
-            held.enter_context(holding(settings.store))  # before building it: a build may be running, or another server
-            open_store(settings)
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)

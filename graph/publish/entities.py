@@ -133,7 +133,8 @@ def read_entity(store: Store, iri: str) -> Entity:
     for row in store.select(page_query("entity-statements"), {"entity": ox.NamedNode(iri)}):
         prop, term, graph = row["property"].value, row["value"], row["graph"].value
         incoming = row["direction"].value == "in"
-        source_label = row["sourceLabel"].value if row["sourceLabel"] else GRAPH_NAMES.get(graph[len(store.base):], graph)
+        named_source = row["sourceLabel"]
+        source_label = str(named_source.value if named_source else GRAPH_NAMES.get(graph[len(store.base):], graph))
         sources.setdefault(graph, source_label)
         if not incoming and prop in NAME_PROPERTIES and isinstance(term, ox.Literal):
             names[(term.value, term.language or "")] = None

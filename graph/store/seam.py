@@ -35,66 +35,86 @@ class Store(Protocol):
     @property
     def catalog(self) -> ox.NamedNode:
         """The graph describing every source document."""
+        ...
 
     @property
     def ontology(self) -> ox.NamedNode:
         """The graph holding the ontology."""
+        ...
 
     def query(self, text: str, **options: Any) -> QueryResult:
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
+        ...
 
     def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
         """Run a SELECT query with variables bound to terms; QueryError for other forms."""
+        ...
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         """The quads of every named graph, or of one (never the merged default graph's copies)."""
+        ...
 
     def quads_for_pattern(self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None,
                           object: ox.NamedNode | ox.BlankNode | ox.Literal | None,  # noqa: A002 - the name pyoxigraph gives it
                           graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
         """The quads matching a pattern; with no graph given, those of the default graph too."""
+        ...
 
     def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
         """A source's facts and its description in the catalog."""
+        ...
 
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
+        ...
 
     def source_names(self) -> list[str]:
         """Short names of the source graphs."""
+        ...
 
     def graph(self, name: str) -> ox.NamedNode:
         """The named graph for a source IRI or short source name; NotFound if the store has none."""
+        ...
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the store holds a named graph of this name."""
+        ...
 
     def has_source(self, name: str) -> bool:
         """Whether the store holds the graph of a source IRI or short source name."""
+        ...
 
     def describes(self, iri: str) -> bool:
         """Whether the store states anything of the IRI as a subject."""
+        ...
 
     def __len__(self) -> int:
         """The number of distinct triples: the size of the merged graph."""
+        ...
 
     def count(self, graph: ox.NamedNode) -> int:
         """Number of triples in one graph."""
+        ...
 
     def statements(self) -> int:
         """The number of quads in the named graphs: each triple counted once for each graph stating it."""
+        ...
 
     def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
         """Write the named graphs (quad formats), one named graph, or the merged graph to a binary stream."""
+        ...
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads to their named graphs, and their triples to the merged graph."""
+        ...
 
     def flush(self) -> None:
         """Make what was added durable, laid out for reading."""
+        ...
 
     def revised(self, target: Path, graphs: Iterable[ox.NamedNode], quads: Collection[ox.Quad]) -> Revision:
         """Make at `target` this store with the graphs and their catalog entries taken out and the quads put in.
 
         This store is left as it is; the revision is durable when this returns.
         """
+        ...

@@ -247,7 +247,7 @@ def test_the_cli_refuses_service_however_written(store_dir: Path, listener: List
     before = listener.connections()
     query = DISGUISES[disguise].format(url=listener.url, port=listener.port)
     environment = {**os.environ, "CASEGRAPH_STORE": str(store_dir), "COLUMNS": "200"}
-    result = subprocess.run([sys.executable, "-m", "graph", "query", query], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "service", "query", query], capture_output=True, text=True,
                             env=environment, timeout=120, check=False)
     assert result.returncode == 2 and "SERVICE is not allowed" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr

@@ -39,7 +39,7 @@ def server(root: Path, log: Path | None = None, **settings: str) -> Iterator[str
            "CASEGRAPH_WRITER_TOKENS": f'{{"ana": "{WRITER}"}}', "CASEGRAPH_PORT": str(port), "CASEGRAPH_QUERY_WORKERS": "1",
            "CASEGRAPH_ACCESS_LOG": "false", **settings}
     output = (log or Path(os.devnull)).open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "graph", "serve"], env=env, stdout=output,
+    process = subprocess.Popen([sys.executable, "-m", "service", "serve"], env=env, stdout=output,
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

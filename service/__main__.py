@@ -1,0 +1,3 @@
+from service.command import main
+
+main()
