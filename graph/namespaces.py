@@ -4,7 +4,7 @@ from functools import cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from rdflib import Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
 from graph.errors import UsageError
@@ -66,9 +66,9 @@ def iri_to_uri(iri: str) -> str:
     return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")
 
 
-def blank_node_text(node: ox.BlankNode) -> str:
-    """A blank node as casegraph shows it everywhere: `_:` and its label, as N-Triples and SPARQL results write it."""
-    return f"_:{node.value}"
+def blank_node_text(node: ox.BlankNode | BNode) -> str:
+    """A blank node (pyoxigraph's or rdflib's) as casegraph shows it everywhere: `_:` and its label, as N-Triples writes it."""
+    return f"_:{node.value if isinstance(node, ox.BlankNode) else node}"
 
 
 def checked_iri(iri: str, what: str) -> ox.NamedNode:

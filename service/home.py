@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from graph.editions.index import summary_apart
 from graph.errors import NotFound
-from graph.publish.overview import NO_COLLECTION, PAGE_SIZE, Collection, Overview, describe, overview
+from graph.publish.overview import NO_COLLECTION, PAGE_SIZE, Collection, Overview, overview, source_summaries
 from service import vendor
 from service.dependencies import SettingsDep, get_edition
 from service.negotiation import VARY, html_or_json
@@ -53,7 +53,7 @@ def source_list(
     body: dict[str, Any] = _summary(chosen) | {
         "page": page, "pages": chosen.pages, "page_size": PAGE_SIZE,
         # Described afresh each time, fifty point queries: kept, they would hold the stores of past editions open.
-        "sources": describe(edition.store, chosen.page(page), settings.base),
+        "sources": source_summaries(edition.store, chosen.page(page), settings.base),
         "prev": _page_link(chosen, page - 1) if page > 1 else None,
         "next": _page_link(chosen, page + 1) if page < chosen.pages else None}
     links = ", ".join(f'<{body[rel]}>; rel="{rel}"' for rel in ("prev", "next") if body[rel])

@@ -24,7 +24,7 @@ from graph.store.sources import CG_SOURCE, PREF_LABEL, RDF_TYPE
 
 LEFT_OUT = "row left out"
 CELL_LEFT_OUT = "cell left out"
-Made = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
+MappedTerm = ox.NamedNode | ox.Literal | ox.Quad  # a field's object, or a whole quad of a record it brings along
 CG_CONCERNS = ox.NamedNode(CG_IRI + "concerns")
 CG_DATE_NOTE = ox.NamedNode(CG_IRI + "dateNote")
 OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
@@ -298,7 +298,7 @@ class _RowMapper:
         found = (rule.pattern.search(p) for p in parts)
         return [m.group("value").strip() for m in found if m and m.group("value").strip()]
 
-    def _terms(self, rule: Field, value: str, subject: ox.NamedNode, graph: ox.NamedNode) -> list[Made]:
+    def _terms(self, rule: Field, value: str, subject: ox.NamedNode, graph: ox.NamedNode) -> list[MappedTerm]:
         if rule.constant:
             return [ox.NamedNode(rule.constant)]
         if rule.values:
@@ -315,16 +315,16 @@ class _RowMapper:
             return self._checked(rule, value, self._iri(value))
         return [ox.Literal(value, language=rule.language) if rule.language else ox.Literal(value)]
 
-    def _checked(self, rule: Field, value: str, term: Made | None) -> list[Made]:
+    def _checked(self, rule: Field, value: str, term: MappedTerm | None) -> list[MappedTerm]:
         return [term] if term is not None else self._broken(rule, value)
 
-    def _node(self, name: str, value: str, graph: ox.NamedNode) -> list[Made]:
+    def _node(self, name: str, value: str, graph: ox.NamedNode) -> list[MappedTerm]:
         record = self.mapping.nodes[name]
         iri = ox.NamedNode(self._mint(record.iri, {"value": value}))
         quads = self._record(record, iri, graph, {"value": value}, {})
         return [iri, *quads]
 
-    def _date(self, rule: Field, value: str, subject: ox.NamedNode, graph: ox.NamedNode) -> list[Made]:
+    def _date(self, rule: Field, value: str, subject: ox.NamedNode, graph: ox.NamedNode) -> list[MappedTerm]:
         literal = parse_date(value, rule.formats, rule.years)
         if literal is not None:
             return [literal]
@@ -373,7 +373,7 @@ class _RowMapper:
             for value in values:
                 self._fail(column, value, "a value one of the mapping's rules for this column accepts")
 
-    def _broken(self, rule: Field, value: str) -> list[Made]:
+    def _broken(self, rule: Field, value: str) -> list[MappedTerm]:
         """A value that breaks its field's rule: the row is left out, or only the cell when the field says so."""
         if rule.cell_only:
             self.problems.append(Problem(self.row.line, rule.column, value, rule.rule(), CELL_LEFT_OUT, str(self.row.file)))

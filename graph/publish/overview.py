@@ -108,7 +108,7 @@ def _path(iri: str, base: str) -> str:
     return iri.removeprefix(base)
 
 
-def describe(store: Store, paths: list[str], base: str) -> list[dict[str, str]]:
+def source_summaries(store: Store, paths: list[str], base: str) -> list[dict[str, str]]:
     """These sources, each as the sources query describes it, in the order given."""
     described: list[dict[str, str]] = []
     for path in paths:
@@ -121,7 +121,7 @@ def newest_sources(store: Store, base: str) -> list[dict[str, str]]:
     """The sources with the latest dates in the catalog, described, with the date and what it marks."""
     newest = [(_path(row["source"].value, base), row["when"].value, row["what"].value)
               for row in store.select(page_query("newest-sources"))]
-    described = {row["link"]: row for row in describe(store, [path for path, _, _ in newest], base)}
+    described = {row["link"]: row for row in source_summaries(store, [path for path, _, _ in newest], base)}
     return [described["/" + path] | {"when": when, "what": what} for path, when, what in newest if "/" + path in described]
 
 

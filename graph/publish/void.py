@@ -32,7 +32,7 @@ def _n(namespace: str, term: str) -> ox.NamedNode:
     return ox.NamedNode(namespace + term)
 
 
-def describe(store: Store, site: str) -> Iterator[ox.Triple]:
+def void_triples(store: Store, site: str) -> Iterator[ox.Triple]:
     """Triples describing the dataset served at this site address (ending in /), made one source at a time."""
     dataset = ox.NamedNode(site + ".well-known/void#casegraph")
     yield from [
@@ -128,7 +128,7 @@ def open_description(store_dir: Path, base: str, site: str, rdf_format: ox.RdfFo
 
 def write_description(store: Store, output: IO[bytes], site: str, extension: str) -> None:
     """Write the description of a store served at a site, in the RDF format of a file extension."""
-    ox.serialize(describe(store, site), output, ox.RdfFormat.from_extension(extension), prefixes=PREFIXES)
+    ox.serialize(void_triples(store, site), output, ox.RdfFormat.from_extension(extension), prefixes=PREFIXES)
 
 
 def _prune(folder: Path) -> None:

@@ -7,7 +7,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from graph.errors import UsageError
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, blank_node_text
 from graph.store.store import QueryResult
 
 TABULAR = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
@@ -44,6 +44,8 @@ def show(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, base
         return ""
     if isinstance(term, ox.Literal):
         return term.value
+    if isinstance(term, ox.BlankNode):
+        return blank_node_text(term)
     if isinstance(term, ox.NamedNode):
         # Prefixes first: the vocabulary's namespace may lie under the data's base.
         for prefix, namespace in PREFIXES.items():

@@ -25,7 +25,7 @@ from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from graph.errors import ShapesNotCompiled, SourceFileError
-from graph.namespaces import SH, catalog_graph
+from graph.namespaces import SH, blank_node_text, catalog_graph
 from graph.settings import DEFAULT_BASE
 from graph.store.seam import Store
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
@@ -167,9 +167,9 @@ def validate_source(source: SourceFile, label: str, base: str = DEFAULT_BASE, en
     catalog = ox.NamedNode(catalog_graph(base))
     held: dict[ox.NamedNode, list[ox.Quad]] = defaultdict(list)
     for quad in source.quads:
-        holder = quad.subject if quad.graph_name == catalog else quad.graph_name
-        if isinstance(holder, ox.NamedNode):
-            held[holder].append(quad)
+        stating = quad.subject if quad.graph_name == catalog else quad.graph_name
+        if isinstance(stating, ox.NamedNode):
+            held[stating].append(quad)
     violations = _unknown_terms(source, label, base)
     within = [Declared.of([source]), *graphs]
     for batch in _batches(source.graphs, held):
@@ -208,8 +208,8 @@ def _unknown_terms(source: SourceFile, label: str, base: str) -> list[Violation]
     found = []
     for quad in source.quads:
         for unknown in unknown_terms([quad.triple]):
-            holder = quad.subject if quad.graph_name == catalog else quad.graph_name
-            found.append(Violation(label, _shown(holder), _shown(unknown.subject), unknown.predicate.value,  # type: ignore[arg-type]
+            stating = quad.subject if quad.graph_name == catalog else quad.graph_name
+            found.append(Violation(label, _shown(stating), _shown(unknown.subject), unknown.predicate.value,  # type: ignore[arg-type]
                                    _shown(unknown.value), UNKNOWN_TERM, "", unknown.message))
     return found
 
@@ -316,7 +316,7 @@ def _result_path(results: Graph, path: Node | None) -> str | None:
 
 
 def _show(term: Node) -> str:
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+    return blank_node_text(term) if isinstance(term, BNode) else str(term)
 
 
 def _compiled_violation(result: Result, label: str, graphs_of: Callable[[str], str]) -> Violation:
@@ -355,7 +355,7 @@ def _nonexistent(lexical: str, datatype: str) -> str | None:
 
 
 def _shown(term: Term) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+    return blank_node_text(term) if isinstance(term, ox.BlankNode) else term.value
 
 
 def layout_violation(error: SourceFileError) -> Violation:
