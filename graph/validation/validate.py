@@ -5,12 +5,10 @@ from __future__ import annotations
 import calendar
 import itertools
 import logging
-import multiprocessing
 import os
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +24,7 @@ from rdflib.term import Node
 
 from graph.errors import ShapesNotCompiled, SourceFileError
 from graph.namespaces import SH, blank_node_text, catalog_graph
+from graph.processes import pool
 from graph.settings import DEFAULT_BASE
 from graph.store.seam import Store
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
@@ -152,9 +151,8 @@ def validate_each(paths: list[Path], base: str, engine: Engine = "compiled", sto
     if jobs < 2:
         yield from ((path, validate_file(path, base, engine, store)) for path in paths)
         return
-    # Spawned, not forked: the caller may hold an open store, which must not be copied into a child.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        found = pool.map(validate_file, paths, itertools.repeat(base), itertools.repeat(engine), itertools.repeat(store))
+    with pool(jobs) as workers:  # spawned, not forked: the caller may hold an open store, which a child must not copy
+        found = workers.map(validate_file, paths, itertools.repeat(base), itertools.repeat(engine), itertools.repeat(store))
         yield from zip(paths, found, strict=True)
 
 
