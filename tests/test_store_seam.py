@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -124,3 +126,20 @@ def test_a_revision_keeps_in_the_merged_graph_what_another_source_still_states(s
 def test_a_missing_store_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="run `casegraph build` first"):
         open_store(tmp_path / "nothing", BASE, read_only=True)
+
+
+def test_rows_of_a_select_may_be_dropped_by_another_thread(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    raised: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda found: raised.append(str(found.exc_value)))
+
+    def dropped_elsewhere(held: list[object]) -> None:
+        thread = threading.Thread(target=held.clear)  # the list holds the only reference: it goes on the other thread
+        thread.start()
+        thread.join()
+
+    rows = store.select("SELECT ?who ?label WHERE { ?who skos:prefLabel ?label }")
+    assert [v.value for v in rows.variables] == ["who", "label"] and list(rows) == list(rows)  # read in full: twice alike
+    dropped_elsewhere([store.select("SELECT ?who ?label WHERE { ?who skos:prefLabel ?label }")])
+    assert raised == []
+    dropped_elsewhere([store.scan("SELECT ?who WHERE { ?who skos:prefLabel ?label }")])
+    assert any("unsendable" in message for message in raised), "the hazard the rows guard against is gone: scan may go too"

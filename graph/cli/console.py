@@ -18,7 +18,7 @@ from graph.editions.served import ServedStore, open_served
 from graph.errors import CasegraphError, InvalidData
 from graph.query.results import rows
 from graph.settings import Settings, get_settings
-from graph.store.seam import Store
+from graph.store.seam import Rows, Store
 from graph.validation.validate import Report
 
 out = Console()
@@ -75,7 +75,7 @@ def print_report(report: Report) -> None:
         err.print(f"[green]✓[/] {checked} source{'s' if checked != 1 else ''} conform to the shapes")
 
 
-def print_table(result: ox.QuerySolutions, base: str) -> None:
+def print_table(result: Rows | ox.QuerySolutions, base: str) -> None:
     variables, values = rows(result, base)
     table = Table(*variables, show_lines=False)
     for row in values:

@@ -103,7 +103,7 @@ def _named(store: Store) -> _NodesMet:
     """Name, kind and class of every named thing, met in the order of their IRIs."""
     labels: dict[str, set[str]] = defaultdict(set)
     broader: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(_query("classes")):
+    for row in store.scan(_query("classes")):
         if row["kind"] is not None:
             labels[row["class"].value].add(row["kind"].value)
         else:
@@ -111,12 +111,12 @@ def _named(store: Store) -> _NodesMet:
     # A node's class, and a set only for the few with several: a set is 216 bytes, for each of 1.5 million nodes at 100,000 cases.
     types: dict[str, str] = {}
     several: dict[str, set[str]] = defaultdict(set)
-    for row in store.select(_query("types")):
+    for row in store.scan(_query("types")):
         node, klass = row["node"].value, sys.intern(row["class"].value)
         if types.setdefault(node, klass) != klass:
             several[node].update((klass, types[node]))
     met = _NodesMet()
-    for iri, label in sorted((row["node"].value, row["label"].value) for row in store.select(_query("nodes"))):
+    for iri, label in sorted((row["node"].value, row["label"].value) for row in store.scan(_query("nodes"))):
         classes = _most_specific(several[iri] if iri in several else {types[iri]} if iri in types else set(), broader)
         kinds = [kind for c in classes for kind in labels.get(c, ())]
         named = [c for c in classes if c in labels]
@@ -138,7 +138,7 @@ def _links(store: Store, view: str, met: _NodesMet, words: dict[str, int]) -> di
     """The view's edges, one per (ends, kind, via), with every source that states it, as columns of numbers as met."""
     first: dict[tuple[int, int, int, int], int] = {}
     more: dict[tuple[int, int, int, int], set[int]] = defaultdict(set)  # most edges have one source: sets only for the rest
-    for row in store.select(_query(view)):
+    for row in store.scan(_query(view)):
         via = met.node(row["via"].value) if row["via"] else NO_VIA
         key = (met.node(row["from"].value), met.node(row["to"].value), met.node(row["kind"].value), via)
         source = met.node(row["source"].value)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from graph.paths import queries_dir
 from graph.query.queries import NamedQuery, page_query, read_query
-from graph.store.seam import Store
+from graph.store.seam import Rows, Store
 
 SHOWN = 12  # bars drawn of a chart with a row for each person and value, before the rest are counted together
 
@@ -51,7 +51,7 @@ def charts(store: Store) -> list[Chart]:
     return [Chart(q.name.split("-", 1)[1], q.title, q.description, _bars(store, store.select(q.text))) for q in chart_queries()]
 
 
-def _bars(store: Store, rows: ox.QuerySolutions) -> list[Bar]:
+def _bars(store: Store, rows: Rows) -> list[Bar]:
     names = {v.value for v in rows.variables}
     if "person" in names:
         return _most_and_rest(store, rows)
@@ -83,7 +83,7 @@ def _duration(duration: str) -> str:
     return " ".join(parts) or duration
 
 
-def _most_and_rest(store: Store, rows: ox.QuerySolutions) -> list[Bar]:
+def _most_and_rest(store: Store, rows: Rows) -> list[Bar]:
     """The SHOWN values with most people, one bar for the people of all the others, then the rows' fixed labels.
 
     Each row is a person with a value (?item), or with a label of its own (?label) such as "no place recorded".

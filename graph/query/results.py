@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from graph.errors import UsageError
 from graph.namespaces import PREFIXES, blank_node_text
-from graph.store.store import QueryResult
+from graph.store.seam import QueryResult, Rows
 
 TABULAR = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
            "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
@@ -32,7 +32,7 @@ def write_result(result: QueryResult, fmt: str, output: IO[bytes]) -> None:
         raise UsageError(f"a SELECT or ASK result can be written as {', '.join(TABULAR_FORMATS)}, not {fmt!r}")
 
 
-def rows(result: ox.QuerySolutions, base: str) -> tuple[list[str], list[list[str]]]:
+def rows(result: ox.QuerySolutions | Rows, base: str) -> tuple[list[str], list[list[str]]]:
     """The variables and the rows of a SELECT result, each term shown briefly."""
     variables = [v.value for v in result.variables]
     return variables, [[show(solution[v], base) for v in variables] for solution in result]

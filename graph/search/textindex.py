@@ -65,7 +65,7 @@ class SearchIndex:
     def __init__(self, store: Store, names: bool = True) -> None:
         # names=False indexes the folded labels alone, as a baseline for the benchmark.
         self._keys: KeysOf | None = name_keys if names else None
-        self._base, self._changes = LabelTable.of(_rows(store.select(page_query("labels")), self._keys)), _Changes({})
+        self._base, self._changes = LabelTable.of(_rows(store.scan(page_query("labels")), self._keys)), _Changes({})
 
     def revised(self, store: Store, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""

@@ -26,6 +26,19 @@ class Revision:
     gone: int
 
 
+class Rows(list[ox.QuerySolution]):
+    """The rows of a SELECT query, read in full where the query ran, with its variables.
+
+    pyoxigraph's QuerySolutions may not be dropped by a thread other than the one that made it, and
+    the garbage collector does just that to one caught in a reference cycle (a traceback holding
+    the frame that read it): the service answers requests on a pool of threads. Its rows may go anywhere.
+    """
+
+    def __init__(self, solutions: ox.QuerySolutions) -> None:
+        super().__init__(solutions)
+        self.variables: list[ox.Variable] = list(solutions.variables)
+
+
 @runtime_checkable
 class Store(Protocol):
     """A dataset of one named graph per source, a sources catalog and the ontology, with their merge as the default graph."""
@@ -46,8 +59,12 @@ class Store(Protocol):
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
         ...
 
-    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
-        """Run a SELECT query with variables bound to terms; QueryError for other forms."""
+    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
+        """Run a SELECT query with variables bound to terms, its rows read in full; QueryError for other forms."""
+        ...
+
+    def scan(self, text: str) -> ox.QuerySolutions:
+        """Run a SELECT query whose rows one thread reads through once, as they come: the whole graph's labels or edges."""
         ...
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.errors import NotFound, QueryError
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
 from graph.settings import DEFAULT_BASE
-from graph.store.seam import QueryResult, Revision
+from graph.store.seam import QueryResult, Revision, Rows
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
@@ -87,8 +87,15 @@ class OxigraphStore:
         except SyntaxError as error:
             raise QueryError(f"the query is not valid SPARQL: {error}") from None
 
-    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> ox.QuerySolutions:
-        """Run a SELECT query, variables bound to terms (never pasted into the text); QueryError for other forms."""
+    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
+        """Run a SELECT query, variables bound to terms (never pasted into the text), its rows read in full; QueryError else."""
+        return Rows(self._solutions(text, bindings))
+
+    def scan(self, text: str) -> ox.QuerySolutions:
+        """Run a SELECT query whose rows one thread reads through once, as they come."""
+        return self._solutions(text, None)
+
+    def _solutions(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> ox.QuerySolutions:
         substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
         result = self.query(text, substitutions=substitutions) if substitutions else self.query(text)
         if not isinstance(result, ox.QuerySolutions):
