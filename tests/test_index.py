@@ -23,11 +23,11 @@ from graph.editions.index import (
     VIEWS_FOLDER,
     IndexFailed,
     code_digest,
+    derived_file,
     digest_of,
     ensure_index,
     index_key,
     make_index,
-    open_apart,
     read_index,
     read_views,
     summary_apart,
@@ -197,12 +197,12 @@ def writer_of(store: Store, output: IO[bytes], tag: str) -> None:
 
 def test_a_file_is_written_apart_once_and_kept(own_store: Path, tmp_path: Path) -> None:
     path = tmp_path / "kept.txt"
-    with open_apart(path, writer_of, own_store, BASE, "first") as handle:
+    with derived_file(path, writer_of, own_store, BASE, "first") as handle:
         pid, niceness, tag, size = handle.read().decode().split()
     assert int(pid) != os.getpid() and tag == "first" and int(size) == len(open_store(own_store, BASE, read_only=True))
     assert int(niceness) == min(19, os.nice(0) + BACKGROUND)  # requests answered meanwhile come first
     made = path.stat().st_mtime_ns
-    with open_apart(path, writer_of, own_store, BASE, "second") as handle:
+    with derived_file(path, writer_of, own_store, BASE, "second") as handle:
         assert handle.name == str(path)
     assert path.stat().st_mtime_ns == made and path.read_text().split()[2] == "first"
 
@@ -214,5 +214,5 @@ def failing_half_way(store: Store, output: IO[bytes]) -> None:
 
 def test_a_file_that_cannot_be_written_is_reported_and_not_left(own_store: Path, tmp_path: Path) -> None:
     with pytest.raises(IndexFailed, match="writing kept.txt for .* failed"):
-        open_apart(tmp_path / "out" / "kept.txt", failing_half_way, own_store, BASE)
+        derived_file(tmp_path / "out" / "kept.txt", failing_half_way, own_store, BASE)
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []

@@ -176,7 +176,7 @@ def summary_apart(name: str, make: Callable[[Store], Kept], shape: Any, store_di
     """
     path = store_dir / INDEX_FOLDER / f"{name}-{code_digest()[:16]}.json"
     try:
-        handle = open_apart(path, _summary_json, store_dir, base, make, shape)
+        handle = derived_file(path, _summary_json, store_dir, base, make, shape)
     except IndexFailed as error:
         raise IndexFailed(f"making the {name} of {store_dir} failed ({error})") from None
     with handle:
@@ -191,7 +191,7 @@ def _summary_json(store: Store, output: IO[bytes], make: Callable[[Store], objec
     output.write(TypeAdapter(shape).dump_json(make(store)))
 
 
-def open_apart(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> io.BufferedReader:
+def derived_file(path: Path, write: Callable[..., None], store_dir: Path, base: str, *args: object) -> io.BufferedReader:
     """A store's file, opened: the one kept, or else one written by `write(store, output, *args)` in a process of its own.
 
     For files made from the whole store, such as the dataset description: written in the serving

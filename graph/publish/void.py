@@ -11,7 +11,7 @@ from typing import IO, BinaryIO
 
 import pyoxigraph as ox
 
-from graph.editions.index import open_apart
+from graph.editions.index import derived_file
 from graph.namespaces import CG_IRI, ONTOLOGY_IRI
 from graph.publish.dumps import whole_dumps
 from graph.publish.linksets import Target, count_links
@@ -116,10 +116,10 @@ def open_description(store_dir: Path, base: str, site: str, rdf_format: ox.RdfFo
     100,000 cases (68 MB of Turtle) writing it raised the peak of a process by 220 MB, against
     614 MB made whole in memory. It names the site it is served at, which the Host header sets,
     so only the KEPT_FILES sites and formats asked for last keep their files. The file is opened
-    before it is put in place (see open_apart), so a prune by another request cannot take it away.
+    before it is put in place (see derived_file), so a prune by another request cannot take it away.
     """
     path = folder / f"void-{hashlib.sha256(site.encode()).hexdigest()[:16]}.{rdf_format.file_extension}"
-    handle = open_apart(path, write_description, store_dir, base, site, rdf_format.file_extension)
+    handle = derived_file(path, write_description, store_dir, base, site, rdf_format.file_extension)
     with contextlib.suppress(FileNotFoundError):  # pruned already: this request has it open all the same
         os.utime(path)  # last asked for now: the files are pruned in the order they were last asked for
     _prune(folder)
