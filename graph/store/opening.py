@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.settings import DEFAULT_BASE
+from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.store import OxigraphStore
 
@@ -14,6 +15,11 @@ def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, ne
     if new:
         return OxigraphStore.create(path, base)
     return OxigraphStore.open(path, base, read_only)
+
+
+def remote_store(endpoints: Endpoints, base: str = DEFAULT_BASE) -> Store:
+    """A dataset in a SPARQL 1.1 store over HTTP, reached at its endpoints."""
+    return RemoteStore(endpoints, base)
 
 
 def memory_store(base: str = DEFAULT_BASE) -> Store:

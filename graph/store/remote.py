@@ -1,0 +1,249 @@
+"""A SPARQL 1.1 store over HTTP behind the store seam: the SPARQL Protocol for queries, the Graph Store Protocol for loads.
+
+The store keeps what the embedded one keeps: one named graph per source, the catalog, the ontology,
+and their merge in the default graph, each triple once. Queries are sent with the base and the
+usual prefixes declared before them, and terms are bound by a trailing VALUES block written from
+pyoxigraph's own serialisation of each term, never from text a caller gave. Answers come back in
+pyoxigraph's result types (`pyoxigraph.parse_query_results`), so callers cannot tell the stores apart.
+
+Terms are bound only in this module's own queries, by a VALUES block at the head of their pattern. A
+caller's query with bound variables is refused: the protocol has no parameters, and a VALUES block
+added after a query is joined after its filters and aggregates, so it would not mean the same.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pyoxigraph as ox
+
+from graph.errors import CasegraphError, NotFound, QueryError
+from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
+from graph.store.seam import QueryResult, Revision, Rows
+
+RESULTS = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
+
+
+class RemoteStoreError(CasegraphError):
+    """The remote store could not be reached, or answered with an error."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a remote dataset answers: its SPARQL query and update endpoints, its Graph Store Protocol endpoint."""
+
+    query: str
+    update: str
+    graph_store: str
+    auth: tuple[str, str] | None = None
+
+
+class RemoteStore:
+    """A dataset in a SPARQL 1.1 store reached over HTTP (the Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever)."""
+
+    def __init__(self, endpoints: Endpoints, base: str, client: httpx.Client | None = None) -> None:
+        self.endpoints, self.base = endpoints, base
+        self._client = client or httpx.Client(timeout=TIMEOUT, auth=endpoints.auth)
+        self._prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()) + f"BASE <{base}>\n"
+
+    def query(self, text: str, **options: Any) -> QueryResult:
+        """Run a SELECT or ASK query over the merged graph (GRAPH over the named ones)."""
+        if any(options.values()):
+            raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
+        return self._sent(text)
+
+    def _sent(self, text: str) -> QueryResult:
+        answer = self._post(self.endpoints.query, {"query": self._prologue + text}, RESULTS)
+        kind = answer.headers.get("content-type", "").split(";")[0].strip()
+        if kind != RESULTS:
+            raise QueryError(f"the remote store answered {kind or 'no type'}: only SELECT and ASK are asked of it here")
+        return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
+
+    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
+        """Run a SELECT query with variables bound to terms, its rows read in full; QueryError for other forms."""
+        return Rows(self._solutions(text, bindings))
+
+    def scan(self, text: str) -> ox.QuerySolutions:
+        """Run a SELECT query whose rows one thread reads through once."""
+        return self._solutions(text, None)
+
+    def _solutions(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> ox.QuerySolutions:
+        result = self.query(text, substitutions=bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        return result
+
+    def _rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal], modifiers: str = "") -> Rows:
+        """The rows of this module's own query: `head WHERE { VALUES … pattern } modifiers`."""
+        result = self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}")
+        if not isinstance(result, ox.QuerySolutions):
+            raise RemoteStoreError(f"the store at {self.endpoints.query} answered a SELECT query with no rows")
+        return Rows(result)
+
+    def _ask(self, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> bool:
+        return bool(self._sent(f"ASK WHERE {{ {_values(bound)} {pattern} }}"))
+
+    def quads_for_pattern(self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None,
+                          object: ox.NamedNode | ox.BlankNode | ox.Literal | None,  # noqa: A002 - the name pyoxigraph gives it
+                          graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern; with no graph given, those of the default graph too."""
+        if isinstance(subject, ox.BlankNode) or isinstance(object, ox.BlankNode):
+            raise QueryError("a remote store cannot be asked about a blank node: its labels are its own")
+        bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None}
+        found: list[ox.Quad] = []
+        if graph is None or isinstance(graph, ox.DefaultGraph):
+            found += (ox.Quad(*_spo(row, bound)) for row in self._rows("SELECT ?s ?p ?o", "?s ?p ?o", bound))
+        if not isinstance(graph, ox.DefaultGraph):
+            named = bound | ({"g": graph} if graph is not None else {})
+            rows = self._rows("SELECT ?s ?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", named)
+            found += (ox.Quad(*_spo(row, bound), graph or row["g"]) for row in rows)
+        return iter(found)
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        """The quads of every named graph, or of one (never the merged default graph's copies)."""
+        if graph is not None:
+            return self.quads_for_pattern(None, None, None, graph)
+        rows = self._rows("SELECT ?s ?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", {})
+        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+
+    def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """A source's facts and its description in the catalog."""
+        return [*self.quads(graph), *self.quads_for_pattern(graph, None, None, self.catalog)]
+
+    def source_graphs(self) -> list[ox.NamedNode]:
+        """The names of the source graphs, sorted."""
+        rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
+                          {"prefix": ox.Literal(source_prefix(self.base))})
+        return sorted((row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)), key=lambda g: g.value)
+
+    def source_names(self) -> list[str]:
+        """Short names of the source graphs."""
+        return [g.value.rsplit("/", 1)[-1] for g in self.source_graphs()]
+
+    def graph(self, name: str) -> ox.NamedNode:
+        """The named graph for a source IRI or short source name; NotFound if the store has none."""
+        graph = self._graph_named(name)
+        if graph is None:
+            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name")
+        if not self.has_graph(graph):
+            # At most 21 read, as the embedded store reads them: listing every source would make each miss slow.
+            rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
+                              {"prefix": ox.Literal(source_prefix(self.base))}, "LIMIT 21")
+            few = sorted(row["g"].value.rsplit("/", 1)[-1] for row in rows)
+            known = ", ".join(few) if len(few) <= 20 else "too many to list here; they are listed at /dumps"
+            raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
+        return graph
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether the store holds a named graph of this name."""
+        return self._ask("GRAPH ?g { ?s ?p ?o }", {"g": graph})
+
+    def has_source(self, name: str) -> bool:
+        """Whether the store holds the graph of a source IRI or short source name."""
+        graph = self._graph_named(name)
+        return graph is not None and self.has_graph(graph)
+
+    def _graph_named(self, name: str) -> ox.NamedNode | None:
+        try:
+            return ox.NamedNode(name if ":" in name else source_prefix(self.base) + name)
+        except ValueError:
+            return None
+
+    def describes(self, iri: str) -> bool:
+        """Whether the store states anything of the IRI as a subject."""
+        return self._ask("?s ?p ?o", {"s": ox.NamedNode(iri)})
+
+    def __len__(self) -> int:
+        """The number of distinct triples: the size of the merged graph."""
+        return self._count("?s ?p ?o", {})
+
+    def count(self, graph: ox.NamedNode) -> int:
+        """Number of triples in one graph."""
+        return self._count("GRAPH ?g { ?s ?p ?o }", {"g": graph})
+
+    def statements(self) -> int:
+        """The number of quads in the named graphs."""
+        return self._count("GRAPH ?g { ?s ?p ?o }", {})
+
+    def _count(self, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> int:
+        (row,) = self._rows("SELECT (COUNT(*) AS ?n)", pattern, bound)
+        return int(row["n"].value)
+
+    def dump(self, output: IO[bytes], fmt: ox.RdfFormat, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
+        """Write the named graphs (quad formats), one named graph, or the merged graph to a binary stream."""
+        if graph is None:
+            ox.serialize(self.quads(), output, fmt, prefixes=PREFIXES)
+            return
+        triples = (quad.triple for quad in self.quads_for_pattern(None, None, None, graph))
+        ox.serialize(triples, output, fmt, prefixes=PREFIXES)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Load quads into their named graphs, and their triples into the merged graph, with Graph Store Protocol POSTs."""
+        by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
+        for quad in quads:
+            by_graph[quad.graph_name].append(quad.triple)  # type: ignore[index]
+            by_graph[ox.DefaultGraph()].append(quad.triple)
+        for graph, triples in by_graph.items():
+            body = io.BytesIO()
+            ox.serialize(dict.fromkeys(triples), body, ox.RdfFormat.N_TRIPLES)
+            where = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
+            self._send("POST", self.endpoints.graph_store, where, body.getvalue())
+
+    def flush(self) -> None:
+        """Nothing to do: the remote store made each load durable before answering it."""
+
+    def revised(self, target: Path, graphs: Iterable[ox.NamedNode], quads: Collection[ox.Quad]) -> Revision:
+        """Not yet: revising a remote dataset in place, with the change counter other front-ends follow, is to come."""
+        raise RemoteStoreError("writes to a remote store are not supported yet: build it anew with `casegraph build`")
+
+    def close(self) -> None:
+        """Close the connections to the store."""
+        self._client.close()
+
+    @property
+    def catalog(self) -> ox.NamedNode:
+        """The graph describing every source document."""
+        return ox.NamedNode(catalog_graph(self.base))
+
+    @property
+    def ontology(self) -> ox.NamedNode:
+        """The graph holding the ontology."""
+        return ox.NamedNode(ONTOLOGY_IRI)
+
+    def _post(self, url: str, form: dict[str, str], accept: str) -> httpx.Response:
+        return self._request("POST", url, data=form, headers={"Accept": accept})
+
+    def _send(self, method: str, url: str, params: dict[str, str], body: bytes) -> httpx.Response:
+        return self._request(method, url, params=params, content=body, headers={"Content-Type": NTRIPLES})
+
+    def _request(self, method: str, url: str, **arguments: Any) -> httpx.Response:
+        try:
+            answer = self._client.request(method, url, **arguments)
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
+        if answer.status_code == 400:
+            raise QueryError(f"the query is not valid SPARQL for the store at {url}: {answer.text[:300]}")
+        if answer.status_code >= 300:
+            raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
+        return answer
+
+
+def _values(bound: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """A VALUES block binding each variable to its term, each written by pyoxigraph (N-Triples syntax, escaped)."""
+    if not bound:
+        return ""
+    variables, terms = zip(*bound.items(), strict=True)
+    return f"VALUES ({' '.join(str(ox.Variable(v)) for v in variables)}) {{ ({' '.join(str(t) for t in terms)}) }}"
+
+
+def _spo(row: ox.QuerySolution, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[Any, Any, Any]:
+    """A row's subject, predicate and object, those bound taken from the pattern (a VALUES-bound variable is projected too)."""
+    return tuple(bound.get(name) or row[name] for name in ("s", "p", "o"))  # type: ignore[return-value]
