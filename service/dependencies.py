@@ -120,12 +120,12 @@ def _edition_for(request: Request, served: Served) -> Edition:
     if header is None:
         return served.public
     settings = get_app_settings(request)
-    if holder(header, {**settings.reader_tokens, **settings.writer_tokens}) is None:
+    if token_holder(header, {**settings.reader_tokens, **settings.writer_tokens}) is None:
         raise Unauthorized("the Authorization header must be `Bearer <reader token>` with a token this service knows")
     return served.full
 
 
-def holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None:
+def token_holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None:
     """Who holds the bearer token of an Authorization header, or None; compared in constant time."""
     scheme, _, token = (header or "").partition(" ")
     token = token.strip()
@@ -137,7 +137,7 @@ def holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None:
 
 def get_writer(request: Request) -> str:
     """The holder of a writer token; 401 for anyone else."""
-    who = holder(request.headers.get("authorization"), get_app_settings(request).writer_tokens)
+    who = token_holder(request.headers.get("authorization"), get_app_settings(request).writer_tokens)
     if who is None:
         raise Unauthorized("writing needs `Authorization: Bearer <writer token>` with a token this service knows")
     return who

@@ -25,7 +25,7 @@ from graph.writing.documents import Conflict, check_name
 from graph.writing.forms.reopened import state_of_source, taken_in
 from graph.writing.forms.spec import PRECISIONS, form_spec
 from graph.writing.forms.submission import FormProblems, FormState, Problem, build_document, problems_of, read_submission
-from service.dependencies import Forbidden, SettingsDep, get_edition, holder
+from service.dependencies import Forbidden, SettingsDep, get_edition, token_holder
 from service.errors import UnsupportedMediaType
 from service.rendering import templates
 from service.sources import write_document
@@ -46,7 +46,7 @@ def csrf_token(token: str, sign_in: str) -> str:
 def _signed_in(request: Request, settings: Settings) -> tuple[str, str] | None:
     """The writer and the sign-in's CSRF token, from the cookies; None when they hold no writer token."""
     token, sign_in = request.cookies.get(TOKEN_COOKIE, ""), request.cookies.get(SIGN_IN_COOKIE, "")
-    who = holder(f"Bearer {token}", settings.writer_tokens) if token and sign_in else None
+    who = token_holder(f"Bearer {token}", settings.writer_tokens) if token and sign_in else None
     return (who, csrf_token(token, sign_in)) if who else None
 
 
@@ -100,7 +100,7 @@ async def sign_in(request: Request, settings: SettingsDep) -> Response:
         return _sign_in_page(request, "Sign in over https: the token would otherwise cross the network in the clear.", 400,
                              then)
     token = fields.get("token", "").strip()
-    if holder(f"Bearer {token}", settings.writer_tokens) is None:
+    if token_holder(f"Bearer {token}", settings.writer_tokens) is None:
         return _sign_in_page(request, "That is not a writer token this service knows.", 401, then)
     answer = RedirectResponse(then, status_code=303, headers=NO_STORE)
     for name, value in ((TOKEN_COOKIE, token), (SIGN_IN_COOKIE, secrets.token_urlsafe(32))):
