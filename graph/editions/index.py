@@ -47,7 +47,7 @@ INDEX_FOLDER = "index"
 RECORD = "index.json"
 VIEWS_FOLDER = "views"
 SEARCH_FOLDER = "search"
-Kept = TypeVar("Kept")
+Summary = TypeVar("Summary")
 
 
 class IndexFailed(CasegraphError):
@@ -166,7 +166,7 @@ def _views(store_dir: Path) -> dict[str, View]:
         raise IndexFailed(str(error)) from None
 
 
-def summary_apart(name: str, make: Callable[[Store], Kept], shape: Any, store_dir: Path, base: str) -> Kept:
+def summary_apart(name: str, make: Callable[[Store], Summary], shape: Any, store_dir: Path, base: str) -> Summary:
     """What `make` gives for a store, made the first time by a process of its own and kept as JSON in the store's index folder.
 
     For summaries of the whole store, such as the charts and the home page's counts: the queries
@@ -181,7 +181,7 @@ def summary_apart(name: str, make: Callable[[Store], Kept], shape: Any, store_di
         raise IndexFailed(f"making the {name} of {store_dir} failed ({error})") from None
     with handle:
         try:
-            summary: Kept = TypeAdapter(shape).validate_json(handle.read())
+            summary: Summary = TypeAdapter(shape).validate_json(handle.read())
         except ValidationError as error:
             raise IndexFailed(f"{path} is not a {name} this code writes ({error.error_count()} errors)") from None
     return summary

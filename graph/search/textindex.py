@@ -102,8 +102,8 @@ class SearchIndex:
         for needle, more in ((query.text, 0), (query.sound, SOUNDED)):
             if needle is None:
                 continue
-            kept = (match for match in self._base.matches(needle) if match.iri not in self._changes.changed)
-            for match in itertools.chain(kept, self._changes.matches(needle)):
+            unchanged = (match for match in self._base.matches(needle) if match.iri not in self._changes.changed)
+            for match in itertools.chain(unchanged, self._changes.matches(needle)):
                 match = match._replace(rank=match.rank + more)
                 if match.iri not in best or (match.rank, match.label) < (best[match.iri].rank, best[match.iri].label):
                     best[match.iri] = match
