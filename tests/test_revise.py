@@ -112,6 +112,21 @@ def test_the_store_being_served_is_not_touched(start: tuple[Path, Path], tmp_pat
     assert (_quads(store), (store / BUILD_FILE).read_text()) == before
 
 
+def test_a_write_revises_the_store_it_holds_without_counting_it(start: tuple[Path, Path], tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    sources, store = start
+    served = open_store(store, BASE, read_only=True)
+
+    def counted(self: object) -> int:
+        raise AssertionError("the whole store was counted: a query over every triple, at every write")
+
+    monkeypatch.setattr(type(served), "__len__", counted)
+    added = read_source(_file(sources, "new-report", _trig(document(), "new-report")), BASE)
+    revise(store, tmp_path / "one", None, added, BASE, input_digest(sources, BASE), opened={store: served})
+    monkeypatch.undo()
+    _same_as_a_build(tmp_path / "one", sources, tmp_path)
+
+
 @pytest.mark.parametrize("compact_at", [5_000, 1], ids=["changes beside", "merged"])
 def test_a_revised_search_index_equals_one_built_afresh(
     start: tuple[Path, Path], tmp_path: Path, compact_at: int, monkeypatch: pytest.MonkeyPatch

@@ -39,7 +39,8 @@ def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile 
     held = (full / BUILD_FILE).is_file()
 
     def store(directory: Path) -> Store:
-        return (opened or {}).get(directory) or open_store(directory, base, read_only=True)
+        held = (opened or {}).get(directory)  # not `or`: a store's truth is its length, a count of the whole graph
+        return held if held is not None else open_store(directory, base, read_only=True)
 
     # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
