@@ -155,7 +155,7 @@ rules = seccomp.SyscallFilter(seccomp.ALLOW)
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "seccomp")
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, 22))  # PR_SET_SECCOMP
 rules.load()
-from graph.cli import app
+from service.command import app
 app(["serve", "--store", sys.argv[1], "--port", sys.argv[2]])
 """
 
