@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError, NotFound, QueryError
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows
+from graph.store.seam import QueryResult, Revision, Rows, graph_named
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -152,10 +152,7 @@ class RemoteStore:
         return graph is not None and self.has_graph(graph)
 
     def _graph_named(self, name: str) -> ox.NamedNode | None:
-        try:
-            return ox.NamedNode(name if ":" in name else source_prefix(self.base) + name)
-        except ValueError:
-            return None
+        return graph_named(name, self.base)
 
     def describes(self, iri: str) -> bool:
         """Whether the store states anything of the IRI as a subject."""

@@ -15,6 +15,8 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from graph.namespaces import source_prefix
+
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
@@ -24,6 +26,14 @@ class Revision:
 
     removed: int
     gone: int
+
+
+def graph_named(name: str, base: str) -> ox.NamedNode | None:
+    """The graph a source IRI or short source name names, every store alike; None for text that is neither."""
+    try:
+        return ox.NamedNode(name if ":" in name else source_prefix(base) + name)
+    except ValueError:
+        return None
 
 
 class Rows(list[ox.QuerySolution]):

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.errors import NotFound, QueryError
 from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
 from graph.settings import DEFAULT_BASE
-from graph.store.seam import QueryResult, Revision, Rows
+from graph.store.seam import QueryResult, Revision, Rows, graph_named
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
@@ -142,10 +142,7 @@ class OxigraphStore:
         return graph is not None and self.has_graph(graph)
 
     def _graph_named(self, name: str) -> ox.NamedNode | None:
-        try:
-            return ox.NamedNode(name if ":" in name else source_prefix(self.base) + name)
-        except ValueError:
-            return None
+        return graph_named(name, self.base)
 
     def source_names(self) -> list[str]:
         """Short names of the source graphs."""
