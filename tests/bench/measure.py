@@ -101,6 +101,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until(condition: Callable[[], bool], limit: float, every: float = 0.05) -> bool:
+    """Poll a condition until it holds (True) or the limit passes (False)."""
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
+
+
 def wait_for(url: str, process: subprocess.Popen[bytes], limit: float) -> float:
     """Seconds until the URL answers 200; RuntimeError if the process dies or the limit passes."""
     start = time.perf_counter()

@@ -56,7 +56,10 @@ def main() -> None:
     server = uvicorn.Server(uvicorn.Config(SparqlEndpoint(graph=data), host="127.0.0.1", port=args.port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    while not server.started:
+    deadline = time.monotonic() + 600
+    while not server.started:  # polled: uvicorn sets the flag and offers no event to wait on
+        if time.monotonic() > deadline or not thread.is_alive():
+            sys.exit("rdflib-endpoint did not start")
         time.sleep(0.1)
     print("READY", flush=True)
     wanted = sys.stdin.readline().strip()  # "dumps" to time the dumps next, "done" to stop here

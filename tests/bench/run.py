@@ -43,6 +43,7 @@ from measure import (
     stop,
     throughput,
     wait_for,
+    wait_until,
 )
 from report import in_docs, table
 
@@ -431,15 +432,22 @@ class Bench:
         more while the networks are being rebuilt after that run, which the service starts once writes pause."""
         with httpx.Client(timeout=max(self.limit, 600)) as client:
             self.record("one new source live", "casegraph", self.writes(client, site, range(5), 0.0), runs=5)
-            time.sleep(3)  # past the service's quiet second: the rebuild is running
+            rebuilding = wait_until(self.rebuilding, limit=60)  # the service starts it once writes pause for a second
+            if not rebuilding:
+                raise RuntimeError("no network rebuild started within 60 s of the writes")
             self.record("one new source live, during a network rebuild", "casegraph",
                         self.writes(client, site, range(5, 10), 0.3), runs=5)
+
+    def rebuilding(self) -> bool:
+        """Whether a new store's index files are being made: its index folder is there, its record not yet."""
+        return any((live / "index").is_dir() and not (live / "index" / "index.json").exists()
+                   for live in self.root.glob("store-live-*"))
 
     def writes(self, client: httpx.Client, site: str, numbers: range, pause: float) -> float:
         """The median time of writing the numbered sources, `pause` seconds apart."""
         times: list[float] = []
         for number in numbers:
-            time.sleep(pause)
+            time.sleep(pause)  # the load itself: writes arriving this far apart, not a wait for anything
             start = time.perf_counter()
             answer = client.post(site + "/sources", content=_new_source(number), headers={
                 "Content-Type": "text/turtle", "Authorization": f"Bearer {TOKEN}"})
