@@ -23,9 +23,9 @@ from typing import IO, Any
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import CasegraphError, NotFound, QueryError
-from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows, graph_named
+from graph.errors import CasegraphError, QueryError
+from graph.namespaces import PREFIXES, source_prefix
+from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -46,7 +46,7 @@ class Endpoints:
     auth: tuple[str, str] | None = None
 
 
-class RemoteStore:
+class RemoteStore(SourceGraphs):
     """A dataset in a SPARQL 1.1 store reached over HTTP (the Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever)."""
 
     def __init__(self, endpoints: Endpoints, base: str, client: httpx.Client | None = None) -> None:
@@ -114,45 +114,21 @@ class RemoteStore:
         rows = self._rows("SELECT ?s ?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", {})
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
-    def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        """A source's facts and its description in the catalog."""
-        return [*self.quads(graph), *self.quads_for_pattern(graph, None, None, self.catalog)]
-
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
         rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
                           {"prefix": ox.Literal(source_prefix(self.base))})
         return sorted((row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)), key=lambda g: g.value)
 
-    def source_names(self) -> list[str]:
-        """Short names of the source graphs."""
-        return [g.value.rsplit("/", 1)[-1] for g in self.source_graphs()]
-
-    def graph(self, name: str) -> ox.NamedNode:
-        """The named graph for a source IRI or short source name; NotFound if the store has none."""
-        graph = self._graph_named(name)
-        if graph is None:
-            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name")
-        if not self.has_graph(graph):
-            # At most 21 read, as the embedded store reads them: listing every source would make each miss slow.
-            rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
-                              {"prefix": ox.Literal(source_prefix(self.base))}, "LIMIT 21")
-            few = sorted(row["g"].value.rsplit("/", 1)[-1] for row in rows)
-            known = ", ".join(few) if len(few) <= 20 else "too many to list here; they are listed at /dumps"
-            raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
-        return graph
+    def first_sources(self, count: int) -> list[ox.NamedNode]:
+        """Up to `count` source graphs, read no further."""
+        rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
+                          {"prefix": ox.Literal(source_prefix(self.base))}, f"LIMIT {int(count)}")
+        return [row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)]
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the store holds a named graph of this name."""
         return self._ask("GRAPH ?g { ?s ?p ?o }", {"g": graph})
-
-    def has_source(self, name: str) -> bool:
-        """Whether the store holds the graph of a source IRI or short source name."""
-        graph = self._graph_named(name)
-        return graph is not None and self.has_graph(graph)
-
-    def _graph_named(self, name: str) -> ox.NamedNode | None:
-        return graph_named(name, self.base)
 
     def describes(self, iri: str) -> bool:
         """Whether the store states anything of the IRI as a subject."""
@@ -204,16 +180,6 @@ class RemoteStore:
     def close(self) -> None:
         """Close the connections to the store."""
         self._client.close()
-
-    @property
-    def catalog(self) -> ox.NamedNode:
-        """The graph describing every source document."""
-        return ox.NamedNode(catalog_graph(self.base))
-
-    @property
-    def ontology(self) -> ox.NamedNode:
-        """The graph holding the ontology."""
-        return ox.NamedNode(ONTOLOGY_IRI)
 
     def _post(self, url: str, form: dict[str, str], accept: str) -> httpx.Response:
         return self._request("POST", url, data=form, headers={"Accept": accept})

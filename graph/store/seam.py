@@ -8,6 +8,7 @@ and DELETE of the source's named graphs. Stores are opened through graph/store/o
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
-from graph.namespaces import source_prefix
+from graph.errors import NotFound
+from graph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -34,6 +36,70 @@ def graph_named(name: str, base: str) -> ox.NamedNode | None:
         return ox.NamedNode(name if ":" in name else source_prefix(base) + name)
     except ValueError:
         return None
+
+
+class SourceGraphs(ABC):
+    """What every store derives alike from its base and a few reads of its own: the catalog and ontology graphs, and
+    sources by IRI or short name."""
+
+    base: str
+
+    @abstractmethod
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether the store holds a named graph of this name."""
+
+    @abstractmethod
+    def source_graphs(self) -> list[ox.NamedNode]:
+        """The names of the source graphs, sorted."""
+
+    @abstractmethod
+    def first_sources(self, count: int) -> list[ox.NamedNode]:
+        """Up to `count` source graphs, read no further: enough to name a few."""
+
+    @abstractmethod
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        """The quads of every named graph, or of one."""
+
+    @abstractmethod
+    def quads_for_pattern(self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None,
+                          object: ox.NamedNode | ox.BlankNode | ox.Literal | None,  # noqa: A002 - the name pyoxigraph gives it
+                          graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern."""
+
+    @property
+    def catalog(self) -> ox.NamedNode:
+        """The graph describing every source document."""
+        return ox.NamedNode(catalog_graph(self.base))
+
+    @property
+    def ontology(self) -> ox.NamedNode:
+        """The graph holding the ontology."""
+        return ox.NamedNode(ONTOLOGY_IRI)
+
+    def graph(self, name: str) -> ox.NamedNode:
+        """The named graph for a source IRI or short source name; NotFound if the store has none."""
+        graph = graph_named(name, self.base)
+        if graph is None:
+            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name")
+        if not self.has_graph(graph):
+            # At most 21 read: listing every source would make each miss cost a second at 100,000 cases.
+            few = sorted(g.value.rsplit("/", 1)[-1] for g in self.first_sources(21))
+            known = ", ".join(few) if len(few) <= 20 else "too many to list here; they are listed at /dumps"
+            raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
+        return graph
+
+    def has_source(self, name: str) -> bool:
+        """Whether the store holds the graph of a source IRI or short source name."""
+        graph = graph_named(name, self.base)
+        return graph is not None and self.has_graph(graph)
+
+    def source_names(self) -> list[str]:
+        """Short names of the source graphs."""
+        return [g.value.rsplit("/", 1)[-1] for g in self.source_graphs()]
+
+    def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
+        """A source's facts and its description in the catalog: what validation of that source needs."""
+        return [*self.quads(graph), *self.quads_for_pattern(graph, None, None, self.catalog)]
 
 
 class Rows(list[ox.QuerySolution]):

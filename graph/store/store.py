@@ -19,14 +19,14 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.errors import NotFound, QueryError
-from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
+from graph.namespaces import PREFIXES, source_prefix
 from graph.settings import DEFAULT_BASE
-from graph.store.seam import QueryResult, Revision, Rows, graph_named
+from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
 
-class OxigraphStore:
+class OxigraphStore(SourceGraphs):
     """An embedded Oxigraph store holding the source graphs, the sources catalog and the ontology."""
 
     def __init__(self, store: ox.Store, base: str = DEFAULT_BASE) -> None:
@@ -110,21 +110,13 @@ class OxigraphStore:
         prefix = source_prefix(self.base)
         return (g for g in self.oxigraph.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
 
+    def first_sources(self, count: int) -> list[ox.NamedNode]:
+        """Up to `count` source graphs, read no further."""
+        return list(itertools.islice(self._source_graphs(), count))
+
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the store holds a named graph of this name: one lookup."""
         return self.oxigraph.contains_named_graph(graph)
-
-    def graph(self, name: str) -> ox.NamedNode:
-        """The named graph for a source IRI or short source name; NotFound if the store has none."""
-        graph = self._graph_named(name)
-        if graph is None:
-            raise NotFound(f"{name!r} names no graph: it is not an IRI or a source name")
-        if not self.has_graph(graph):
-            # At most 21 read: listing every source would make each miss cost a second at 100,000 cases.
-            few = sorted(g.value.rsplit("/", 1)[-1] for g in itertools.islice(self._source_graphs(), 21))
-            known = ", ".join(few) if len(few) <= 20 else "too many to list here; they are listed at /dumps"
-            raise NotFound(f"no graph {graph.value} in the store; known sources: {known}")
-        return graph
 
     def describes(self, iri: str) -> bool:
         """Whether the store states anything of the IRI as a subject."""
@@ -136,18 +128,6 @@ class OxigraphStore:
         """The quads matching a pattern; with no graph given, those of the default graph too."""
         return self.oxigraph.quads_for_pattern(subject, predicate, object, graph)
 
-    def has_source(self, name: str) -> bool:
-        """Whether the store holds the graph of a source IRI or short source name."""
-        graph = self._graph_named(name)
-        return graph is not None and self.has_graph(graph)
-
-    def _graph_named(self, name: str) -> ox.NamedNode | None:
-        return graph_named(name, self.base)
-
-    def source_names(self) -> list[str]:
-        """Short names of the source graphs."""
-        return [g.value.rsplit("/", 1)[-1] for g in self.source_graphs()]
-
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         """The quads of every named graph, or those of one graph (never the merged default graph's copies)."""
         if graph is not None:
@@ -155,10 +135,6 @@ class OxigraphStore:
         # Graph by graph: as fast as the engine's own dump, where testing each quad's graph in Python took twice as long.
         every = self.oxigraph.quads_for_pattern
         return itertools.chain.from_iterable(every(None, None, None, g) for g in self.oxigraph.named_graphs())
-
-    def source_quads(self, graph: ox.NamedNode) -> list[ox.Quad]:
-        """A source's facts and its description in the catalog: what validation of that source needs."""
-        return [*self.quads(graph), *self.oxigraph.quads_for_pattern(graph, None, None, self.catalog)]
 
     def __len__(self) -> int:
         """The number of distinct triples: the size of the merged graph, counted by the engine."""
@@ -182,17 +158,6 @@ class OxigraphStore:
             ox.serialize(self.quads(), output, fmt, prefixes=PREFIXES)
         else:
             self.oxigraph.dump(output, fmt, from_graph=graph, prefixes=PREFIXES)
-
-    @property
-    def catalog(self) -> ox.NamedNode:
-        """The graph describing every source document."""
-        return ox.NamedNode(catalog_graph(self.base))
-
-    @property
-    def ontology(self) -> ox.NamedNode:
-        """The graph holding the ontology."""
-        return ox.NamedNode(ONTOLOGY_IRI)
-
 
 
 def _remove(store: ox.Store, graphs: Iterable[ox.NamedNode], catalog: ox.NamedNode) -> Revision:
