@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph as ox
 import pytest
+from test_search_index import labelled
 
 from conftest import BASE
 from graph.errors import IndexFileError
@@ -33,19 +34,9 @@ def _needles(store: Store) -> list[str]:
 
 @pytest.fixture
 def records() -> Store:
-    """Records of the test's own (no facts about anyone), one named in Han characters and Uyghur Arabic script."""
-    store = memory_store(BASE)
-    graph = ox.NamedNode(f"{BASE}source/test")
-    quads = []
-    for name, preferred, alternative in [("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
-                                         ("three", ["测试记录"], ["سىناق خاتىرىسى"]), ("four", ["Qrs"], ["Qb", "Qa"])]:
-        record = ox.NamedNode(f"{BASE}person/{name}")
-        quads += [ox.Quad(record, RDF_TYPE, ox.NamedNode("https://w3id.org/casegraph/ontology#Person"), graph),
-                  ox.Quad(record, ox.NamedNode("https://w3id.org/casegraph/ontology#source"), graph, graph)]
-        quads += [ox.Quad(record, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(label), graph) for label in preferred]
-        quads += [ox.Quad(record, ox.NamedNode(SKOS + "altLabel"), ox.Literal(label), graph) for label in alternative]
-    store.add(quads)
-    return store
+    """One record named in Han characters and Uyghur Arabic script among Latin ones."""
+    return labelled([("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
+                     ("three", ["测试记录"], ["سىناق خاتىرىسى"]), ("four", ["Qrs"], ["Qb", "Qa"])])
 
 
 def _same_answers(one: SearchIndex, other: SearchIndex, needles: list[str]) -> None:

@@ -71,15 +71,12 @@ def test_the_index_finds_what_a_scan_of_the_shipped_graph_finds(shipped_store: S
             assert _ranked(index.search(needle, limit=100_000), needle) == _scan(rows, needle), needle
 
 
-@pytest.fixture
-def records() -> Store:
-    """Records of the test's own (no facts about anyone): several labels each, shared labels, a NUL inside one."""
+def labelled(records: list[tuple[str, list[str], list[str]]]) -> Store:
+    """A store of made-up person records (no facts about anyone), each with its preferred and alternative labels."""
     store = memory_store(BASE)
     graph = ox.NamedNode(f"{BASE}source/test")
     quads = []
-    for name, preferred, alternative in [("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]),
-                                         ("three", ["Def"], ["ab\x00c"]), ("four", ["Ghi"], []),
-                                         ("five", ["Qrs"], ["Qb", "Qa", "Qc"]), ("six", ["Tuv"], ["Tc", "Ta", "Tb"])]:
+    for name, preferred, alternative in records:
         record = ox.NamedNode(f"{BASE}person/{name}")
         quads += [ox.Quad(record, RDF_TYPE, ox.NamedNode("https://w3id.org/casegraph/ontology#Person"), graph),
                   ox.Quad(record, ox.NamedNode("https://w3id.org/casegraph/ontology#source"), graph, graph)]
@@ -87,6 +84,13 @@ def records() -> Store:
         quads += [ox.Quad(record, ox.NamedNode(SKOS + "altLabel"), ox.Literal(label), graph) for label in alternative]
     store.add(quads)
     return store
+
+
+@pytest.fixture
+def records() -> Store:
+    """Several labels each, shared labels, a NUL inside one."""
+    return labelled([("one", ["Abc", "Zed"], ["Xyz def"]), ("two", [], ["abc"]), ("three", ["Def"], ["ab\x00c"]),
+                     ("four", ["Ghi"], []), ("five", ["Qrs"], ["Qb", "Qa", "Qc"]), ("six", ["Tuv"], ["Tc", "Ta", "Tb"])])
 
 
 def test_ranks_names_and_matched_labels(records: Store) -> None:
