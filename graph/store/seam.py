@@ -66,6 +66,10 @@ class SourceGraphs(ABC):
                           graph: ox.NamedNode | ox.DefaultGraph | None = None) -> Iterator[ox.Quad]:
         """The quads matching a pattern."""
 
+    def __bool__(self) -> bool:
+        """A store is there however little it holds: without this, its truth would be its length, a count of every triple."""
+        return True
+
     @property
     def catalog(self) -> ox.NamedNode:
         """The graph describing every source document."""
