@@ -13,7 +13,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import __version__
-from graph.editions.build import BUILD_FILE, build, full_store_dir, input_digest, read_build
+from graph.editions.build import BUILD_FILE, build, digests_file, full_store_dir, input_digest, read_build
 from graph.editions.revise import adopt, full_store_matches
 from graph.editions.served import holding
 from graph.settings import Settings, get_settings
@@ -47,7 +47,7 @@ def open_store(settings: Settings) -> None:
     newest store a write made is adopted when it holds exactly the files, so a restart after writes
     costs no rebuild.
     """
-    digest = input_digest(settings.source_dirs, settings.base)
+    digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
     adopt(settings.store, digest)
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
         shutil.rmtree(stale, ignore_errors=True)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from conftest import BASE, copy_seeds, seed_sources
-from graph.editions.build import BUILD_FILE, build, read_build
+from graph.editions.build import BUILD_FILE, build, input_digest, read_build
 from graph.errors import InvalidData, NotFound
 from graph.paths import sources_dir
 from graph.store.opening import memory_store, open_store
@@ -174,3 +179,40 @@ def test_the_build_record_counts_the_sources_and_reads_one_that_named_them(tmp_p
     older.mkdir()
     (older / BUILD_FILE).write_text('{"sources": ["a", "b", "c"], "triples": 9, "digest": "d", "built": "t"}')
     assert (read_build(older).documents, read_build(older).triples) == (3, 9)
+
+
+def _digest_in_new_process(sources: Path, remembered: Path) -> str:
+    """The input digest as a service starting afresh computes it, with no digests in memory."""
+    program = ("import sys; from pathlib import Path; from graph.editions.build import input_digest; "
+               "print(input_digest(Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])))")
+    return subprocess.run([sys.executable, "-c", program, str(sources), BASE, str(remembered)], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def test_a_restart_takes_the_digests_of_unchanged_files_from_those_kept(tmp_path: Path) -> None:
+    sources, remembered = copy_seeds(tmp_path / "sources"), tmp_path / "store.digests.json"
+    settled = time.time_ns() - 10**10  # changed long enough ago to be kept (not racily clean)
+    for path in sources.iterdir():
+        os.utime(path, ns=(settled, settled))
+    true = input_digest(sources, BASE)
+    assert _digest_in_new_process(sources, remembered) == true
+    kept = json.loads(remembered.read_text())
+    assert {Path(name) for name in kept} >= set(sources.iterdir())
+
+    # What was kept is used: a kept digest altered by hand changes the result while the file's identity is the same ...
+    name = str(next(iter(sorted(sources.iterdir()))))
+    kept[name][3] = "0" * 64
+    remembered.write_text(json.dumps(kept))
+    assert _digest_in_new_process(sources, remembered) != true
+    # ... and is not, once the file's modification time says it changed.
+    os.utime(name, ns=(settled + 10**9, settled + 10**9))
+    assert _digest_in_new_process(sources, remembered) == true
+
+
+def test_a_file_changed_just_now_is_not_kept_and_a_malformed_record_is_ignored(tmp_path: Path) -> None:
+    sources, remembered = copy_seeds(tmp_path / "sources"), tmp_path / "store.digests.json"
+    assert _digest_in_new_process(sources, remembered) == input_digest(sources, BASE)
+    kept = json.loads(remembered.read_text()) if remembered.exists() else {}
+    assert not any(Path(name).parent == sources for name in kept), "a file changed in the last moments may change again unseen"
+    remembered.write_text("[not, json")
+    assert _digest_in_new_process(sources, remembered) == input_digest(sources, BASE)

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from graph.errors import InvalidData, NotFound, SourceFileError
+from graph.files import replace_with
 from graph.namespaces import ONTOLOGY_IRI
 from graph.paths import ontology_files
 from graph.store import content
@@ -63,19 +66,38 @@ def input_files(directories: Directories) -> list[Path]:
     return [path for i, d in enumerate(listed) if i == 0 or d.is_dir() for path in source_files(d)]
 
 
-def input_digest(directories: Directories, base: str) -> str:
+def input_digest(directories: Directories, base: str, remembered: Path | None = None) -> str:
     """A digest of everything the store is built from, so equal inputs give equal stores and ETags.
 
     It digests each file's digest, and a file unchanged since it was last read (same inode, size
     and modification time; a durable write renames a new inode into place) is not read again.
+    Given `remembered`, a file that keeps those digests between runs, a restart reads none of the
+    unchanged files either (at 100,000 cases, 547 MB took 0.6 s to digest).
     """
+    if remembered is not None:
+        _recall(remembered)
+    files = [*ontology_files(), *input_files(directories)]
     digest = hashlib.sha256(base.encode())
-    for path in [*ontology_files(), *input_files(directories)]:
+    for path in files:
         digest.update(path.name.encode() + b"\0" + _file_digest(path))
+    if remembered is not None:
+        _remember(remembered, files)
     return digest.hexdigest()
 
 
-_file_digests: dict[Path, tuple[tuple[int, int, int], bytes]] = {}
+def digests_file(store_dir: Path) -> Path:
+    """Where the digests of the source files a store is built from are kept between runs: beside the store."""
+    return store_dir.with_name(f"{store_dir.name}.digests.json")
+
+
+Identity = tuple[int, int, int]  # inode, size, modification time in nanoseconds
+
+_file_digests: dict[Path, tuple[Identity, bytes]] = {}
+_remembered: dict[Path, dict[str, list[int | str]]] = {}
+
+# A file changed again within this long of its last change may keep its size and time (coarse file-system clocks):
+# its digest is kept in memory only, as git's index does with "racily clean" entries.
+_RACY_NS = 2_000_000_000
 
 
 def _file_digest(path: Path) -> bytes:
@@ -87,6 +109,45 @@ def _file_digest(path: Path) -> bytes:
     found = hashlib.sha256(path.read_bytes()).digest()
     _file_digests[path] = (identity, found)
     return found
+
+
+def _recall(remembered: Path) -> None:
+    """Take the digests a file kept into memory, once per process; a file unreadable or malformed is ignored."""
+    if remembered in _remembered:
+        return
+    try:
+        entries = json.loads(remembered.read_bytes())
+    except (OSError, ValueError):
+        entries = {}
+    _remembered[remembered] = entries if isinstance(entries, dict) else {}
+    for name, entry in _remembered[remembered].items():
+        match entry:
+            case [int(inode), int(size), int(changed), str(found)] if len(found) == 64:
+                try:
+                    _file_digests.setdefault(Path(name), ((inode, size, changed), bytes.fromhex(found)))
+                except ValueError:
+                    continue
+
+
+def _remember(remembered: Path, files: list[Path]) -> None:
+    """Keep the digests of these files, those not changed in the last moments, when they differ from those kept."""
+    settled = time.time_ns() - _RACY_NS
+    entries: dict[str, list[int | str]] = {}
+    for path in files:
+        identity, found = _file_digests[path]
+        if identity[2] < settled:
+            entries[str(path)] = [*identity, found.hex()]
+    if entries == _remembered.get(remembered):
+        return
+    data = json.dumps(entries).encode()
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+    try:
+        replace_with(remembered, write)
+    except OSError:  # a read-only place: the files are read again at the next start
+        return
+    _remembered[remembered] = entries
 
 
 def read_and_validate(directories: Directories, base: str, step: Step | None = None,

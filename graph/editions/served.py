@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from graph.editions.build import BUILD_FILE, full_store_dir, input_digest, read_build
+from graph.editions.build import BUILD_FILE, digests_file, full_store_dir, input_digest, read_build
 from graph.editions.revise import generations
 from graph.errors import CasegraphError, NotFound
 from graph.settings import Settings
@@ -111,7 +111,7 @@ def served_edition(settings: Settings) -> ServedStore:
     """
     candidates = [d for d in (*generations(settings.store), settings.store) if (d / BUILD_FILE).is_file()]
     try:
-        digest = input_digest(settings.source_dirs, settings.base)
+        digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
     except CasegraphError:  # a source directory missing: no store can be said to match
         digest = None
     for directory in candidates:
