@@ -142,3 +142,23 @@ def test_a_folder_without_the_manifest_of_this_format_is_refused(records: Store,
         (tmp_path / "search.json").write_bytes(manifest)
     with pytest.raises(IndexFileError, match="search"):
         SearchIndex.load(tmp_path)
+
+
+def test_a_suffix_array_of_another_length_or_type_is_refused(records: Store, tmp_path: Path) -> None:
+    SearchIndex(records).save(tmp_path)
+    manifest = json.loads((tmp_path / "search.json").read_text(encoding="utf-8"))
+    suffixes = np.load(tmp_path / "folded.suffixes.npy")
+    for changed in (suffixes[:-1], suffixes.astype(np.int64)):
+        np.save(tmp_path / "folded.suffixes.npy", changed)
+        manifest["arrays"]["folded.suffixes"] = [str(changed.dtype), len(changed)]  # the manifest agrees: the text does not
+        (tmp_path / "search.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with pytest.raises(IndexFileError, match="folded.suffixes.npy is not the suffix array of folded.text.npy"):
+            SearchIndex.load(tmp_path)
+
+
+def test_suffixes_pointing_outside_the_text_never_fail_a_search(records: Store, tmp_path: Path) -> None:
+    SearchIndex(records).save(tmp_path)
+    for name in ("folded.suffixes.npy", "keys.suffixes.npy"):
+        np.save(tmp_path / name, (np.load(tmp_path / name) + 10**6).astype(np.int32))
+    loaded = SearchIndex.load(tmp_path)
+    assert SearchIndex(records).search("a") and loaded.search("a") == [], "positions past the text are no labels"

@@ -21,10 +21,12 @@ from graph.errors import IndexFileError
 from graph.files import replace_with, write_durably
 from graph.search.labeltable import LabelTable, Strings
 
-FORMAT = "casegraph search index 1"
+FORMAT = "casegraph search index 2"  # 2: suffix arrays and the two orders
 MANIFEST = "search.json"
 STRINGS = ("iris", "labels", "folded", "keys", "kinds")
-COLUMNS = {"record": "int32", "kind": "int32", "preferred": "uint8", "key_entry": "int32", "name": "int32"}
+SEARCHED = ("folded", "keys")  # the strings kept with their suffix arrays
+COLUMNS = {"record": "int32", "kind": "int32", "preferred": "uint8", "key_entry": "int32", "name": "int32",
+           "label_order": "int32", "shown_order": "int32"}
 LIMIT = 2**31 - 1  # ends and numbers are int32
 
 
@@ -38,6 +40,8 @@ def save_table(table: LabelTable, names: bool, folder: Path) -> None:
         if len(text) > LIMIT:
             raise IndexFileError(f"the search index's {name} take {len(text):,} bytes, more than its files can hold")
         arrays[f"{name}.text"], arrays[f"{name}.ends"] = text, _integers(strings.ends, "int32")
+        if name in SEARCHED:
+            arrays[f"{name}.suffixes"] = strings.suffixes
     for name, column in table.columns().items():
         arrays[name] = _integers(column, COLUMNS[name])
     for name, array in arrays.items():
@@ -75,7 +79,8 @@ def _manifest(folder: Path) -> dict[str, Any]:
         raise IndexFileError(f"{path} cannot be read as a search index manifest ({error})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise IndexFileError(f"{path} is not the manifest of a search index in the format {FORMAT!r}")
-    expected = {f"{name}.{part}" for name in STRINGS for part in ("text", "ends")} | set(COLUMNS)
+    expected = ({f"{name}.{part}" for name in STRINGS for part in ("text", "ends")} | set(COLUMNS)
+                | {f"{name}.suffixes" for name in SEARCHED})
     arrays = manifest.get("arrays")
     if not isinstance(arrays, dict) or set(arrays) != expected or not isinstance(manifest.get("names"), bool):
         raise IndexFileError(f"{path} does not list the files of a search index in the format {FORMAT!r}")
@@ -97,16 +102,20 @@ def _strings(folder: Path, name: str, loaded: dict[str, npt.NDArray[Any]]) -> St
     text, ends = loaded[f"{name}.text"], loaded[f"{name}.ends"]
     if len(ends) and (ends[0] < 1 or ends[-1] != len(text) or np.any(np.diff(ends) < 1)) or not len(ends) and len(text):
         raise IndexFileError(f"{folder / name}.ends.npy does not divide {name}.text.npy into strings")
-    with (folder / f"{name}.text.npy").open("rb") as handle:  # mapped again for mmap.find, as fast as bytes.find
+    suffixes = loaded.get(f"{name}.suffixes")
+    if suffixes is not None and (suffixes.dtype != np.int32 or len(suffixes) != len(text)):
+        raise IndexFileError(f"{folder / name}.suffixes.npy is not the suffix array of {name}.text.npy")
+    with (folder / f"{name}.text.npy").open("rb") as handle:  # mapped again: slices of an mmap are bytes
         data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    return Strings(data, memoryview(ends), int(getattr(text, "offset", 0)))  # type: ignore[arg-type]
+    return Strings(data, memoryview(ends), int(getattr(text, "offset", 0)), suffixes)  # type: ignore[arg-type]
 
 
 def _check_columns(folder: Path, loaded: dict[str, npt.NDArray[Any]], strings: dict[str, Strings]) -> None:
     """Refuse numbers that would point outside the table: a search would fail on them later, far from the cause."""
     labels, records, kinds = len(strings["labels"]), len(strings["iris"]), len(strings["kinds"])
     rules = {"record": (labels, 0, records), "kind": (labels, 0, kinds), "preferred": (labels, 0, 2),
-             "key_entry": (len(strings["keys"]), 0, labels), "name": (records, -1, labels)}
+             "key_entry": (len(strings["keys"]), 0, labels), "name": (records, -1, labels),
+             "label_order": (labels, 0, labels), "shown_order": (labels, 0, labels)}
     if len(strings["folded"]) != labels:
         raise IndexFileError(f"{folder}: the search index has {labels} labels but {len(strings['folded'])} folded ones")
     for name, (length, low, high) in rules.items():

@@ -98,12 +98,10 @@ class SearchIndex:
         query = query_keys(text) if self._keys else query_keys(text)._replace(sound=None)
         if not query.text:
             return []
-        best: dict[str, Match] = {}
-        for needle, more in ((query.text, 0), (query.sound, SOUNDED)):
-            if needle is None:
-                continue
-            unchanged = (match for match in self._base.matches(needle) if match.iri not in self._changes.changed)
-            for match in itertools.chain(unchanged, self._changes.matches(needle)):
+        needles = [(needle, more) for needle, more in ((query.text, 0), (query.sound, SOUNDED)) if needle is not None]
+        best: dict[str, Match] = {match.iri: match for match in self._base.ranked(needles, self._changes.changed, limit)}
+        for needle, more in needles:
+            for match in self._changes.matches(needle):
                 match = match._replace(rank=match.rank + more)
                 if match.iri not in best or (match.rank, match.label) < (best[match.iri].rank, best[match.iri].label):
                     best[match.iri] = match
