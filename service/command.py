@@ -28,8 +28,3 @@ def serve(
             held.enter_context(holding(settings.store))  # before building it: a build may be running, or another server
             open_store(settings)
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)
-
-
-def main() -> None:
-    """Entry point for `python -m service`, as for the casegraph command."""
-    app()

@@ -281,3 +281,13 @@ def test_validate_reports_every_problem_at_once_and_dates_that_do_not_exist(tmp_
     assert any("<place/aksuu> is not in the graph; declare it (a cg:Place with a skos:prefLabel), or did you mean <place/aksu>?"
                in line for line in lines)
     assert any("ontology#date (value: 2014-02-30): 2014-02-30 is a date that does not exist" in line for line in lines)
+
+
+def test_a_process_spawned_by_the_installed_command_does_not_import_the_command_line() -> None:
+    # A spawned child (query worker, document checker) first runs its parent's script as `__mp_main__`, as here.
+    script = Path(sys.executable).with_name("casegraph")
+    program = ("import runpy, sys; runpy.run_path(sys.argv[1], run_name='__mp_main__'); "
+               "print(sorted(m for m in ('typer', 'fastapi', 'uvicorn', 'service.command', 'graph.cli') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", program, str(script)], capture_output=True, text=True, timeout=60,
+                            check=True)
+    assert script.is_file() and result.stdout.strip() == "[]"
