@@ -1,9 +1,11 @@
 """The one place settings are defined: environment variables prefixed CASEGRAPH_."""
 
+from __future__ import annotations
+
 from functools import cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.paths import sources_dir
@@ -38,11 +40,42 @@ class Settings(BaseSettings):
                                           'each writer needs a token of their own, since a draft is published by another writer.')
     reader_tokens: dict[str, SecretStr] = Field(
         default_factory=dict, description='Bearer tokens that may read restricted sources, by holder: {"name": "token"} as JSON.')
+    # A remote SPARQL 1.1 store instead of the embedded one: the public dataset, and the full one with restricted sources.
+    sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the public dataset in a remote store.")
+    sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the public dataset.")
+    sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the public dataset.")
+    sparql_user: str | None = Field(None, description="User name for the public dataset's endpoints (HTTP basic).")
+    sparql_password: SecretStr | None = Field(None, description="Password for the public dataset's endpoints.")
+    full_sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the full dataset.")
+    full_sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the full dataset.")
+    full_sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the full dataset.")
+    full_sparql_user: str | None = Field(None, description="User name for the full dataset's endpoints (HTTP basic).")
+    full_sparql_password: SecretStr | None = Field(None, description="Password for the full dataset's endpoints.")
 
     @property
     def source_dirs(self) -> list[Path]:
         """Where sources are read from: the curated ones, then those written through the API."""
         return [self.sources, self.writable_sources]
+
+    @property
+    def remote(self) -> bool:
+        """Whether the data lives in a remote SPARQL store rather than the embedded one."""
+        return self.sparql_query_url is not None
+
+    @model_validator(mode="after")
+    def _remote_endpoints_complete(self) -> Settings:
+        for prefix in ("", "full_"):
+            urls = {f"CASEGRAPH_{prefix.upper()}SPARQL_{name.upper()}_URL": getattr(self, f"{prefix}sparql_{name}_url")
+                    for name in ("query", "update", "graph_store")}
+            if any(urls.values()) and not all(urls.values()):
+                missing = ", ".join(variable for variable, url in urls.items() if not url)
+                raise ValueError(f"a remote dataset needs its three endpoints: {missing} not set")
+            for variable, url in urls.items():
+                if url and not url.startswith(("http://", "https://")):
+                    raise ValueError(f"{variable} must be an http(s) URL, not {url!r}")
+        if self.full_sparql_query_url and not self.sparql_query_url:
+            raise ValueError("a full dataset (CASEGRAPH_FULL_SPARQL_*) needs a public one (CASEGRAPH_SPARQL_*) beside it")
+        return self
 
     @field_validator("writer_tokens")
     @classmethod

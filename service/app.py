@@ -16,6 +16,7 @@ from graph import __version__
 from graph.editions.build import BUILD_FILE, build, digests_file, full_store_dir, input_digest, read_build
 from graph.editions.revise import adopt, full_store_matches
 from graph.editions.served import holding
+from graph.errors import CasegraphError
 from graph.settings import Settings, get_settings
 from graph.writing.documents import DocumentChecker
 from service import (
@@ -40,6 +41,10 @@ from service.cors import OpenToOtherOrigins
 from service.dependencies import close_workers, open_generation
 
 
+class RemoteNotServed(CasegraphError):
+    """The settings name a remote SPARQL store, which `casegraph build` loads but the service does not serve yet."""
+
+
 def open_store(settings: Settings) -> None:
     """Make the store match the source files: build it when it is missing or was built from other files.
 
@@ -47,6 +52,9 @@ def open_store(settings: Settings) -> None:
     newest store a write made is adopted when it holds exactly the files, so a restart after writes
     costs no rebuild.
     """
+    if settings.remote:
+        raise RemoteNotServed("the service cannot serve from a remote SPARQL store yet (CASEGRAPH_SPARQL_QUERY_URL is set): "
+                              "`casegraph build` loads the remote datasets; serve the embedded store without those settings")
     digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
     adopt(settings.store, digest)
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):

@@ -13,6 +13,8 @@ from graph.cli.console import StoreOption, settings_for, user_errors
 from graph.editions.served import holding
 from service.app import create_app, open_store
 
+__all__ = ["app", "serve"]
+
 
 @app.command()
 def serve(

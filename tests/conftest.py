@@ -8,10 +8,15 @@ store of those two documents. The imported list is checked row by row against it
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from graph.editions.build import build
@@ -71,3 +76,30 @@ def shipped_store(shipped_store_dir: Path) -> Iterator[Store]:
 def store(store_dir: Path) -> Iterator[Store]:
     """The built store, opened read-only."""
     yield open_store(store_dir, BASE, read_only=True)
+
+
+OXIGRAPH_SERVER = Path(sys.executable).with_name("oxigraph")  # PyPI's oxigraph, a test dependency
+
+
+@contextmanager
+def oxigraph_server(directory: Path) -> Iterator[str]:
+    """The Oxigraph server on a port of its own over a directory of its own; yields its address once it answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+
+    def answers() -> bool:
+        assert server.poll() is None, "the Oxigraph server exited"
+        try:
+            return httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200
+        except httpx.HTTPError:
+            return False
+    try:
+        until(answers, "the Oxigraph server did not start", 30)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import io
-import socket
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
-from conftest import BASE, until
+from conftest import BASE, oxigraph_server
 from graph.errors import NotFound, QueryError
 from graph.store.opening import memory_store, open_store
 from graph.store.remote import Endpoints, RemoteStore
@@ -31,9 +28,6 @@ QUADS = [ALI_LABEL, ox.Quad(SHARED.subject, SHARED.predicate, SHARED.object, A),
          ox.Quad(SHARED.subject, SHARED.predicate, SHARED.object, B),
          ox.Quad(A, TITLE, ox.Literal("Source A"), CATALOG), ox.Quad(B, TITLE, ox.Literal("Source B"), CATALOG)]
 
-OXIGRAPH_SERVER = Path(sys.executable).with_name("oxigraph")
-
-
 def _oxigraph(directory: Path) -> Iterator[Store]:
     """The embedded Oxigraph store, loaded and flushed in a directory as a build leaves it."""
     store = open_store(directory, BASE, new=True)
@@ -45,29 +39,11 @@ def _oxigraph(directory: Path) -> Iterator[Store]:
 
 def _oxigraph_server(directory: Path) -> Iterator[Store]:
     """The Oxigraph server (PyPI's oxigraph) on a port of its own, loaded over the Graph Store Protocol."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        until(lambda: _answers(url, server), "the Oxigraph server did not start", 30)
+    with oxigraph_server(directory) as url:
         store = RemoteStore(Endpoints(f"{url}/query", f"{url}/update", f"{url}/store"), BASE)
         store.add(QUADS)
         yield store
         store.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _answers(url: str, server: subprocess.Popen[bytes]) -> bool:
-    assert server.poll() is None, "the Oxigraph server exited"
-    try:
-        return httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 # One entry per implementation behind the seam; each is held to every check below that it offers.

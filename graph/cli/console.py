@@ -9,6 +9,8 @@ from typing import Annotated, NoReturn
 
 import pyoxigraph as ox
 import typer
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -28,8 +30,18 @@ StoreOption = Annotated[Path | None, typer.Option("--store", help="Store directo
 
 
 def settings_for(store: Path | None = None) -> Settings:
-    base = get_settings()
+    try:
+        base = get_settings()
+    except ValidationError as error:
+        fail("; ".join(_setting_error(problem) for problem in error.errors()))
     return base.model_copy(update={"store": store}) if store else base
+
+
+def _setting_error(problem: ErrorDetails) -> str:
+    """One problem with the settings, named by its environment variable when it belongs to one."""
+    message = problem["msg"].removeprefix("Value error, ")
+    names = [str(part) for part in problem["loc"]]
+    return f"CASEGRAPH_{names[0].upper()}: {message}" if names else message
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

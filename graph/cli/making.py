@@ -15,7 +15,7 @@ from rich.table import Table
 
 from graph.cli.console import StoreOption, err, progress_bar, settings_for, user_errors
 from graph.editions.build import build as build_store
-from graph.editions.build import input_files
+from graph.editions.build import input_files, remote_datasets
 from graph.editions.served import StoreInUse, holding, remove_generations
 from graph.errors import UsageError
 from graph.ingest.importer import Outcome, run_import
@@ -34,9 +34,11 @@ def build(
     directories = [sources] if sources else settings.source_dirs
     with user_errors(), _building(settings.store), progress_bar() as progress:
         task = progress.add_task("validating and loading", total=len(input_files(directories)))
-        result = build_store(directories, settings.store, settings.base, lambda _: progress.advance(task))
+        result = build_store(directories, settings.store, settings.base, lambda _: progress.advance(task),
+                             remote=remote_datasets(settings))
         remove_generations(settings.store)
-    err.print(f"[green]✓[/] built {settings.store}: {result.documents} sources, {result.triples} quads")
+    built = f"the remote dataset at {settings.sparql_query_url}" if settings.remote else str(settings.store)
+    err.print(f"[green]✓[/] built {built}: {result.documents} sources, {result.triples} quads")
 
 
 @contextmanager

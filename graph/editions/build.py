@@ -14,12 +14,14 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph.errors import InvalidData, NotFound, SourceFileError
+from graph.errors import CasegraphError, InvalidData, NotFound, SourceFileError
 from graph.files import replace_with
 from graph.namespaces import ONTOLOGY_IRI
 from graph.paths import ontology_files
+from graph.settings import Settings
 from graph.store import content
-from graph.store.opening import open_store
+from graph.store.opening import open_store, remote_endpoints
+from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.sources import SourceFile, public_quads, read_source, restricted, source_files
 from graph.validation.references import Declared
@@ -217,23 +219,47 @@ def full_store_dir(store_dir: Path) -> Path:
     return store_dir.with_name(store_dir.name + "-full")
 
 
+@dataclass(frozen=True)
+class RemoteDatasets:
+    """A remote SPARQL store's datasets to build into: the public one, and the full one with restricted sources."""
+
+    public: Endpoints
+    full: Endpoints | None = None
+
+
+def remote_datasets(settings: Settings) -> RemoteDatasets | None:
+    """The remote datasets the settings name, or None for the embedded store."""
+    public = remote_endpoints(settings, "public")
+    return RemoteDatasets(public, remote_endpoints(settings, "full")) if public is not None else None
+
+
+class NoFullDataset(CasegraphError):
+    """Restricted sources were to go into a remote store that has no dataset for them."""
+
+
 def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | None = None,
-          trusted: Collection[Path] = ()) -> BuildResult:
+          trusted: Collection[Path] = (), remote: RemoteDatasets | None = None) -> BuildResult:
     """Validate every source, then build the store afresh; on any violation nothing is written.
 
     Restricted sources never enter the public store: they go only into a second, full store beside
     it, which only callers holding a reader token are served from. Kept apart on disk, no query of
-    the public store can reach them.
+    the public store can reach them. Given `remote`, the stores are datasets of a remote SPARQL
+    store, emptied and loaded anew, and `store_dir` keeps what casegraph knows of them.
     """
     sources, report = read_and_validate(sources_dir, base, step, trusted)
     if not report.conforms:
         raise InvalidData(report)
     hidden = {g.value for s in sources for g in restricted(s)}
+    if hidden and remote is not None and remote.full is None:
+        raise NoFullDataset(f"{len(hidden)} restricted sources need a dataset of their own in the remote store: "
+                            "set the CASEGRAPH_FULL_SPARQL_* endpoints, or remove the sources")
     digest = input_digest(sources_dir, base)
-    result = _build_one(store_dir, sources, base, digest, hidden, full=False)
+    result = _build_one(store_dir, sources, base, digest, hidden, False, remote.public if remote else None)
     if hidden:
-        _build_one(full_store_dir(store_dir), sources, base, full_digest(digest), hidden, full=True)
+        _build_one(full_store_dir(store_dir), sources, base, full_digest(digest), hidden, True, remote.full if remote else None)
     else:
+        if remote is not None and remote.full is not None:
+            RemoteStore(remote.full, base).clear()  # restricted sources removed since: their facts must go too
         shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
     return result
 
@@ -248,11 +274,12 @@ def full_digest(digest: str) -> str:
     return hashlib.sha256(b"full\0" + digest.encode()).hexdigest()
 
 
-def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: str, hidden: set[str], full: bool) -> BuildResult:
+def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: str, hidden: set[str], full: bool,
+               remote: Endpoints | None) -> BuildResult:
     fresh = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(fresh, base, new=True)
+    store = open_store(fresh, base, new=True, remote=remote)
     load(store, sources, restricted=full)
     store.flush()
     documents = sum(1 for s in sources for g in s.graphs if full or g.value not in hidden)

@@ -1,20 +1,73 @@
-"""Opening a store: the one place that chooses the implementation behind the store seam (graph/store/seam.py)."""
+"""Opening a store: the one place that chooses the implementation behind the store seam (graph/store/seam.py).
+
+A store directory is either the embedded Oxigraph store itself or, for a dataset in a remote SPARQL
+store, a local folder that names its endpoints in `remote.json` (never its credentials, which come
+from the settings) beside what casegraph keeps of it: the build record and the index files.
+"""
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
-from graph.settings import DEFAULT_BASE
+from graph.errors import NotFound
+from graph.settings import DEFAULT_BASE, Settings, get_settings
 from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.store import OxigraphStore
 
+REMOTE_FILE = "remote.json"
+DATASETS = ("public", "full")  # a remote store's two datasets: without restricted sources, and with them
 
-def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, new: bool = False) -> Store:
-    """The store in a directory; NotFound unless it was built, or an empty one there when `new`."""
+
+def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, new: bool = False,
+               remote: Endpoints | None = None) -> Store:
+    """The store in a directory; NotFound unless it was built, or an empty one there when `new`.
+
+    Given `remote` with `new`, the directory names that remote dataset, which is emptied of what casegraph put in it.
+    """
+    if new and remote is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / REMOTE_FILE).write_text(json.dumps({k: v for k, v in asdict(remote).items() if k != "auth"}), encoding="utf-8")
+        store = RemoteStore(remote, base)
+        store.clear()
+        return store
     if new:
         return OxigraphStore.create(path, base)
+    named = remote_named(path)
+    if named is not None:
+        return RemoteStore(named, base)
     return OxigraphStore.open(path, base, read_only)
+
+
+def remote_named(path: Path) -> Endpoints | None:
+    """The remote dataset a store directory names, with the settings' credentials for it; None for an embedded store."""
+    try:
+        named = json.loads((path / REMOTE_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset ({error}): build the store again") from None
+    try:
+        endpoints = Endpoints(str(named["query"]), str(named["update"]), str(named["graph_store"]), None,
+                              str(named["dataset"]))
+    except (KeyError, TypeError):
+        raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset: build the store again") from None
+    configured = remote_endpoints(get_settings(), endpoints.dataset)
+    return configured if configured is not None and configured.urls == endpoints.urls else endpoints
+
+
+def remote_endpoints(settings: Settings, dataset: str = "public") -> Endpoints | None:
+    """The endpoints of a remote dataset the settings name ("public" or "full"), with its credentials; None if none."""
+    prefix = "full_" if dataset == "full" else ""
+    query = getattr(settings, f"{prefix}sparql_query_url")
+    if query is None:
+        return None
+    user, password = getattr(settings, f"{prefix}sparql_user"), getattr(settings, f"{prefix}sparql_password")
+    auth = (user, password.get_secret_value()) if user is not None and password is not None else None
+    return Endpoints(query, getattr(settings, f"{prefix}sparql_update_url"),
+                     getattr(settings, f"{prefix}sparql_graph_store_url"), auth, dataset)
 
 
 def remote_store(endpoints: Endpoints, base: str = DEFAULT_BASE) -> Store:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -43,7 +43,13 @@ class Endpoints:
     query: str
     update: str
     graph_store: str
-    auth: tuple[str, str] | None = None
+    auth: tuple[str, str] | None = field(default=None, repr=False)
+    dataset: str = "public"  # which of casegraph's datasets: "public", or "full" with the restricted sources
+
+    @property
+    def urls(self) -> tuple[str, str, str]:
+        """The three endpoints, without the credentials."""
+        return self.query, self.update, self.graph_store
 
 
 class RemoteStore(SourceGraphs):
@@ -170,6 +176,13 @@ class RemoteStore(SourceGraphs):
             where = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
             self._send("POST", self.endpoints.graph_store, where, body.getvalue())
 
+    def clear(self) -> None:
+        """Empty the dataset of what casegraph keeps in it (its source, catalog and ontology graphs, and their merge)."""
+        owned = [*self.source_graphs(), self.catalog, self.ontology]
+        for graph in owned:
+            self._request("DELETE", self.endpoints.graph_store, params={"graph": graph.value}, allowed=(404,))
+        self._request("DELETE", self.endpoints.graph_store, params={"default": ""}, allowed=(404,))
+
     def flush(self) -> None:
         """Nothing to do: the remote store made each load durable before answering it."""
 
@@ -187,11 +200,13 @@ class RemoteStore(SourceGraphs):
     def _send(self, method: str, url: str, params: dict[str, str], body: bytes) -> httpx.Response:
         return self._request(method, url, params=params, content=body, headers={"Content-Type": NTRIPLES})
 
-    def _request(self, method: str, url: str, **arguments: Any) -> httpx.Response:
+    def _request(self, method: str, url: str, allowed: tuple[int, ...] = (), **arguments: Any) -> httpx.Response:
         try:
             answer = self._client.request(method, url, **arguments)
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
+        if answer.status_code in allowed:
+            return answer
         if answer.status_code == 400:
             raise QueryError(f"the query is not valid SPARQL for the store at {url}: {answer.text[:300]}")
         if answer.status_code >= 300:

@@ -1,0 +1,152 @@
+"""`casegraph build` into a remote SPARQL store (the Oxigraph server): each source its named graph, restricted ones apart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from conftest import BASE, copy_seeds, oxigraph_server
+from graph.editions.build import build
+from graph.store.opening import open_store
+
+SECRET = "Quillonwitness"
+# A made-up witness statement, restricted: no fact about any real person.
+RESTRICTED = f"""\
+@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<graph/sources> {{
+  <source/remote-witness> a cg:SourceDocument ; skos:prefLabel "{SECRET} statement"@en ;
+     dcterms:title "{SECRET} statement"@en ;
+     dcterms:publisher <organisation/{SECRET.lower()}-group> ; cg:sourceKind cg:source-news-release ;
+     cg:addressStatus cg:address-unconfirmed ; cg:restricted true .
+}}
+<source/remote-witness> {{
+  <organisation/{SECRET.lower()}-group> a cg:NonGovernmentalOrganisation ; skos:prefLabel "{SECRET} group"@en ;
+     cg:source <source/remote-witness> .
+  <person/{SECRET.lower()}> a cg:Person ; skos:prefLabel "{SECRET}"@en ; cg:source <source/remote-witness> .
+}}
+"""
+
+
+def _endpoints(prefix: str, url: str) -> dict[str, str]:
+    return {f"CASEGRAPH_{prefix}SPARQL_QUERY_URL": f"{url}/query", f"CASEGRAPH_{prefix}SPARQL_UPDATE_URL": f"{url}/update",
+            f"CASEGRAPH_{prefix}SPARQL_GRAPH_STORE_URL": f"{url}/store"}
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """Two Oxigraph servers: one for the public dataset, one for the full dataset."""
+    with oxigraph_server(tmp_path / "public-db") as public, oxigraph_server(tmp_path / "full-db") as full:
+        yield public, full
+
+
+def casegraph(*args: str, tmp_path: Path, sources: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CASEGRAPH_STORE": str(tmp_path / "store"), "CASEGRAPH_SOURCES": str(sources),
+                   "CASEGRAPH_WRITABLE_SOURCES": str(tmp_path / "written"), "COLUMNS": "200", **env}
+    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True, text=True, env=environment,
+                          timeout=300, check=False)
+
+
+def ask(url: str, query: str) -> dict[str, object]:
+    """A query answered by the store itself, through SPARQLWrapper."""
+    client = SPARQLWrapper(f"{url}/query")
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    answer: dict[str, object] = client.queryAndConvert()  # type: ignore[assignment]
+    return answer
+
+
+def graph_counts(url: str) -> dict[str, int]:
+    rows = ask(url, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")["results"]["bindings"]  # type: ignore[index]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+def merged_count(url: str) -> int:
+    (row,) = ask(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")["results"]["bindings"]  # type: ignore[index]
+    return int(row["n"]["value"])
+
+
+def holds_secret(url: str) -> bool:
+    query = f'ASK {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} FILTER(CONTAINS(STR(?o), "{SECRET}")) }}'
+    return bool(ask(url, query)["boolean"])
+
+
+def test_build_loads_each_source_as_its_named_graph_and_restricted_ones_only_into_the_full_dataset(
+        tmp_path: Path, servers: tuple[str, str]) -> None:
+    public, full = servers
+    sources = copy_seeds(tmp_path / "sources")
+    (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
+    result = casegraph("build", tmp_path=tmp_path, sources=sources, env=_endpoints("", public) | _endpoints("FULL_", full))
+    assert result.returncode == 0, result.stderr
+    assert f"built the remote dataset at {public}/query" in result.stderr
+
+    # The same graphs, each with the same number of statements, as the embedded store built from the same files.
+    build(sources, tmp_path / "embedded", BASE)
+    for url, directory in ((public, tmp_path / "embedded"), (full, tmp_path / "embedded-full")):
+        embedded = open_store(directory, BASE, read_only=True)
+        graphs = [*embedded.source_graphs(), embedded.catalog, embedded.ontology]
+        assert graph_counts(url) == {graph.value: embedded.count(graph) for graph in graphs}
+        assert merged_count(url) == len(embedded), "the merged default graph holds each triple once"
+    assert BASE + "source/remote-witness" in graph_counts(full) and BASE + "source/remote-witness" not in graph_counts(public)
+    assert holds_secret(full) and not holds_secret(public)
+
+
+def test_a_build_again_replaces_what_the_last_one_loaded(tmp_path: Path, servers: tuple[str, str]) -> None:
+    public, full = servers
+    env = _endpoints("", public) | _endpoints("FULL_", full)
+    sources = copy_seeds(tmp_path / "sources")
+    (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
+    assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
+    first = graph_counts(public)
+    assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
+    assert graph_counts(public) == first, "built twice from the same files, the dataset is the same"
+
+    (sources / "remote-witness.trig").unlink()
+    removed = sorted(sources.glob("*.trig"))[0]
+    removed.unlink()
+    assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
+    assert len(graph_counts(public)) == len(first) - 1, "the removed source's graph is gone"
+    assert not holds_secret(full), "a restricted source removed from the files leaves the full dataset too"
+
+
+def test_restricted_sources_without_a_full_dataset_are_refused_and_nothing_is_loaded(
+        tmp_path: Path, servers: tuple[str, str]) -> None:
+    public, _ = servers
+    sources = copy_seeds(tmp_path / "sources")
+    (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
+    result = casegraph("build", tmp_path=tmp_path, sources=sources, env=_endpoints("", public))
+    assert result.returncode == 2 and "CASEGRAPH_FULL_SPARQL_*" in result.stderr and "Traceback" not in result.stderr
+    assert graph_counts(public) == {} and not holds_secret(public)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"CASEGRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:9/query"},
+     "CASEGRAPH_SPARQL_UPDATE_URL, CASEGRAPH_SPARQL_GRAPH_STORE_URL not set"),
+    ({"CASEGRAPH_SPARQL_QUERY_URL": "ftp://x/q", "CASEGRAPH_SPARQL_UPDATE_URL": "http://x/u",
+      "CASEGRAPH_SPARQL_GRAPH_STORE_URL": "http://x/s"}, "CASEGRAPH_SPARQL_QUERY_URL must be an http(s) URL"),
+    (_endpoints("FULL_", "http://127.0.0.1:9"), "a full dataset (CASEGRAPH_FULL_SPARQL_*) needs a public one"),
+])
+def test_incomplete_remote_settings_are_refused_with_what_is_missing(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    for command in ("build", "serve"):
+        result = casegraph(command, tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"), env=env)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_an_unreachable_store_is_reported_without_a_traceback(tmp_path: Path) -> None:
+    result = casegraph("build", tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"),
+                       env=_endpoints("", "http://127.0.0.1:9"))
+    assert result.returncode == 2 and "could not be reached" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serving_from_a_remote_store_is_refused_until_it_is_supported(tmp_path: Path, servers: tuple[str, str]) -> None:
+    public, _ = servers
+    result = casegraph("serve", "--port", "9", tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"),
+                       env=_endpoints("", public))
+    assert result.returncode == 2 and "cannot serve from a remote SPARQL store yet" in result.stderr
