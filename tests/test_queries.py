@@ -20,6 +20,7 @@ from rdflib.query import Result, ResultRow
 from conftest import seed_sources
 from graph.editions.build import load
 from graph.query.queries import NamedQuery, load_queries, named_query
+from graph.query.sparql import Plan, bind, execute
 from graph.settings import DEFAULT_BASE as BASE
 from graph.store.opening import memory_store
 from graph.store.seam import Store
@@ -174,5 +175,5 @@ def test_records_missing_optional_facts_add_one_row_each(tmp_path: Path) -> None
     ("not a date", []),  # never quietly the server's date instead
 ])
 def test_overdue_releases_as_of_a_given_day(fixture_store: Store, today: str, names: list[str]) -> None:
-    rows = fixture_store.select(named_query("overdue-releases").text, {"today": ox.Literal(today)})
-    assert [r["name"].value for r in rows] == names
+    rows = execute(fixture_store, Plan(named_query("overdue-releases").text, bindings=(bind("today", today),)))
+    assert isinstance(rows, ox.QuerySolutions) and [r["name"].value for r in rows] == names

@@ -57,7 +57,7 @@ def is_link_out(predicate: str, term: ox.NamedNode | ox.BlankNode | ox.Literal, 
 def count_links(store: Store) -> Counter[tuple[Target, str]]:
     """Distinct link triples in the source graphs, by target dataset and predicate; links to unknown datasets are left out."""
     counts: Counter[tuple[Target, str]] = Counter()
-    rows = store.select(page_query("links-out"), {"sources": ox.Literal(source_prefix(store.base))})
+    rows = store.select(page_query("links-out"), {"sources": ox.NamedNode(source_prefix(store.base))})
     for row in rows:
         target = target_of(row["object"].value)
         if target is not None:

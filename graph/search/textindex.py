@@ -69,7 +69,7 @@ class SearchIndex:
 
     def revised(self, store: Store, records: Iterable[str]) -> SearchIndex:
         """The index of a store a write changed: the labels of the records it touched read again, the rest kept."""
-        changed, labels = dict(self._changes.changed), page_query("labels")
+        changed, labels = dict(self._changes.changed), page_query("record-labels")
         for iri in sorted(set(records)):
             changed[iri] = tuple(_rows(store.select(labels, {"entity": ox.NamedNode(iri)}), self._keys))  # () when none are left
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again

@@ -2,12 +2,12 @@
 
 The store keeps what the embedded one keeps: one named graph per source, the catalog, the ontology,
 and their merge in the default graph, each triple once. Queries are sent with the base and the
-usual prefixes declared before them, and terms are bound by a trailing VALUES block written from
-pyoxigraph's own serialisation of each term, never from text a caller gave. Answers come back in
-pyoxigraph's result types (`pyoxigraph.parse_query_results`), so callers cannot tell the stores apart.
+usual prefixes declared before them, and the IRIs a query is given declared as prefixes of their
+names (graph/store/seam.py), each written by pyoxigraph. Answers come back in pyoxigraph's result
+types (`pyoxigraph.parse_query_results`), so callers cannot tell the stores apart.
 
-Terms are bound only in this module's own queries, by a VALUES block at the head of their pattern. A
-caller's query with bound variables is refused: the protocol has no parameters, and a VALUES block
+This module's own queries bind terms by a VALUES block at the head of their pattern. A caller's
+query with variables to substitute is refused: the protocol has no parameters, and a VALUES block
 added after a query is joined after its filters and aggregates, so it would not mean the same.
 """
 
@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError, QueryError
 from graph.namespaces import PREFIXES, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs
+from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -66,23 +66,24 @@ class RemoteStore(SourceGraphs):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
         return self._sent(text)
 
-    def _sent(self, text: str) -> QueryResult:
-        answer = self._post(self.endpoints.query, {"query": self._prologue + text}, RESULTS)
+    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> QueryResult:
+        given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
+        answer = self._post(self.endpoints.query, {"query": self._prologue + given + text}, RESULTS)
         kind = answer.headers.get("content-type", "").split(";")[0].strip()
         if kind != RESULTS:
             raise QueryError(f"the remote store answered {kind or 'no type'}: only SELECT and ASK are asked of it here")
         return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
 
-    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
-        """Run a SELECT query with variables bound to terms, its rows read in full; QueryError for other forms."""
-        return Rows(self._solutions(text, bindings))
+    def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:
+        """Run a SELECT query, each of `iris` declared as a prefix of its name, its rows read in full; QueryError else."""
+        return Rows(self._solutions(text, iris))
 
     def scan(self, text: str) -> ox.QuerySolutions:
         """Run a SELECT query whose rows one thread reads through once."""
         return self._solutions(text, None)
 
-    def _solutions(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> ox.QuerySolutions:
-        result = self.query(text, substitutions=bindings)
+    def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
+        result = self._sent(text, iris)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         return result

@@ -17,7 +17,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from graph.errors import NotFound
-from graph.namespaces import ONTOLOGY_IRI, catalog_graph, source_prefix
+from graph.namespaces import ONTOLOGY_IRI, PREFIXES, catalog_graph, source_prefix
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -28,6 +28,14 @@ class Revision:
 
     removed: int
     gone: int
+
+
+def declared(iris: dict[str, ox.NamedNode] | None) -> dict[str, str]:
+    """IRIs a query is given, as the prefixes that name them; ValueError for a name that is not a fresh prefix name."""
+    for name in iris or {}:
+        if not (name.isascii() and name.isidentifier()) or name in PREFIXES:
+            raise ValueError(f"{name!r} cannot name an IRI given to a query: it must be a plain name that is not a prefix")
+    return {name: iri.value for name, iri in (iris or {}).items()}
 
 
 def graph_named(name: str, base: str) -> ox.NamedNode | None:
@@ -139,8 +147,12 @@ class Store(Protocol):
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
         ...
 
-    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
-        """Run a SELECT query with variables bound to terms, its rows read in full; QueryError for other forms."""
+    def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:
+        """Run a SELECT query, its rows read in full; QueryError for other forms.
+
+        Each of `iris` is declared as a prefix of its name, and the query places it (`VALUES ?entity { entity: }`):
+        an IRI reaches the query as a term, never as text pasted into it.
+        """
         ...
 
     def scan(self, text: str) -> ox.QuerySolutions:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.errors import NotFound, QueryError
 from graph.namespaces import PREFIXES, source_prefix
 from graph.settings import DEFAULT_BASE
-from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs
+from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
@@ -87,17 +87,20 @@ class OxigraphStore(SourceGraphs):
         except SyntaxError as error:
             raise QueryError(f"the query is not valid SPARQL: {error}") from None
 
-    def select(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Rows:
-        """Run a SELECT query, variables bound to terms (never pasted into the text), its rows read in full; QueryError else."""
-        return Rows(self._solutions(text, bindings))
+    def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:
+        """Run a SELECT query, each of `iris` declared as a prefix of its name (never pasted into the text), its rows read in
+        full; QueryError else."""
+        return Rows(self._solutions(text, iris))
 
     def scan(self, text: str) -> ox.QuerySolutions:
         """Run a SELECT query whose rows one thread reads through once, as they come."""
         return self._solutions(text, None)
 
-    def _solutions(self, text: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None) -> ox.QuerySolutions:
-        substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
-        result = self.query(text, substitutions=substitutions) if substitutions else self.query(text)
+    def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
+        try:
+            result = self.oxigraph.query(text, base_iri=self.base, prefixes=PREFIXES | declared(iris))
+        except SyntaxError as error:
+            raise QueryError(f"the query is not valid SPARQL: {error}") from None
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         return result
