@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,10 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import __version__
-from graph.editions.build import BUILD_FILE, build, digests_file, full_store_dir, input_digest, read_build
-from graph.editions.revise import adopt, full_store_matches
-from graph.editions.served import holding
-from graph.errors import CasegraphError
+from graph.editions.served import holding, settle
 from graph.settings import Settings, get_settings
 from graph.writing.documents import DocumentChecker
 from service import (
@@ -39,31 +35,6 @@ from service import (
 from service.answers import AnswerCache
 from service.cors import OpenToOtherOrigins
 from service.dependencies import close_workers, open_generation
-
-
-class RemoteNotServed(CasegraphError):
-    """The settings name a remote SPARQL store, which `casegraph build` loads but the service does not serve yet."""
-
-
-def open_store(settings: Settings) -> None:
-    """Make the store match the source files: build it when it is missing or was built from other files.
-
-    This is also how a write cut short by a crash is settled: the files say what was written. The
-    newest store a write made is adopted when it holds exactly the files, so a restart after writes
-    costs no rebuild.
-    """
-    if settings.remote:
-        raise RemoteNotServed("the service cannot serve from a remote SPARQL store yet (CASEGRAPH_SPARQL_QUERY_URL is set): "
-                              "`casegraph build` loads the remote datasets; serve the embedded store without those settings")
-    digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
-    adopt(settings.store, digest)
-    for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    record, full = settings.store / BUILD_FILE, full_store_dir(settings.store)
-    # A store from before stores kept their merged default graph and content digest is built afresh.
-    if (not record.is_file() or read_build(settings.store).digest != digest or not read_build(settings.store).content
-            or (full.exists() and not full_store_matches(full, digest))):
-        build(settings.source_dirs, settings.store, settings.base)
 
 
 class PrivateWhenAuthorized:
@@ -118,7 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Held while serving: a build would replace the store under the generations the writes make (graph/served.py).
         with holding(settings.store):
-            open_store(settings)
+            settle(settings)
             app.state.served = open_generation(settings.store, settings)
             app.state.checker = DocumentChecker()  # warm before the first write
             yield

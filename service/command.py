@@ -10,8 +10,8 @@ import uvicorn
 
 from graph.cli import app
 from graph.cli.console import StoreOption, settings_for, user_errors
-from graph.editions.served import holding
-from service.app import create_app, open_store
+from graph.editions.served import holding, settle
+from service.app import create_app
 
 __all__ = ["app", "serve"]
 
@@ -28,5 +28,5 @@ def serve(
     with ExitStack() as held:
         with user_errors():
             held.enter_context(holding(settings.store))  # before building it: a build may be running, or another server
-            open_store(settings)
+            settle(settings)
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)

@@ -15,8 +15,9 @@ from graph.editions.build import BUILD_FILE, BuildResult, full_store_dir, read_b
 from graph.editions.index import read_index
 from graph.errors import CasegraphError
 from graph.network.network import View
+from graph.query.runners import QueryRunner, runner_for
 from graph.query.sparql import Plan
-from graph.query.workers import QueryAnswer, QueryWorkers
+from graph.query.worker_loop import QueryAnswer
 from graph.search.textindex import SearchIndex
 from graph.settings import Settings
 from graph.store.opening import open_store
@@ -27,6 +28,10 @@ T = TypeVar("T")
 
 class Unauthorized(CasegraphError):
     """The request carries credentials this service does not accept."""
+
+
+class WritesNotServed(CasegraphError):
+    """Writes were asked of a service whose data lives in a remote SPARQL store, which it does not revise yet."""
 
 
 class Forbidden(CasegraphError):
@@ -42,7 +47,7 @@ class Edition:
     build: BuildResult
     search: SearchIndex
     views: dict[str, View]
-    workers: QueryWorkers
+    workers: QueryRunner
 
     async def run(self, planned: Plan) -> QueryAnswer:
         """Run a planned query on this edition's store in the worker pool."""
@@ -59,9 +64,7 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     """
     store = open_store(store_dir, settings.base, read_only=True)
     if before is None:
-        workers = QueryWorkers(settings.base, settings.query_workers, settings.query_timeout, settings.max_rows,
-                               budget=settings.query_budget, long_size=settings.long_query_workers, store_dir=store_dir,
-                               memory=settings.query_memory)
+        workers = runner_for(store_dir, settings)
         search, views = read_index(store_dir, settings.base)
         return Edition(store_dir, store, read_build(store_dir), search, views, workers)
     return Edition(store_dir, store, read_build(store_dir), before.search.revised(store, touched), before.views, before.workers)
@@ -90,10 +93,12 @@ class Served:
 
 
 def close_workers(served: Served) -> None:
-    """Stop the query workers of the editions (once, when both are one)."""
+    """Stop the query workers of the editions and close their stores (once, when both are one)."""
     served.public.workers.close()
-    if served.full.workers is not served.public.workers:
+    served.public.store.close()
+    if served.full is not served.public:
         served.full.workers.close()
+        served.full.store.close()
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -136,8 +141,12 @@ def token_holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None
 
 
 def get_writer(request: Request) -> str:
-    """The holder of a writer token; 401 for anyone else."""
-    who = token_holder(request.headers.get("authorization"), get_app_settings(request).writer_tokens)
+    """The holder of a writer token; 401 for anyone else, and 501 for everyone while the data is in a remote store."""
+    settings = get_app_settings(request)
+    if settings.remote:
+        raise WritesNotServed("this service reads a remote SPARQL store, which it cannot write to yet: change the source "
+                              "files and run `casegraph build`")
+    who = token_holder(request.headers.get("authorization"), settings.writer_tokens)
     if who is None:
         raise Unauthorized("writing needs `Authorization: Bearer <writer token>` with a token this service knows")
     return who

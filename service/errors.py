@@ -16,9 +16,10 @@ from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, Shap
 from graph.query.confine import ConfinementError
 from graph.query.worker_loop import TooManyResults
 from graph.query.workers import Busy, QueryTimeout, TooMuchMemory
+from graph.store.remote import RemoteStoreError
 from graph.writing.documents import Conflict, UnsupportedFormat
 from graph.writing.drafts import NeedsSecondWriter
-from service.dependencies import Forbidden, Unauthorized
+from service.dependencies import Forbidden, Unauthorized, WritesNotServed
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,8 @@ class UnsupportedMediaType(CasegraphError):
 STATUS.update({PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 503, Busy: 503,
                TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
                Forbidden: 403, Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403,
-               ShapesNotCompiled: 503})  # the service cannot check documents: not the sender's mistake
+               ShapesNotCompiled: 503,  # the service cannot check documents: not the sender's mistake
+               WritesNotServed: 501, RemoteStoreError: 502})  # the remote store failed, not the request
 
 
 def status_of(error: CasegraphError) -> int:

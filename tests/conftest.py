@@ -82,13 +82,13 @@ OXIGRAPH_SERVER = Path(sys.executable).with_name("oxigraph")  # PyPI's oxigraph,
 
 
 @contextmanager
-def oxigraph_server(directory: Path) -> Iterator[str]:
+def oxigraph_server(directory: Path, *options: str) -> Iterator[str]:
     """The Oxigraph server on a port of its own over a directory of its own; yields its address once it answers."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
+                               *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
 
     def answers() -> bool:

@@ -143,10 +143,3 @@ def test_an_unreachable_store_is_reported_without_a_traceback(tmp_path: Path) ->
     result = casegraph("build", tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"),
                        env=_endpoints("", "http://127.0.0.1:9"))
     assert result.returncode == 2 and "could not be reached" in result.stderr and "Traceback" not in result.stderr
-
-
-def test_serving_from_a_remote_store_is_refused_until_it_is_supported(tmp_path: Path, servers: tuple[str, str]) -> None:
-    public, _ = servers
-    result = casegraph("serve", "--port", "9", tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"),
-                       env=_endpoints("", public))
-    assert result.returncode == 2 and "cannot serve from a remote SPARQL store yet" in result.stderr

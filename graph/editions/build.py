@@ -259,7 +259,9 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
         _build_one(full_store_dir(store_dir), sources, base, full_digest(digest), hidden, True, remote.full if remote else None)
     else:
         if remote is not None and remote.full is not None:
-            RemoteStore(remote.full, base).clear()  # restricted sources removed since: their facts must go too
+            emptied = RemoteStore(remote.full, base)
+            emptied.clear()  # restricted sources removed since: their facts must go too
+            emptied.close()
         shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
     return result
 
@@ -287,6 +289,7 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     held = content.added(content.initial(edition, base, ontology_files()), sources, edition)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     result = BuildResult(documents, store.statements(), digest, now, held, since(store_dir, held, now))
+    store.close()
     del store
     write_build(fresh, result)
     swap_in(fresh, store_dir)

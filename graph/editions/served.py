@@ -22,11 +22,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from graph.editions.build import BUILD_FILE, digests_file, full_store_dir, input_digest, read_build
-from graph.editions.revise import generations
+from graph.editions.build import (
+    BUILD_FILE,
+    build,
+    digests_file,
+    full_store_dir,
+    input_digest,
+    read_build,
+    remote_datasets,
+)
+from graph.editions.revise import adopt, full_store_matches, generations
 from graph.errors import CasegraphError, NotFound
 from graph.settings import Settings
-from graph.store.opening import open_store
+from graph.store.opening import open_store, remote_named
 from graph.store.seam import Store
 
 
@@ -148,3 +156,30 @@ def remove_generations(store: Path) -> None:
     for directory in generations(store):
         shutil.rmtree(directory, ignore_errors=True)
         shutil.rmtree(full_store_dir(directory), ignore_errors=True)
+
+
+def settle(settings: Settings) -> None:
+    """Make the store match the source files and the datasets the settings name: build it when it does not.
+
+    This is also how a write cut short by a crash is settled: the files say what was written. The
+    newest store a write made is adopted when it holds exactly the files, so a restart after writes
+    costs no rebuild.
+    """
+    digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
+    adopt(settings.store, digest)
+    for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    record, full = settings.store / BUILD_FILE, full_store_dir(settings.store)
+    # A store from before stores kept their merged default graph and content digest is built afresh.
+    if (not record.is_file() or read_build(settings.store).digest != digest or not read_build(settings.store).content
+            or (full.exists() and not full_store_matches(full, digest)) or not _names_the_datasets(settings)):
+        build(settings.source_dirs, settings.store, settings.base, remote=remote_datasets(settings))
+
+
+def _names_the_datasets(settings: Settings) -> bool:
+    """Whether the store stands for what the settings name: the embedded store, or the same remote datasets."""
+    wanted, named = remote_datasets(settings), remote_named(settings.store)
+    if wanted is None or named is None:
+        return wanted is None and named is None
+    full = remote_named(full_store_dir(settings.store))
+    return named.urls == wanted.public.urls and (full is None or wanted.full is not None and full.urls == wanted.full.urls)

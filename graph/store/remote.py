@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 import httpx
 import pyoxigraph as ox
@@ -30,6 +30,7 @@ from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
+ROW_BYTES = 16_384  # bytes of an answer read per row allowed, before the answer is known to be past the row cap
 
 
 class RemoteStoreError(CasegraphError):
@@ -73,6 +74,40 @@ class RemoteStore(SourceGraphs):
         if kind != RESULTS:
             raise QueryError(f"the remote store answered {kind or 'no type'}: only SELECT and ASK are asked of it here")
         return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
+
+    def answer(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
+               most_rows: int) -> tuple[bytes, str]:
+        """The bytes and media type of the store's answer to a caller's query of any form over the dataset (or the graphs
+        named as its dataset); `decoded` reads them. Any thread may ask: the bytes are not yet pyoxigraph's objects,
+        which must stay in the thread that made them.
+
+        TimeoutError when the store has not answered within `timeout` seconds; OverflowError past as many bytes as
+        `most_rows` rows could fill.
+        """
+        form: dict[str, str | list[str]] = {"query": self._prologue + text}
+        if graphs is not None:  # the protocol's dataset: given at all, the default graph is only the graphs named in it
+            form["default-graph-uri"], form["named-graph-uri"] = list(graphs[0]), list(graphs[1])
+        headers = {"Accept": f"{RESULTS}, {NTRIPLES};q=0.9"}
+        return self._read(self.endpoints.query, form, headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
+
+    def _read(self, url: str, form: dict[str, str | list[str]], headers: dict[str, str], timeout: float,
+              most_bytes: int) -> tuple[bytes, str]:
+        body = bytearray()
+        try:
+            with self._client.stream("POST", url, data=form, headers=headers, timeout=timeout) as answer:
+                if answer.status_code >= 300:
+                    answer.read()
+                    self._refused(url, answer)
+                for chunk in answer.iter_bytes():
+                    body += chunk
+                    if len(body) > most_bytes:
+                        raise OverflowError(most_bytes)
+                kind = answer.headers.get("content-type", "").split(";")[0].strip()
+        except httpx.TimeoutException:
+            raise TimeoutError(timeout) from None
+        except httpx.HTTPError as error:
+            raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
+        return bytes(body), kind
 
     def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:
         """Run a SELECT query, each of `iris` declared as a prefix of its name, its rows read in full; QueryError else."""
@@ -206,13 +241,30 @@ class RemoteStore(SourceGraphs):
             answer = self._client.request(method, url, **arguments)
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
-        if answer.status_code in allowed:
+        if answer.status_code in allowed or answer.status_code < 300:
             return answer
+        self._refused(url, answer)
+
+    @staticmethod
+    def _refused(url: str, answer: httpx.Response) -> NoReturn:
         if answer.status_code == 400:
             raise QueryError(f"the query is not valid SPARQL for the store at {url}: {answer.text[:300]}")
-        if answer.status_code >= 300:
-            raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
-        return answer
+        raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
+
+
+def decoded(body: bytes, kind: str, most_rows: int) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+    """A remote store's answer as pyoxigraph's results; OverflowError past `most_rows` rows or triples."""
+    if kind == NTRIPLES:
+        triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        if len(triples) > most_rows:
+            raise OverflowError(most_rows)
+        return triples
+    if kind != RESULTS:
+        raise RemoteStoreError(f"the remote store answered {kind or 'no type'}, neither SPARQL results nor N-Triples")
+    counted = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    if isinstance(counted, ox.QuerySolutions) and sum(1 for _ in counted) > most_rows:
+        raise OverflowError(most_rows)
+    return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # read again: the count used up the first
 
 
 def _values(bound: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

@@ -221,6 +221,10 @@ class Store(Protocol):
         """Make what was added durable, laid out for reading."""
         ...
 
+    def close(self) -> None:
+        """Let go of what the store holds open (a remote store's connections); the store is not used after."""
+        ...
+
     def revised(self, target: Path, graphs: Iterable[ox.NamedNode], quads: Collection[ox.Quad]) -> Revision:
         """Make at `target` this store with the graphs and their catalog entries taken out and the quads put in.
 

@@ -59,6 +59,9 @@ class OxigraphStore(SourceGraphs):
         listed = list(quads)
         self.oxigraph.bulk_extend(itertools.chain(listed, merged(listed)))
 
+    def close(self) -> None:
+        """Nothing to do: the embedded store closes when the last reference to it goes."""
+
     def flush(self) -> None:
         """Compact what bulk loading wrote and make it durable."""
         # Bulk loading leaves many overlapping files; a read-only store never compacts them, and every

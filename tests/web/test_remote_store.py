@@ -1,0 +1,126 @@
+"""The service on a remote SPARQL store (two Oxigraph servers: the public dataset and the full one), through real clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import httpx
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, SPARQLWrapper
+from test_remote_build import RESTRICTED, SECRET, graph_counts, holds_secret
+
+from conftest import BASE, copy_seeds, oxigraph_server, seed_sources
+from graph.editions.build import RemoteDatasets, build
+from graph.store.remote import Endpoints
+
+READER, WRITER = "remote-reader-token", "remote-writer-token"
+WITNESS = f"{BASE}person/{SECRET.lower()}"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _endpoints(url: str, dataset: str) -> Endpoints:
+    return Endpoints(f"{url}/query", f"{url}/update", f"{url}/store", dataset=dataset)
+
+
+def _settings(prefix: str, endpoints: Endpoints) -> dict[str, str]:
+    return {f"{prefix}sparql_query_url": endpoints.query, f"{prefix}sparql_update_url": endpoints.update,
+            f"{prefix}sparql_graph_store_url": endpoints.graph_store}
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """The two datasets, built from the seeds and a restricted statement by `build` itself, and the local store folder."""
+    directory = tmp_path_factory.mktemp("remote")
+    sources = copy_seeds(directory / "sources")
+    (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
+    with oxigraph_server(directory / "public-db", "--timeout-s", "30") as public, \
+            oxigraph_server(directory / "full-db", "--timeout-s", "30") as full:
+        build(sources, directory / "store", BASE,
+              remote=RemoteDatasets(_endpoints(public, "public"), _endpoints(full, "full")))
+        yield public, full, directory / "store"
+
+
+@pytest.fixture(scope="module")
+def site(stores: tuple[str, str, Path], serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    public, full, store = stores
+    settings = _settings("", _endpoints(public, "public")) | _settings("full_", _endpoints(full, "full"))
+    with serve(store, reader_tokens={"reader": READER}, writer_tokens={"writer": WRITER}, **settings) as url:
+        yield url
+
+
+def _select(endpoint: str, query: str, token: str | None = None) -> list[dict[str, dict[str, str]]]:
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(JSON)
+    if token:
+        client.addCustomHttpHeader("Authorization", f"Bearer {token}")
+    rows: list[dict[str, dict[str, str]]] = client.queryAndConvert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    return rows
+
+
+def test_a_real_client_gets_through_casegraph_what_the_store_answers(site: str, stores: tuple[str, str, Path]) -> None:
+    public, _, _ = stores
+    query = "SELECT ?person ?name WHERE { ?person a <https://w3id.org/casegraph/ontology#Person> ; " \
+            "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name } ORDER BY ?person ?name"
+    through = _select(f"{site}/sparql", query)
+    assert through and through == _select(f"{public}/query", query)
+    assert any(row["name"]["value"] == "Gulmira Imin" for row in through)
+
+
+def test_rdflibs_sparql_store_reads_graphs_and_answers_ask(site: str) -> None:
+    store = SPARQLStore(f"{site}/sparql", returnFormat="json")
+    person = rdflib.URIRef(f"{BASE}person/gulmira-imin")
+    constructed = store.query(f"CONSTRUCT {{ <{person}> ?p ?o }} WHERE {{ <{person}> ?p ?o }}")
+    assert constructed.graph is not None and len(constructed.graph) > 3
+    assert bool(store.query(f"ASK {{ <{person}> ?p ?o }}").askAnswer)
+
+
+def test_restricted_facts_come_from_the_full_dataset_and_only_with_a_token(site: str, stores: tuple[str, str, Path]) -> None:
+    query = f"SELECT ?name WHERE {{ <{WITNESS}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }}"
+    assert _select(f"{site}/sparql", query) == []
+    assert [row["name"]["value"] for row in _select(f"{site}/sparql", query, READER)] == [SECRET]
+    assert holds_secret(stores[1]) and not holds_secret(stores[0])
+    assert httpx.get(f"{site}/person/{SECRET.lower()}").status_code == 404
+    assert httpx.get(f"{site}/person/{SECRET.lower()}", headers={"Authorization": f"Bearer {READER}"}).status_code == 200
+
+
+def test_pages_search_and_networks_are_served_from_the_remote_store(site: str) -> None:
+    page = httpx.get(f"{site}/person/gulmira-imin", headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and "Gulmira Imin" in page.text
+    turtle = rdflib.Graph().parse(data=httpx.get(f"{site}/person/gulmira-imin.ttl", timeout=60).text, format="turtle")
+    assert (rdflib.URIRef(f"{BASE}person/gulmira-imin"), None, None) in turtle
+    hits = httpx.get(f"{site}/search", params={"q": "gulmira", "format": "json"}, timeout=60).json()["results"]
+    assert hits[0]["iri"] == f"{BASE}person/gulmira-imin"
+    ego = httpx.get(f"{site}/graph/ego", params={"node": "person/gulmira-imin", "depth": "1"},
+                    headers={"Accept": "application/json"}, timeout=60)
+    assert ego.status_code == 200 and any(node["id"].endswith("person/gulmira-imin") for node in ego.json()["nodes"])
+    for path in ("/", "/.well-known/void", "/stats"):
+        assert httpx.get(f"{site}{path}", timeout=120).status_code == 200, path
+
+
+@pytest.mark.parametrize(("params", "status", "says"), [
+    ({"query": "SELECT * WHERE {"}, 400, "SPARQL"),
+    ({"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"}, 400, "SERVICE"),
+    ({"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"}, 422, "more than"),
+])
+def test_bad_or_oversized_queries_are_refused_with_a_4xx(site: str, params: dict[str, str], status: int, says: str) -> None:
+    answer = httpx.get(f"{site}/sparql", params=params, timeout=60)
+    assert answer.status_code == status and says in answer.text and "Traceback" not in answer.text
+
+
+def test_a_runaway_query_is_given_up_at_the_time_limit(site: str, query_timeout: float) -> None:
+    answer = httpx.get(f"{site}/sparql", params={"query": RUNAWAY}, timeout=60)
+    assert answer.status_code == 503 and f"longer than {query_timeout:g} s" in answer.text
+
+
+def test_writes_are_refused_plainly_and_change_nothing(site: str, stores: tuple[str, str, Path]) -> None:
+    before = graph_counts(stores[0])
+    body = seed_sources()[0].read_bytes()
+    answer = httpx.post(f"{site}/sources", content=body, timeout=60,
+                        headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "application/trig"})
+    assert answer.status_code == 501 and "cannot write to yet" in answer.text
+    assert graph_counts(stores[0]) == before
