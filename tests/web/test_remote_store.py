@@ -124,3 +124,23 @@ def test_writes_are_refused_plainly_and_change_nothing(site: str, stores: tuple[
                         headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "application/trig"})
     assert answer.status_code == 501 and "cannot write to yet" in answer.text
     assert graph_counts(stores[0]) == before
+
+
+def test_the_protocols_dataset_reaches_the_store_as_casegraph_checked_it(site: str) -> None:
+    source = f"{BASE}source/hrw-ikram-nurmehmet"
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    def count(**dataset: str) -> int:
+        answer = httpx.get(f"{site}/sparql", params={"query": query, **dataset}, timeout=60,
+                           headers={"Accept": "application/sparql-results+json"})
+        return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+    whole, one = count(), count(**{"default-graph-uri": source})
+    assert 0 < one < whole, "the default graph is the one source's graph alone"
+    refused = httpx.get(f"{site}/sparql", params={"query": query, "default-graph-uri": f"{BASE}source/none"}, timeout=60)
+    assert refused.status_code == 400 and "not a graph of this store" in refused.text
+
+
+def test_a_named_querys_parameters_are_refused_plainly(site: str) -> None:
+    answer = httpx.get(f"{site}/queries/overdue-releases", params={"today": "2024-01-01"}, timeout=60)
+    assert answer.status_code == 400 and "cannot be sent to a remote SPARQL store" in answer.text
+    assert httpx.get(f"{site}/queries/overdue-releases", timeout=60).status_code == 200
