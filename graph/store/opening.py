@@ -18,7 +18,6 @@ from graph.store.seam import Store
 from graph.store.store import OxigraphStore
 
 REMOTE_FILE = "remote.json"
-DATASETS = ("public", "full")  # a remote store's two datasets: without restricted sources, and with them
 
 
 def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, new: bool = False,
