@@ -103,3 +103,23 @@ def oxigraph_server(directory: Path, *options: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def restricted_document(source: str, secret: str, body: str) -> str:
+    """A made-up restricted source document named `source`: its catalog entry, a publisher named after `secret`, and
+    `body` (Turtle statements in its graph, each giving `cg:source <source/…>` as the shapes ask)."""
+    return f"""\
+@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<graph/sources> {{
+  <source/{source}> a cg:SourceDocument ; skos:prefLabel "{secret} statement"@en ;
+     dcterms:title "{secret} statement"@en ;
+     dcterms:publisher <organisation/{secret.lower()}-group> ; cg:sourceKind cg:source-news-release ;
+     cg:addressStatus cg:address-unconfirmed ; cg:restricted true .
+}}
+<source/{source}> {{
+  <organisation/{secret.lower()}-group> a cg:NonGovernmentalOrganisation ; skos:prefLabel "{secret} group"@en ;
+     cg:source <source/{source}> .
+{body}}}
+"""

@@ -11,28 +11,15 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import BASE, copy_seeds, oxigraph_server
+from conftest import BASE, copy_seeds, oxigraph_server, restricted_document
 from graph.editions.build import build
 from graph.store.opening import open_store
 
 SECRET = "Quillonwitness"
 # A made-up witness statement, restricted: no fact about any real person.
-RESTRICTED = f"""\
-@prefix cg: <https://w3id.org/casegraph/ontology#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-<graph/sources> {{
-  <source/remote-witness> a cg:SourceDocument ; skos:prefLabel "{SECRET} statement"@en ;
-     dcterms:title "{SECRET} statement"@en ;
-     dcterms:publisher <organisation/{SECRET.lower()}-group> ; cg:sourceKind cg:source-news-release ;
-     cg:addressStatus cg:address-unconfirmed ; cg:restricted true .
-}}
-<source/remote-witness> {{
-  <organisation/{SECRET.lower()}-group> a cg:NonGovernmentalOrganisation ; skos:prefLabel "{SECRET} group"@en ;
-     cg:source <source/remote-witness> .
+RESTRICTED = restricted_document("remote-witness", SECRET, f"""\
   <person/{SECRET.lower()}> a cg:Person ; skos:prefLabel "{SECRET}"@en ; cg:source <source/remote-witness> .
-}}
-"""
+""")
 
 
 def _endpoints(prefix: str, url: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import BASE, copy_seeds
+from conftest import BASE, copy_seeds, restricted_document
 from graph.editions.build import build, full_store_dir
 from graph.editions.index import INDEX_FOLDER, SEARCH_FOLDER, ensure_index, summary_apart
 from graph.publish.charts import Chart, charts
@@ -21,25 +21,12 @@ from graph.publish.overview import Overview, overview
 SECRET = "Zetawitness"
 TOKEN = "reader-token-for-tests"
 # A witness, and a claim about Gulmira Imin, that could endanger someone: restricted.
-RESTRICTED = f"""\
-@prefix cg: <https://w3id.org/casegraph/ontology#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-<graph/sources> {{
-  <source/witness-statement> a cg:SourceDocument ; skos:prefLabel "{SECRET} statement"@en ;
-     dcterms:title "{SECRET} statement"@en ;
-     dcterms:publisher <organisation/{SECRET.lower()}-group> ; cg:sourceKind cg:source-news-release ;
-     cg:addressStatus cg:address-unconfirmed ; cg:restricted true .
-}}
-<source/witness-statement> {{
-  <organisation/{SECRET.lower()}-group> a cg:NonGovernmentalOrganisation ; skos:prefLabel "{SECRET} group"@en ;
-     cg:source <source/witness-statement> .
+RESTRICTED = restricted_document("witness-statement", SECRET, f"""\
   <person/{SECRET.lower()}> a cg:Person ; skos:prefLabel "{SECRET}"@en ; cg:source <source/witness-statement> ;
      cg:associate <person/gulmira-imin> .
   <person/gulmira-imin> a cg:Person ; skos:prefLabel "Gulmira Imin"@en ; skos:altLabel "{SECRET} contact"@en ;
      cg:source <source/witness-statement> .
-}}
-"""
+""")
 WITNESS = f"person/{SECRET.lower()}"
 
 
