@@ -144,3 +144,13 @@ def test_a_named_querys_parameters_are_refused_plainly(site: str) -> None:
     answer = httpx.get(f"{site}/queries/overdue-releases", params={"today": "2024-01-01"}, timeout=60)
     assert answer.status_code == 400 and "cannot be sent to a remote SPARQL store" in answer.text
     assert httpx.get(f"{site}/queries/overdue-releases", timeout=60).status_code == 200
+
+
+def test_dumps_hold_what_the_store_holds_and_no_restricted_source(site: str, stores: tuple[str, str, Path]) -> None:
+    listed = {entry["file"] for entry in httpx.get(f"{site}/dumps", timeout=60).json()}
+    assert {"casegraph.nq", "uscirf-gulmira-imin.trig"} <= listed and not any("remote-witness" in name for name in listed)
+    dumped = rdflib.Dataset()
+    dumped.parse(data=httpx.get(f"{site}/dumps/casegraph.nq", timeout=120).content, format="nquads")
+    in_store = graph_counts(stores[0])
+    assert {str(graph.identifier): len(graph) for graph in dumped.graphs() if len(graph)} == in_store
+    assert SECRET.encode() not in httpx.get(f"{site}/dumps/casegraph.nq", timeout=120).content
