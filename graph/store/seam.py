@@ -150,7 +150,7 @@ class Store(Protocol):
     def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:
         """Run a SELECT query, its rows read in full; QueryError for other forms.
 
-        Each of `iris` is declared as a prefix of its name, and the query places it (`VALUES ?entity { entity: }`):
+        Each of `iris` is declared as a prefix of its name, which the query uses as a constant (`entity: ?p ?o`):
         an IRI reaches the query as a term, never as text pasted into it.
         """
         ...
