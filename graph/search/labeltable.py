@@ -121,7 +121,7 @@ class LabelTable:
         self.key_entry, self.name = columns["key_entry"], columns["name"]  # name: the label naming each record; -1 none
         self.label_order, self.shown_order = columns["label_order"], columns["shown_order"]
         self.kind_names = [kinds[number] for number in range(len(kinds))]
-        self._arrays = {name: _integers(column) for name, column in columns.items()}
+        self._arrays = {name: _as_array(column) for name, column in columns.items()}
 
     @classmethod
     def of(cls, rows: Iterable[Row]) -> LabelTable:
@@ -196,7 +196,7 @@ class LabelTable:
         """The labels whose text (or key) holds the needle, and how: 0 it is the needle, 1 it starts with it, 2 it holds it."""
         # A lone surrogate (undecodable bytes on a command line) cannot be in the UTF-8 of a label: it finds nothing.
         sought = needle.encode(errors="surrogatepass")
-        ends = _integers(packed.ends)
+        ends = _as_array(packed.ends)
         at_first = packed.occurrences(sought)
         rows, first = np.unique(np.searchsorted(ends, at_first, side="right"), return_index=True)  # a string's first match
         starts = np.where(rows > 0, ends[rows - 1], 0)
@@ -231,6 +231,6 @@ def _places(order: list[int]) -> array[int]:
     return array("i", places.tobytes())
 
 
-def _integers(column: Sequence[int]) -> npt.NDArray[Any]:
+def _as_array(column: Sequence[int]) -> npt.NDArray[Any]:
     """A column as an array of numbers, without a copy when it is one already."""
     return np.asarray(column) if len(column) else np.zeros(0, np.int64)

@@ -158,14 +158,15 @@ class RemoteStore(SourceGraphs):
 
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
-        rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
-                          {"prefix": ox.Literal(source_prefix(self.base))})
-        return sorted((row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)), key=lambda g: g.value)
+        return sorted(self._sources(""), key=lambda g: g.value)
 
     def first_sources(self, count: int) -> list[ox.NamedNode]:
         """Up to `count` source graphs, read no further."""
+        return self._sources(f"LIMIT {int(count)}")
+
+    def _sources(self, modifiers: str) -> list[ox.NamedNode]:
         rows = self._rows("SELECT DISTINCT ?g", "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix))",
-                          {"prefix": ox.Literal(source_prefix(self.base))}, f"LIMIT {int(count)}")
+                          {"prefix": ox.Literal(source_prefix(self.base))}, modifiers)
         return [row["g"] for row in rows if isinstance(row["g"], ox.NamedNode)]
 
     def has_graph(self, graph: ox.NamedNode) -> bool:

@@ -85,8 +85,11 @@ class OxigraphStore(SourceGraphs):
 
     def query(self, text: str, **options: Any) -> QueryResult:
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
+        return self._query(text, PREFIXES, options)
+
+    def _query(self, text: str, prefixes: dict[str, str], options: dict[str, Any]) -> QueryResult:
         try:
-            return self.oxigraph.query(text, base_iri=self.base, prefixes=PREFIXES, **options)
+            return self.oxigraph.query(text, base_iri=self.base, prefixes=prefixes, **options)
         except SyntaxError as error:
             raise QueryError(f"the query is not valid SPARQL: {error}") from None
 
@@ -100,10 +103,7 @@ class OxigraphStore(SourceGraphs):
         return self._solutions(text, None)
 
     def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
-        try:
-            result = self.oxigraph.query(text, base_iri=self.base, prefixes=PREFIXES | declared(iris))
-        except SyntaxError as error:
-            raise QueryError(f"the query is not valid SPARQL: {error}") from None
+        result = self._query(text, PREFIXES | declared(iris), {})
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         return result
