@@ -69,8 +69,8 @@ class _NodesMet:
             items.extend(int(renumbered[graph]) for graph in sorted(graphs, key=self.iris.__getitem__))
             starts.append(len(items))
         lists = SourceLists(np.array(items, dtype=np.int32), np.array(starts, dtype=np.int64))
-        table = NodeTable(trie, TextColumn.of(self.labels[n] for n in order), CodedColumn.of([self.kinds[n] for n in order]),
-                          CodedColumn.of([self.classes[n] for n in order]), lists)
+        table = NodeTable(trie, TextColumn.of(self.iris[n] for n in order), TextColumn.of(self.labels[n] for n in order),
+                          CodedColumn.of([self.kinds[n] for n in order]), CodedColumn.of([self.classes[n] for n in order]), lists)
         return table, renumbered
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
 
 import networkx as nx
@@ -24,6 +25,19 @@ Edge: TypeAlias = tuple[tuple[int, str], tuple[int, str], tuple[int, str], str, 
 UNREACHED = -1
 
 
+@dataclass(frozen=True)
+class Between:
+    """The edges (of some kinds) joining a set of nodes, found but not yet made: how many, and what makes them.
+
+    Counting and making are two steps so that a request can be refused for its size before anything
+    is made, and found once: finding took a tenth of a depth-2 ego network's time at 100,000 cases.
+    """
+
+    count: int
+    nodes: Numbers  # the set of nodes, as asked
+    found: Numbers  # what the view found: edge numbers (edges views) or hub numbers (the shared view)
+
+
 class CompactView(ABC):
     """A view over the shared node table, answering with node numbers; named by `name` (people, cases, shared, all)."""
 
@@ -35,12 +49,16 @@ class CompactView(ABC):
         """For every node, how many links (of the kinds) it is from the nearest start, up to `depth`; UNREACHED past it."""
 
     @abstractmethod
-    def count_between(self, numbers: Numbers, kinds: list[str] | None) -> int:
-        """How many edges (of the kinds) join two of the nodes."""
+    def between(self, numbers: Numbers, kinds: list[str] | None) -> Between:
+        """The edges (of the kinds) joining two of the nodes, found."""
 
     @abstractmethod
+    def made(self, between: Between) -> list[Edge]:
+        """The edges found, in an order that is the same every time for a store."""
+
     def edges_between(self, numbers: Numbers, kinds: list[str] | None) -> list[Edge]:
-        """The edges (of the kinds) joining two of the nodes, in an order that is the same every time for a store."""
+        """The edges (of the kinds) joining two of the nodes, found and made."""
+        return self.made(self.between(numbers, kinds))
 
     @abstractmethod
     def all_edges(self) -> list[Edge]:
@@ -89,17 +107,25 @@ class CompactView(ABC):
         Each edge is written with its ends, kind, label, the event gone through (with its label) and
         sources, and a key among the edges between its ends.
         """
+        table = self.nodes
+        ends = np.fromiter({number for edge in edges for number in (edge[0][0], edge[1][0])}, dtype=np.int64)
+        vias = np.fromiter({edge[2][0] for edge in edges} - {NO_VIA}, dtype=np.int64)
+        # Each node's attributes are made once, as the dict the answer holds: at 100,000 cases an ego network
+        # names 3,389 nodes and 4,049 events, and copying a dict per node took a tenth of its time.
+        described = table.described_many(ends)
+        via_labels = dict(zip(vias.tolist(), table.labels.many(vias), strict=True))
+        via_labels[NO_VIA] = ""
         nodes: dict[str, dict[str, Any]] = {}
-        described = self.nodes.described_many({number for edge in edges for number, _ in edge[:3]} - {NO_VIA})
-        described[NO_VIA] = {"label": ""}
         links = []
         for (start_number, start), (end_number, end), (via_number, via), kind, label, sources in edges:  # unpacked: 2x faster
             if start not in nodes:
-                nodes[start] = {**described[start_number], "id": start}
+                nodes[start] = described[start_number]
+                nodes[start]["id"] = start
             if end not in nodes:
-                nodes[end] = {**described[end_number], "id": end}
+                nodes[end] = described[end_number]
+                nodes[end]["id"] = end
             links.append({"kind": kind, "label": label, "subject": start, "object": end, "via": via,
-                          "via_label": described[via_number]["label"], "sources": sources,
+                          "via_label": via_labels[via_number], "sources": sources,
                           "source": start, "target": end, "key": f"{kind} {start} {via}"})
         for node in sorted(set(alone) - set(nodes)):
             nodes[node] = {**self.nodes.about(node), "id": node}

@@ -13,7 +13,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from graph.network.compact import UNREACHED, CompactView, Edge, Numbers
+from graph.network.compact import UNREACHED, Between, CompactView, Edge, Numbers
 from graph.network.nodes import NO_VIA, NodeTable
 from graph.network.rows import gathered
 
@@ -130,18 +130,15 @@ class EdgeView(CompactView):
             distance[frontier] = step
         return distance
 
-    def _between(self, numbers: Numbers, kinds: list[str] | None) -> Numbers:
-        """The edges (of the kinds) joining two of the nodes, by number, ascending."""
+    def between(self, numbers: Numbers, kinds: list[str] | None) -> Between:
         inside = np.zeros(len(self.nodes), dtype=np.bool_)
         inside[numbers] = True
         edges, others = self._across(numbers, self._allowed(kinds))
-        return np.unique(edges[inside[others]])
+        found = np.unique(edges[inside[others]])  # by number, ascending
+        return Between(len(found), numbers, found)
 
-    def count_between(self, numbers: Numbers, kinds: list[str] | None) -> int:
-        return len(self._between(numbers, kinds))
-
-    def edges_between(self, numbers: Numbers, kinds: list[str] | None) -> list[Edge]:
-        return self._explained(self._between(numbers, kinds))
+    def made(self, between: Between) -> list[Edge]:
+        return self._explained(between.found)
 
     def all_edges(self) -> list[Edge]:
         return self._explained(self._edge_numbers)
@@ -157,7 +154,7 @@ class EdgeView(CompactView):
         kinds, labels, lists = table.kinds[edges].tolist(), table.labels[edges].tolist(), table.sources[edges].tolist()
         graphs = nodes.sources.many(set(lists))
         named = {*starts, *ends, *vias, *(graph for members in graphs.values() for graph in members)} - {NO_VIA}
-        iri = {number: nodes.iri(number) for number in named}
+        iri = nodes.iris_of(np.fromiter(named, dtype=np.int64, count=len(named)))
         iri[NO_VIA] = ""
         sources = {number: [iri[graph] for graph in members] for number, members in graphs.items()}
         words = table.words

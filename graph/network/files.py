@@ -22,11 +22,12 @@ from graph.network.edges import EdgeTable, EdgeView
 from graph.network.nodes import CodedColumn, NodeTable, SourceLists, TextColumn
 from graph.network.shared import HubTable, SharedView
 
-FORMAT = "casegraph network views 1"
+FORMAT = "casegraph network views 2"
 CONTENTS = "views.json"
 TRIE = "iris.marisa"
 # Each array of the files with the dtype it must have: a file of another dtype is refused, not read as something else.
-_NODE_ARRAYS = {"label_data": np.uint8, "label_ends": np.int64, "kind_codes": np.uint16, "class_codes": np.uint16,
+_NODE_ARRAYS = {"iri_data": np.uint8, "iri_ends": np.int64,
+                "label_data": np.uint8, "label_ends": np.int64, "kind_codes": np.uint16, "class_codes": np.uint16,
                 "source_items": np.int32, "source_starts": np.int64}
 _EDGE_ARRAYS = {"starts": np.int32, "ends": np.int32, "kinds": np.int32, "labels": np.int32, "vias": np.int32,
                 "sources": np.int32, "pointers": np.int64, "at_node": np.int32}
@@ -67,7 +68,8 @@ def save_views(views: dict[str, CompactView], folder: Path) -> None:
 def _save_nodes(nodes: NodeTable, folder: Path) -> None:
     (folder / "nodes").mkdir()
     nodes.iris.save(str(folder / "nodes" / TRIE))
-    _save_arrays(folder / "nodes", {"label_data": nodes.labels.data, "label_ends": nodes.labels.ends,
+    _save_arrays(folder / "nodes", {"iri_data": nodes.iri_texts.data, "iri_ends": nodes.iri_texts.ends,
+                                    "label_data": nodes.labels.data, "label_ends": nodes.labels.ends,
                                     "kind_codes": nodes.kinds.codes, "class_codes": nodes.classes.codes,
                                     "source_items": nodes.sources.items, "source_starts": nodes.sources.starts})
     values = {"kinds": nodes.kinds.values, "classes": nodes.classes.values}
@@ -115,9 +117,11 @@ def _load_nodes(folder: Path) -> NodeTable:
     arrays = _load_arrays(folder, _NODE_ARRAYS)
     values = json.loads((folder / "values.json").read_text(encoding="utf-8"))
     iris = marisa_trie.Trie().mmap(str(folder / TRIE))
-    if len(iris) != len(arrays["label_ends"]):
-        raise ViewsUnreadable(f"the node files in {folder} do not match: {len(iris)} IRIs, {len(arrays['label_ends'])} labels")
-    return NodeTable(iris, TextColumn(arrays["label_data"], arrays["label_ends"]),
+    if not len(iris) == len(arrays["iri_ends"]) == len(arrays["label_ends"]):
+        raise ViewsUnreadable(f"the node files in {folder} do not match: {len(iris)} IRIs in the trie, "
+                              f"{len(arrays['iri_ends'])} in the column, {len(arrays['label_ends'])} labels")
+    return NodeTable(iris, TextColumn(arrays["iri_data"], arrays["iri_ends"]),
+                     TextColumn(arrays["label_data"], arrays["label_ends"]),
                      CodedColumn(arrays["kind_codes"], values["kinds"]), CodedColumn(arrays["class_codes"], values["classes"]),
                      SourceLists(arrays["source_items"], arrays["source_starts"]))
 

@@ -98,8 +98,9 @@ def ego_node_link(graph: View, nodes: list[str], depth: int = 1, kinds: list[str
         _require(graph, node)
     _check_kinds(graph, kinds)
     reached = np.flatnonzero(graph.reach(nodes, depth, kinds) != UNREACHED).astype(np.int32)
-    _limit(graph.count_between(reached, kinds), "this ego network", "ask for less depth or fewer kinds")
-    return graph.node_link(graph.edges_between(reached, kinds), alone=nodes)
+    between = graph.between(reached, kinds)
+    _limit(between.count, "this ego network", "ask for less depth or fewer kinds")
+    return graph.node_link(graph.made(between), alone=nodes)
 
 
 def paths(graph: View, source: str, target: str, max_length: int = 4,
@@ -140,7 +141,7 @@ def _around(compact: View, source: str, target: str, max_length: int, kinds: lis
     from_target = compact.reach([target], bound, kinds)
     both = (from_source != UNREACHED) & (from_target != UNREACHED)
     crossed = np.flatnonzero(both & (from_source + from_target <= bound)).astype(np.int32)
-    _limit(compact.count_between(crossed, None), "the part of the view these paths cross", "ask for a shorter max_length")
+    _limit(compact.between(crossed, None).count, "the part of the view these paths cross", "ask for a shorter max_length")
     return compact.among(crossed), nx.Graph(compact.among(crossed, kinds))
 
 

@@ -1,9 +1,11 @@
 """The nodes every view shares, numbered by a marisa trie of their IRIs, with their names, kinds, classes and source lists.
 
-A node's number is its IRI's id in the trie: the trie turns an IRI into its number and back, and
-holds 1.5 million IRIs (at 100,000 cases) in a fraction of their UTF-8, since they share long
-prefixes. Everything else about a node is a numpy array indexed by that number, so that all of it
-can be memory-mapped from files and shared between processes through the page cache.
+A node's number is its IRI's id in the trie: the trie turns an IRI into its number, and holds 1.5
+million IRIs (at 100,000 cases) in a fraction of their UTF-8, since they share long prefixes.
+Everything else about a node is a numpy array indexed by that number, so that all of it can be
+memory-mapped from files and shared between processes through the page cache. That includes the
+IRIs again, end to end, for the way back: a depth-2 ego network at 100,000 cases names 7,585
+nodes, whose IRIs took 7.3 ms to read from the trie and 5.1 ms from the column.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class NodeTable:
     """Every node of the views: its IRI (through the trie), display name, kind and class; and every list of sources."""
 
     iris: marisa_trie.Trie
+    iri_texts: TextColumn
     labels: TextColumn
     kinds: CodedColumn
     classes: CodedColumn
@@ -122,8 +125,11 @@ class NodeTable:
 
     def iri(self, number: int) -> str:
         """The IRI of a node."""
-        found: str = self.iris.restore_key(number)
-        return found
+        return self.iri_texts[number]
+
+    def iris_of(self, numbers: Numbers) -> dict[int, str]:
+        """The IRIs of these nodes, by number (their bounds read at once)."""
+        return dict(zip(numbers.tolist(), self.iri_texts.many(numbers), strict=True))
 
     def about(self, iri: str) -> dict[str, str]:
         """A node's attributes as a network shows them; a node never named is shown by its local name."""

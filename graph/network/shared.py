@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from graph.network.compact import UNREACHED, CompactView, Edge, Numbers
+from graph.network.compact import UNREACHED, Between, CompactView, Edge, Numbers
 from graph.network.nodes import NodeTable
 from graph.network.rows import gathered
 
@@ -100,18 +100,19 @@ class SharedView(CompactView):
             distance[frontier] = step
         return distance
 
-    def count_between(self, numbers: Numbers, kinds: list[str] | None) -> int:
+    def between(self, numbers: Numbers, kinds: list[str] | None) -> Between:
         inside = np.zeros(len(self.nodes), dtype=np.bool_)
         inside[numbers] = True
-        positions, hubs = gathered(self.table.people_pointers, self._hubs_of(numbers, kinds))
+        found = self._hubs_of(numbers, kinds)
+        positions, hubs = gathered(self.table.people_pointers, found)
         _, counts = np.unique(hubs[inside[self.table.people[positions]]], return_counts=True)
-        return int((counts * (counts - 1) // 2).sum())
+        return Between(int((counts * (counts - 1) // 2).sum()), numbers, found)
 
-    def edges_between(self, numbers: Numbers, kinds: list[str] | None) -> list[Edge]:
-        table, nodes, wanted = self.table, self.nodes, set(numbers.tolist())
+    def made(self, between: Between) -> list[Edge]:
+        table, nodes, wanted = self.table, self.nodes, set(between.nodes.tolist())
         lists: dict[int, list[str]] = {}  # each list of sources recurs for many pairs
         made = []
-        for hub in self._hubs_of(numbers, kinds).tolist():
+        for hub in between.found.tolist():
             at, first, last = int(table.hub_nodes[hub]), int(table.people_pointers[hub]), int(table.people_pointers[hub + 1])
             kind, label = HUB_KINDS[table.hub_kinds[hub]], HUB_LABELS[table.hub_kinds[hub]]
             joined = sorted((nodes.iri(person), person, sources) for person, sources in
