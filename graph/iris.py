@@ -5,6 +5,9 @@ from __future__ import annotations
 import string
 from urllib.parse import urlsplit
 
+# What relative IRIs in the data resolve against unless CASEGRAPH_BASE says otherwise; here, not in settings.py, so
+# that a query worker can open a store without importing pydantic.
+DEFAULT_BASE = "https://w3id.org/casegraph/"
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 _HEX = frozenset(string.hexdigits)
 

@@ -8,9 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.iris import DEFAULT_BASE
 from graph.paths import sources_dir
-
-DEFAULT_BASE = "https://w3id.org/casegraph/"
 
 
 class Settings(BaseSettings):

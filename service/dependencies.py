@@ -15,8 +15,8 @@ from graph.editions.build import BUILD_FILE, BuildResult, full_store_dir, read_b
 from graph.editions.index import read_index
 from graph.errors import CasegraphError
 from graph.network.network import View
+from graph.query.plans import Plan
 from graph.query.runners import QueryRunner, runner_for
-from graph.query.sparql import Plan
 from graph.query.worker_loop import QueryAnswer
 from graph.search.textindex import SearchIndex
 from graph.settings import Settings

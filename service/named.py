@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from graph.query import sparql
+from graph.query import plans, sparql
 from graph.query.queries import load_queries, named_query
 from service.dependencies import StoreDep
 from service.sparql import respond
@@ -36,5 +36,5 @@ async def run_query(name: Annotated[str, Path(json_schema_extra={"enum": [q.name
                     request: Request, store: StoreDep) -> Response:
     """The result of a named query, by Accept like /sparql; `?person=https://…` binds ?person to that IRI."""
     query = named_query(name)
-    bindings = tuple(sparql.bind(k, v) for k, v in request.query_params.items() if k not in RESERVED)
+    bindings = tuple(plans.bind(k, v) for k, v in request.query_params.items() if k not in RESERVED)
     return await respond(request, sparql.plan(store, query.text, None, bindings))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from graph.errors import UsageError
-from graph.query import sparql
+from graph.query import plans, sparql
 from service.answers import wants_fresh
 from service.dependencies import SettingsDep, StoreDep, get_edition
 from service.errors import PayloadTooLarge, UnsupportedMediaType
@@ -41,7 +41,7 @@ async def get_sparql(
     if query is None:
         return _service_description(request)
     _single({"query": request.query_params.getlist("query")}, "query")
-    dataset = sparql.Dataset(default_graph_uri or [], named_graph_uri or [])
+    dataset = plans.Dataset(default_graph_uri or [], named_graph_uri or [])
     return await _answer(request, store, query, dataset)
 
 
@@ -65,7 +65,7 @@ async def post_sparql(request: Request, store: StoreDep, settings: SettingsDep) 
         raise UsageError("updates are not accepted: this endpoint is read-only")
     if not query:
         raise UsageError("the request has no query")
-    dataset = sparql.Dataset(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+    dataset = plans.Dataset(params.get("default-graph-uri", []), params.get("named-graph-uri", []))
     return await _answer(request, store, query, dataset)
 
 
@@ -110,11 +110,11 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
     return values[0] if values else None
 
 
-async def _answer(request: Request, store: StoreDep, query: str, dataset: sparql.Dataset) -> Response:
+async def _answer(request: Request, store: StoreDep, query: str, dataset: plans.Dataset) -> Response:
     return await respond(request, sparql.plan(store, query, dataset))
 
 
-async def respond(request: Request, planned: sparql.Plan) -> Response:
+async def respond(request: Request, planned: plans.Plan) -> Response:
     """Run a planned query in the worker pool and send its result in the format the client prefers.
 
     A repeated query is answered from the answer cache, keyed by the digest of the store's content,

@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from graph.editions.build import build
+from graph.iris import DEFAULT_BASE
 from graph.paths import sources_dir
-from graph.settings import DEFAULT_BASE
 from graph.store.opening import open_store
 from graph.store.seam import Store
 

@@ -291,3 +291,11 @@ def test_a_process_spawned_by_the_installed_command_does_not_import_the_command_
     result = subprocess.run([sys.executable, "-c", program, str(script)], capture_output=True, text=True, timeout=60,
                             check=True)
     assert script.is_file() and result.stdout.strip() == "[]"
+
+
+def test_a_query_worker_imports_neither_the_query_checks_nor_the_settings() -> None:
+    # Each restart spawns the workers afresh; the parser, pydantic and httpx were most of a worker's 0.9 s of imports.
+    program = ("import sys, graph.query.worker_loop; print(sorted(m for m in ('rdflib.plugins.sparql', 'pyparsing', 'pydantic', "
+               "'httpx', 'graph.settings', 'graph.query.sparql') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

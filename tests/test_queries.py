@@ -19,9 +19,9 @@ from rdflib.query import Result, ResultRow
 
 from conftest import seed_sources
 from graph.editions.build import load
+from graph.iris import DEFAULT_BASE as BASE
+from graph.query.plans import Plan, bind, execute
 from graph.query.queries import NamedQuery, load_queries, named_query
-from graph.query.sparql import Plan, bind, execute
-from graph.settings import DEFAULT_BASE as BASE
 from graph.store.opening import memory_store
 from graph.store.seam import Store
 from graph.store.sources import read_source

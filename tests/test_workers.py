@@ -18,7 +18,7 @@ from web.conftest import free_port
 from conftest import BASE, copy_seeds, until
 from graph.editions.build import build
 from graph.errors import QueryError
-from graph.query import sparql
+from graph.query import plans, sparql
 from graph.query.workers import QueryWorkers
 from graph.store.seam import Store
 
@@ -108,10 +108,10 @@ def refused_connection(listener: socket.socket) -> bool:
         return True
 
 
-def service_plan(listener: socket.socket) -> sparql.Plan:
+def service_plan(listener: socket.socket) -> plans.Plan:
     """A SERVICE call to the listener, planned without graph/sparql.py's check, as if it had slipped past it."""
     host, port = listener.getsockname()
-    return sparql.Plan(f"SELECT * WHERE {{ SERVICE <http://{host}:{port}/sparql> {{ ?s ?p ?o }} }}")
+    return plans.Plan(f"SELECT * WHERE {{ SERVICE <http://{host}:{port}/sparql> {{ ?s ?p ?o }} }}")
 
 
 def test_a_worker_cannot_open_a_connection_whatever_the_query(store_dir: Path) -> None:
@@ -131,7 +131,7 @@ def test_the_same_query_outside_a_worker_does_connect(store: Store) -> None:
 
     def call_out() -> None:
         try:
-            list(sparql.execute(store, service_plan(listener)))
+            list(plans.execute(store, service_plan(listener)))
         except Exception as error:  # the listener hangs up without an answer: how the engine reports it is its own
             # Only its name: the error's traceback holds the query's results, which must be dropped on this thread.
             failures.append(type(error).__name__)

@@ -12,7 +12,7 @@ import asyncio
 from pathlib import Path
 
 from graph.errors import UsageError
-from graph.query.sparql import Plan
+from graph.query.plans import Plan
 from graph.query.worker_loop import QueryAnswer, TooManyResults
 from graph.query.workers import QueryTimeout
 from graph.store.opening import remote_named

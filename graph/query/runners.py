@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Protocol
 
 from graph.query.direct import DirectQueries
-from graph.query.sparql import Plan
+from graph.query.plans import Plan
 from graph.query.worker_loop import QueryAnswer
 from graph.query.workers import QueryWorkers
 from graph.settings import Settings

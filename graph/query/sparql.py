@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from string import hexdigits
 from typing import cast
@@ -19,6 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph.errors import QueryError, UsageError
 from graph.namespaces import PREFIXES
+from graph.query.plans import Dataset, Graphs, Plan, execute
 from graph.store.seam import QueryResult, Store
 
 # Media types by result kind; the first of each is the default.
@@ -38,39 +39,6 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-
-@dataclass(frozen=True)
-class Dataset:
-    """The protocol's default-graph-uri and named-graph-uri parameters."""
-
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
-
-
-Graphs = tuple[tuple[str, ...], tuple[str, ...]]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A checked query and the dataset to run it over, as plain data a worker process can receive."""
-
-    text: str
-    graphs: Graphs | None = None  # (default graphs, named graphs) when the query or the request names its dataset
-    bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
-
-
-def bind(name: str, value: str) -> tuple[str, str, bool]:
-    """A variable binding from a request parameter: an absolute http(s) IRI, or else a plain string."""
-    if not (name.isascii() and name.isidentifier()):
-        raise UsageError(f"{name!r} is not a SPARQL variable name")
-    if value.startswith(("http://", "https://")):
-        try:
-            ox.NamedNode(value)
-        except ValueError:
-            raise UsageError(f"{value!r} is not a valid IRI") from None
-        return (name, value, True)
-    return (name, value, False)
-
 
 @dataclass(frozen=True)
 class Reading:
@@ -218,25 +186,6 @@ def plan(store: Store, text: str, dataset: Dataset | None = None,
     else:
         graphs = None  # the store's default graph: the merge of its named graphs, each triple once
     return Plan(reading.text or text, graphs, bindings)
-
-
-def execute(store: Store, planned: Plan) -> QueryResult:
-    """Run a planned query."""
-    options: dict[str, object] = {}
-    if planned.graphs is not None:  # a named dataset: its default graph and its named graphs, either possibly empty
-        options["default_graph"] = [ox.NamedNode(i) for i in planned.graphs[0]]
-        options["named_graphs"] = [ox.NamedNode(i) for i in planned.graphs[1]]
-    if planned.bindings:
-        # Substitution binds values as terms (SEP-0007); nothing from a request is pasted into query text.
-        options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)
-                                    for name, value, iri in planned.bindings}
-    try:
-        return store.query(planned.text, **options)
-    except RuntimeError as error:
-        if "does not contains variable" in str(error):
-            raise UsageError("a parameter names a variable this query does not return; "
-                             "parameters bind returned variables") from None
-        raise
 
 
 def run(store: Store, text: str, dataset: Dataset | None = None) -> QueryResult:

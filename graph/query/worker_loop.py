@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError, QueryError
 from graph.query.confine import ConfinementError, deny_network, limit_data
-from graph.query.sparql import execute
-from graph.store.opening import open_store
+from graph.query.plans import execute
 from graph.store.seam import QueryResult, Store
+from graph.store.store import OxigraphStore
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -95,8 +95,8 @@ def serve(connection: Connection, base: str, max_rows: int, idle_check: float, m
             return
         try:
             if opened is None or opened[0] != store_dir:
-                opened = None  # the old store closes before the new one opens
-                opened = (store_dir, open_store(Path(store_dir), base, read_only=True))
+                opened = None  # the old store closes before the new one opens; workers serve embedded stores only
+                opened = (store_dir, OxigraphStore.open(Path(store_dir), base, read_only=True))
             kind, payload = _canonical(execute(opened[1], planned), max_rows)
             connection.send(("ok", kind, payload))
         except TooManyResults as error:

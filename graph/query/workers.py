@@ -20,7 +20,7 @@ from graph import processes
 from graph.errors import CasegraphError, QueryError
 from graph.query.confine import ConfinementError
 from graph.query.idle import IdleStack
-from graph.query.sparql import Plan
+from graph.query.plans import Plan
 from graph.query.worker_loop import QueryAnswer, Reply, TooManyResults, decode, serve
 
 __all__ = ["Busy", "LongLaneBusy", "QueryAnswer", "QueryTimeout", "QueryWorkers", "TooManyResults", "TooMuchMemory"]

@@ -12,7 +12,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from graph.errors import NotFound
-from graph.settings import DEFAULT_BASE, Settings, get_settings
+from graph.iris import DEFAULT_BASE
+from graph.settings import Settings, get_settings
 from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.store import OxigraphStore

@@ -19,8 +19,8 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from graph.errors import NotFound, QueryError
+from graph.iris import DEFAULT_BASE
 from graph.namespaces import PREFIXES, source_prefix
-from graph.settings import DEFAULT_BASE
 from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]

@@ -23,9 +23,9 @@ from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from graph.errors import ShapesNotCompiled, SourceFileError
+from graph.iris import DEFAULT_BASE
 from graph.namespaces import SH, blank_node_text, catalog_graph
 from graph.processes import pool
-from graph.settings import DEFAULT_BASE
 from graph.store.seam import Store
 from graph.store.sources import CG_SOURCE, SourceFile, read_source
 from graph.validation.indexed import Data

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from graph.editions import build
 from graph.ingest.synth import write_synthetic
+from graph.iris import DEFAULT_BASE
 from graph.paths import ontology_files, shapes_files, sources_dir
-from graph.settings import DEFAULT_BASE
 from graph.validation import validate
 from graph.validation.validate import Engine, Report, validate_file
 
