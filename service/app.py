@@ -81,15 +81,16 @@ class HeadAsGet:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The casegraph web application for these settings."""
+def create_app(settings: Settings | None = None, settled: bool = False) -> FastAPI:
+    """The casegraph web application for these settings; `settled` when the caller has settled the store and holds it."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Held while serving: a build would replace the store under the generations the writes make (graph/served.py).
         with holding(settings.store):
-            settle(settings)
+            if not settled:
+                settle(settings)
             app.state.served = open_generation(settings.store, settings)
             app.state.checker = DocumentChecker()  # warm before the first write
             yield

@@ -29,4 +29,5 @@ def serve(
         with user_errors():
             held.enter_context(holding(settings.store))  # before building it: a build may be running, or another server
             settle(settings)
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=settings.access_log)
+        # Settled here, under the lock held until the server stops, so that its errors read as the command's own.
+        uvicorn.run(create_app(settings, settled=True), host=settings.host, port=settings.port, access_log=settings.access_log)
