@@ -29,6 +29,18 @@ def prepare(revision: str, output: Path) -> Path:
     return command
 
 
+def compile_code(tree: Path, python: Path) -> None:
+    """Compile a checkout's own modules to bytecode, as installing a package does.
+
+    An editable install leaves that to the first import, which writes nothing when
+    PYTHONDONTWRITEBYTECODE is set: every start would then compile every module again, some
+    0.3 s of each restart here, which no installed service pays.
+    """
+    folders = [str(tree / name) for name in ("graph", "service", "casegraph") if (tree / name).is_dir()]
+    subprocess.run([str(python), "-m", "compileall", "-q", "-x", "node_modules", *folders], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def copy_store(store: Path, target: Path) -> Path:
     """A copy of a built store without its index files, which each revision makes in its own way."""
     shutil.rmtree(target, ignore_errors=True)

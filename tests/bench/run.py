@@ -51,13 +51,13 @@ from graph.editions.build import build, input_files
 from graph.editions.index import index_record
 from graph.ingest import synth
 from graph.ingest.synth import write_synthetic
+from graph.iris import DEFAULT_BASE
 from graph.namespaces import PREFIXES
 from graph.paths import queries_dir
 from graph.publish.dumps import DUMP_FORMATS
 from graph.publish.export import FORMATS, export
 from graph.query.sparql import read_query
 from graph.search.textindex import SearchIndex
-from graph.settings import DEFAULT_BASE
 from graph.store.opening import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -587,6 +587,9 @@ def main() -> None:
     options.add_argument("--docs", type=Path, help="a docs folder: its bench.json and performance.md's table are replaced")
     args = options.parse_args()
     args.before_command = before.prepare(args.before, args.output) if args.before else None
+    before.compile_code(HERE.parent.parent, Path(PYTHON))
+    if args.before_command:
+        before.compile_code(args.before_command.parents[2], args.before_command.with_name("python"))
     args.output.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     about = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
