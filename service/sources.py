@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool  # writes block on disk and on builds: off the event loop
 
 from graph.editions.build import full_store_dir, input_digest
-from graph.editions.index import read_views
+from graph.editions.index import read_index
 from graph.editions.revise import generations, revise, touched
 from graph.errors import CasegraphError, InvalidData, NotFound
 from graph.files import remove_durably, write_durably
@@ -32,7 +32,7 @@ from graph.settings import Settings
 from graph.store.sources import SourceFile, read_source
 from graph.writing.documents import DOCUMENT_FORMATS, Checked, Conflict, DocumentChecker, audit, check_name
 from graph.writing.drafts import NeedsSecondWriter
-from service.dependencies import Served, SettingsDep, WriterDep, open_generation
+from service.dependencies import Edition, Served, SettingsDep, WriterDep, open_generation
 from service.sparql import media_type_of, read_body
 
 router = APIRouter(tags=["Writing sources"])
@@ -209,13 +209,13 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
 
 
 class _ViewsRefresher(threading.Thread):
-    """Rebuilds the networks after writes, off the request path; a run of writes costs one rebuild, not one each.
+    """Rebuilds the networks and the search index after writes, off the request path; a run of writes costs one rebuild.
 
     The rebuild starts once no write has come for `quiet` seconds, so that a run of writes, such as
     an import, goes through first. It reads the newest store's index files, which a process of
-    their own makes (graph/index.py): this thread only waits for it, then loads the files. Until
-    the rebuild finishes, the networks are the ones from before the write (the store, search,
-    pages and SPARQL see the write at once).
+    their own makes (graph/editions/index.py): this thread only waits for it, then loads the files.
+    Until the rebuild finishes, the networks are the ones from before the write; the store, pages
+    and SPARQL see the write at once, and search through its table of changes (graph/search/textindex.py).
 
     A rebuild that fails is tried again: at once, and afresh, if another write came meanwhile (its
     store may have replaced the one being read), else after `retry` seconds, doubling, so that a
@@ -262,14 +262,19 @@ class _ViewsRefresher(threading.Thread):
                 self.wanted.set()
 
     def _rebuild(self, generation: int) -> None:
-        """Load the networks of this generation's stores, and serve them if no write has come meanwhile."""
+        """Load the networks and search index of this generation's stores, and serve them if no write has come meanwhile."""
         served: Served = self.app.state.served
-        base = self.app.state.settings.base
-        fresh = replace(served.public, views=read_views(served.public.store_dir, base))
-        fuller = fresh if served.full is served.public else replace(served.full, views=read_views(served.full.store_dir, base))
+        fresh = self._reread(served.public)
+        fuller = fresh if served.full is served.public else self._reread(served.full)
         with lock:
             if self.app.state.served.generation == generation:
                 self.app.state.served = replace(served, public=fresh, full=fuller)
+
+
+    def _reread(self, edition: Edition) -> Edition:
+        """The edition with the networks and search index its store's index files hold (made first when needed)."""
+        search, views = read_index(edition.store_dir, self.app.state.settings.base)
+        return replace(edition, search=search, views=views)
 
 
 def _views_refresher(app: FastAPI) -> _ViewsRefresher:

@@ -34,7 +34,7 @@ class Hit:
 
 
 class _Changes:
-    """The labels of the records written since the table was packed: few, so searched as read, and made anew each write."""
+    """The labels of the records written since the table was made: searched as read, and made anew each write."""
 
     def __init__(self, changed: dict[str, tuple[Row, ...]]) -> None:
         self.changed = changed
@@ -54,13 +54,12 @@ class _Changes:
 class SearchIndex:
     """An index of every label in the store, built once per store and revised per write.
 
-    A write reads again only the records it touched, into a small table of changes searched beside
-    the table read at start; the two are merged once the changes reach `compact_at` records. So a
-    write costs at most the changes table, not the size of the store (a copy of the whole index
-    took 27 ms a write at 10,000 cases), and the merge, which does, comes once in thousands of records.
+    A write reads again only the records it touched, into a table of changes searched beside the
+    table read at start, so that it costs the changes, not the size of the store. The service puts
+    the index made afresh after the writes (graph/editions/index.py, in a process of its own) in
+    place of the two once it is ready. The two are never merged in the serving process: making a
+    table's suffix array holds the interpreter's lock (2.6 s at 100,000 cases, every request waiting).
     """
-
-    compact_at = 5_000
 
     def __init__(self, store: Store, names: bool = True) -> None:
         # names=False indexes the folded labels alone, as a baseline for the benchmark.
@@ -73,11 +72,7 @@ class SearchIndex:
         for iri in sorted(set(records)):
             changed[iri] = tuple(_rows(store.select(labels, {"entity": ox.NamedNode(iri)}), self._keys))  # () when none are left
         revised = object.__new__(SearchIndex)  # from the tables above, without reading the whole store again
-        revised._keys = self._keys
-        if len(changed) >= self.compact_at:
-            revised._base, revised._changes = _merged(self._base, changed), _Changes({})
-        else:
-            revised._base, revised._changes = self._base, _Changes(changed)
+        revised._keys, revised._base, revised._changes = self._keys, self._base, _Changes(changed)
         return revised
 
     def save(self, folder: Path) -> None:

@@ -18,8 +18,9 @@ import httpx
 import pytest
 
 from conftest import BASE, copy_seeds, until
-from graph.editions.index import read_views
+from graph.editions.index import read_index
 from graph.network.network import View
+from graph.search.textindex import SearchIndex
 from service import sources as service_sources
 
 WRITER, READER = "writer-token-for-tests", "reader-token-for-tests"
@@ -124,6 +125,9 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
     assert httpx.get(f"{site}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}) \
         .json()["results"]["bindings"] == [{"name": {"type": "literal", "value": "Qxnetwork", "xml:lang": "en"}}]
     until(lambda: ego_status(site) == 200, "the people network never showed the new person")
+    # Search is now answered from the rebuilt index files in place of the table of changes: the same answer.
+    hits = httpx.get(f"{site}/search", params={"q": "qxnetwork", "format": "json"}).json()["results"]
+    assert [hit["iri"] for hit in hits] == [BASE + "person/qxnewperson"], hits
     found = httpx.get(f"{site}/graph/ego", params=NEW_PERSON_EGO).json()
     assert {n["id"] for n in found["nodes"]} == {BASE + "person/qxnewperson", BASE + "person/tahir-imin"}
     assert _children(os.getpid()) == workers, "the same query worker processes answer after the write"
@@ -131,20 +135,20 @@ def test_the_networks_catch_up_with_a_write_and_the_workers_stay_the_same(site: 
 
 
 class FailingReads:
-    """Reads the networks as the service does, but fails the first `times` calls, as when the process making the
+    """Reads the index files as the service does, but fails the first `times` calls, as when the process making the
     index files is killed."""
 
     def __init__(self, times: int) -> None:
         self.left, self.calls = times, 0
         self.caller: threading.Thread | None = None  # the service's refresher thread
 
-    def __call__(self, store_dir: Path, base: str) -> dict[str, View]:
+    def __call__(self, store_dir: Path, base: str) -> tuple[SearchIndex, dict[str, View]]:
         self.calls += 1
         self.caller = threading.current_thread()
         if self.left > 0:
             self.left -= 1
             raise OSError("the process making the index files was killed")
-        return read_views(store_dir, base)
+        return read_index(store_dir, base)
 
 
 # The line of the refresher's loop where it waits for the next write, with no rebuild or retry pending.
@@ -173,7 +177,7 @@ def test_a_failed_network_rebuild_is_tried_again_without_another_write(site: str
     networks up to date."""
     until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
     reads = FailingReads(1)
-    monkeypatch.setattr(service_sources, "read_views", reads)
+    monkeypatch.setattr(service_sources, "read_index", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.5)
     assert send(site, "POST", "/sources", partner_document("retry-report")).status_code == 201
     until(lambda: ego_status(site) == 200, "the networks were never rebuilt")
@@ -187,7 +191,7 @@ def test_a_rebuild_that_keeps_failing_waits_for_the_next_write(site: str, monkey
     """After `tries` failures in a row no more processes are started; the next write's rebuild succeeds."""
     until(lambda: ego_status(site) == 404, "an earlier write's rebuild never ended")
     reads = FailingReads(3)
-    monkeypatch.setattr(service_sources, "read_views", reads)
+    monkeypatch.setattr(service_sources, "read_index", reads)
     monkeypatch.setattr(service_sources._ViewsRefresher, "retry", 0.1)
     monkeypatch.setattr(service_sources._ViewsRefresher, "tries", 3)
     monkeypatch.setattr(service_sources._ViewsRefresher, "quiet", 0.1)
