@@ -113,6 +113,30 @@ def test_restricted_sources_without_a_full_dataset_are_refused_and_nothing_is_lo
     assert graph_counts(public) == {} and not holds_secret(public)
 
 
+def test_casegraph_query_answers_every_query_form_from_the_remote_dataset_as_from_the_embedded_store(
+        tmp_path: Path, servers: tuple[str, str]) -> None:
+    public, _ = servers
+    sources = copy_seeds(tmp_path / "sources")
+    env = _endpoints("", public)
+    assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
+    build(sources, tmp_path / "embedded", BASE)
+    queries = {
+        "ntriples": "CONSTRUCT { ?person skos:prefLabel ?name } WHERE { ?person a cg:Person ; skos:prefLabel ?name }",
+        "csv": "SELECT ?person ?name WHERE { ?person a cg:Person ; skos:prefLabel ?name } ORDER BY ?person ?name",
+        "json": "ASK { ?person a cg:Person }",
+    }
+    for fmt, query in queries.items():
+        remote = casegraph("query", query, "--format", fmt, tmp_path=tmp_path, sources=sources, env=env)
+        embedded = casegraph("query", query, "--format", fmt, tmp_path=tmp_path, sources=sources,
+                             env={"CASEGRAPH_STORE": str(tmp_path / "embedded")})
+        assert remote.returncode == 0 and embedded.returncode == 0, remote.stderr + embedded.stderr
+        if fmt == "ntriples":  # a graph: the same triples, in whatever order
+            lines = sorted(remote.stdout.splitlines())
+            assert lines == sorted(embedded.stdout.splitlines()) and len(lines) > 3
+        else:
+            assert remote.stdout == embedded.stdout and remote.stdout.strip()
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"CASEGRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:9/query"},
      "CASEGRAPH_SPARQL_UPDATE_URL, CASEGRAPH_SPARQL_GRAPH_STORE_URL not set"),

@@ -62,15 +62,21 @@ class RemoteStore(SourceGraphs):
         self._prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()) + f"BASE <{base}>\n"
 
     def query(self, text: str, **options: Any) -> QueryResult:
-        """Run a SELECT or ASK query over the merged graph (GRAPH over the named ones)."""
+        """Run a query of any form over the merged graph (GRAPH over the named ones), answered as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
-        return self._sent(text)
+        answer = self._post(self.endpoints.query, {"query": self._prologue + text}, f"{RESULTS}, {NTRIPLES};q=0.9")
+        kind = _media_type(answer)
+        if kind == NTRIPLES:
+            return _as_query_triples(answer.content)
+        if kind != RESULTS:
+            raise RemoteStoreError(f"the remote store answered {kind or 'no type'}, neither SPARQL results nor N-Triples")
+        return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
 
     def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> QueryResult:
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
         answer = self._post(self.endpoints.query, {"query": self._prologue + given + text}, RESULTS)
-        kind = answer.headers.get("content-type", "").split(";")[0].strip()
+        kind = _media_type(answer)
         if kind != RESULTS:
             raise QueryError(f"the remote store answered {kind or 'no type'}: only SELECT and ASK are asked of it here")
         return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
@@ -102,7 +108,7 @@ class RemoteStore(SourceGraphs):
                     body += chunk
                     if len(body) > most_bytes:
                         raise OverflowError(most_bytes)
-                kind = answer.headers.get("content-type", "").split(";")[0].strip()
+                kind = _media_type(answer)
         except httpx.TimeoutException:
             raise TimeoutError(timeout) from None
         except httpx.HTTPError as error:
@@ -266,6 +272,22 @@ def decoded(body: bytes, kind: str, most_rows: int) -> ox.QuerySolutions | ox.Qu
     if isinstance(counted, ox.QuerySolutions) and sum(1 for _ in counted) > most_rows:
         raise OverflowError(most_rows)
     return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # read again: the count used up the first
+
+
+def _media_type(answer: httpx.Response) -> str:
+    header: str = answer.headers.get("content-type", "")
+    return header.split(";")[0].strip()
+
+
+def _as_query_triples(body: bytes) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer in N-Triples as the embedded store's result type.
+
+    pyoxigraph makes QueryTriples only as a query's answer: the triples are loaded into a store in
+    memory and constructed again, which keeps them as they came (an answer is a set of triples).
+    """
+    held = ox.Store()
+    held.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    return held.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
 
 def _values(bound: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
