@@ -110,8 +110,8 @@ class CompactView(ABC):
         table = self.nodes
         ends = np.fromiter({number for edge in edges for number in (edge[0][0], edge[1][0])}, dtype=np.int64)
         vias = np.fromiter({edge[2][0] for edge in edges} - {NO_VIA}, dtype=np.int64)
-        # Each node's attributes are made once, as the dict the answer holds: at 100,000 cases an ego network
-        # names 3,389 nodes and 4,049 events, and copying a dict per node took a tenth of its time.
+        # Each node's attributes are made once, as the dict the answer holds, and an event's label alone: at 100,000
+        # cases an ego network of 3,389 nodes and 2,391 events took some 3 ms less of its 55 than with a dict copied each.
         described = table.described_many(ends)
         via_labels = dict(zip(vias.tolist(), table.labels.many(vias), strict=True))
         via_labels[NO_VIA] = ""
