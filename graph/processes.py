@@ -8,7 +8,9 @@ so that the requests the service answers come before the work of a lower-priorit
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
@@ -51,11 +53,30 @@ def lower_priority(process: BaseProcess, niceness: int = BACKGROUND) -> None:
 
 
 def pool(workers: int = 1, initializer: Callable[[], None] | None = None) -> ProcessPoolExecutor:
-    """A pool of spawned processes; given an initializer, started at once (running it) rather than at the first task."""
-    executor = ProcessPoolExecutor(workers, mp_context=CONTEXT, initializer=initializer)
+    """A pool of spawned processes that end with this one; given an initializer, started at once (running it) rather
+    than at the first task."""
+    executor = ProcessPoolExecutor(workers, mp_context=CONTEXT, initializer=_bound_to_parent, initargs=(initializer,))
     if initializer is not None:
         executor.submit(initializer)
     return executor
+
+
+def _bound_to_parent(initializer: Callable[[], None] | None) -> None:
+    """Start a pool's process: it ends when its parent does; then the initializer runs.
+
+    A pool's process waits for tasks on a queue whose writing end it holds too, so a parent killed
+    outright (SIGKILL, the kernel's out-of-memory killer) left it waiting for ever.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), name="end-with-parent", daemon=True).start()
+    if initializer is not None:
+        initializer()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _niced(niceness: int, target: Callable[..., None], *args: object) -> None:
