@@ -141,8 +141,9 @@ def _around(compact: View, source: str, target: str, max_length: int, kinds: lis
     from_target = compact.reach([target], bound, kinds)
     both = (from_source != UNREACHED) & (from_target != UNREACHED)
     crossed = np.flatnonzero(both & (from_source + from_target <= bound)).astype(np.int32)
-    _limit(compact.between(crossed, None).count, "the part of the view these paths cross", "ask for a shorter max_length")
-    return compact.among(crossed), nx.Graph(compact.among(crossed, kinds))
+    between = compact.between(crossed, None)
+    _limit(between.count, "the part of the view these paths cross", "ask for a shorter max_length")
+    return graph_of(compact.node_link(compact.made(between))), nx.Graph(compact.among(crossed, kinds))
 
 
 def _explain(graph: Network, nodes: list[str]) -> list[dict[str, Any]]:
