@@ -65,20 +65,16 @@ class RemoteStore(SourceGraphs):
         """Run a query of any form over the merged graph (GRAPH over the named ones), answered as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
-        answer = self._post(self.endpoints.query, {"query": self._prologue + text}, f"{RESULTS}, {NTRIPLES};q=0.9")
+        return self._sent(text)
+
+    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> QueryResult:
+        given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
+        answer = self._post(self.endpoints.query, {"query": self._prologue + given + text}, f"{RESULTS}, {NTRIPLES};q=0.9")
         kind = _media_type(answer)
         if kind == NTRIPLES:
             return _as_query_triples(answer.content)
         if kind != RESULTS:
             raise RemoteStoreError(f"the remote store answered {kind or 'no type'}, neither SPARQL results nor N-Triples")
-        return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
-
-    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> QueryResult:
-        given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
-        answer = self._post(self.endpoints.query, {"query": self._prologue + given + text}, RESULTS)
-        kind = _media_type(answer)
-        if kind != RESULTS:
-            raise QueryError(f"the remote store answered {kind or 'no type'}: only SELECT and ASK are asked of it here")
         return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
 
     def answer(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
