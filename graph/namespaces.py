@@ -56,6 +56,11 @@ def catalog_graph(base: str) -> str:
     return f"{base}graph/sources"
 
 
+def merged_graph(base: str) -> str:
+    """IRI of the named graph holding the merge of every graph, in a store whose own default graph is their union."""
+    return f"{base}graph/merged"
+
+
 def source_prefix(base: str) -> str:
     """Namespace of source-document IRIs, which are also the names of their graphs."""
     return f"{base}source/"

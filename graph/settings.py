@@ -45,11 +45,15 @@ class Settings(BaseSettings):
     sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the public dataset.")
     sparql_user: str | None = Field(None, description="User name for the public dataset's endpoints (HTTP basic).")
     sparql_password: SecretStr | None = Field(None, description="Password for the public dataset's endpoints.")
+    sparql_union_default_graph: bool = Field(False, description="The public dataset's store answers a query without "
+                                             "a dataset over all its graphs (Virtuoso, GraphDB, QLever).")
     full_sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the full dataset.")
     full_sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the full dataset.")
     full_sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the full dataset.")
     full_sparql_user: str | None = Field(None, description="User name for the full dataset's endpoints (HTTP basic).")
     full_sparql_password: SecretStr | None = Field(None, description="Password for the full dataset's endpoints.")
+    full_sparql_union_default_graph: bool = Field(False, description="The full dataset's store answers a query without "
+                                                  "a dataset over all its graphs.")
 
     @property
     def source_dirs(self) -> list[Path]:

@@ -7,6 +7,7 @@ store of those two documents. The imported list is checked row by row against it
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,6 +25,7 @@ from graph.editions.build import build
 from graph.iris import DEFAULT_BASE
 from graph.paths import sources_dir
 from graph.store.opening import open_store
+from graph.store.remote import Endpoints
 from graph.store.seam import Store
 
 BASE = DEFAULT_BASE
@@ -79,30 +82,127 @@ def store(store_dir: Path) -> Iterator[Store]:
 
 
 OXIGRAPH_SERVER = Path(sys.executable).with_name("oxigraph")  # PyPI's oxigraph, a test dependency
+VIRTUOSO = shutil.which("virtuoso-t")  # Debian's virtuoso-opensource-7-bin; .ci/run installs it
+VIRTUOSO_ISQL = shutil.which("isql-vt")
+if VIRTUOSO is None and os.environ.get("CI"):
+    raise RuntimeError("CI needs Debian's virtuoso-opensource-7-bin for the remote-store tests; .ci/run installs it")
+needs_virtuoso = pytest.mark.skipif(VIRTUOSO is None,
+                                    reason="Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
+
+
+def free_port() -> int:
+    """A port no one listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _running(command: list[str], url: str, name: str, **options: object) -> Iterator[subprocess.Popen[bytes]]:
+    """A store's server process, once its SPARQL endpoint at `url` answers ASK {}; stopped after."""
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **options)  # type: ignore[call-overload]
+
+    def answers() -> bool:
+        assert server.poll() is None, f"the {name} exited"
+        try:
+            return httpx.get(url, params={"query": "ASK {}"}).status_code == 200
+        except httpx.HTTPError:
+            return False
+    try:
+        until(answers, f"the {name} did not start", 60)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 @contextmanager
 def oxigraph_server(directory: Path, *options: str) -> Iterator[str]:
     """The Oxigraph server on a port of its own over a directory of its own; yields its address once it answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", f"127.0.0.1:{port}",
-                               *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-
-    def answers() -> bool:
-        assert server.poll() is None, "the Oxigraph server exited"
-        try:
-            return httpx.get(f"{url}/query", params={"query": "ASK {}"}).status_code == 200
-        except httpx.HTTPError:
-            return False
-    try:
-        until(answers, "the Oxigraph server did not start", 30)
+    url = f"http://127.0.0.1:{free_port()}"
+    command = [str(OXIGRAPH_SERVER), "serve", "--location", str(directory), "--bind", url.removeprefix("http://"), *options]
+    with _running(command, f"{url}/query", "Oxigraph server"):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DirsAllowed = .
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+ServerThreads = 8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = {timeout}
+"""
+
+
+@dataclass(frozen=True)
+class SparqlServer:
+    """A SPARQL store on this machine for one dataset: its endpoints, and whether its default graph is all its graphs."""
+
+    query: str
+    update: str
+    graph_store: str
+    union: bool = False
+
+    def endpoints(self, dataset: str = "public") -> Endpoints:
+        """The endpoints casegraph is given for this server as its public or full dataset."""
+        return Endpoints(self.query, self.update, self.graph_store, dataset=dataset, union=self.union)
+
+    def env(self, prefix: str = "") -> dict[str, str]:
+        """The settings naming this server as the public dataset (prefix "") or the full one ("FULL_")."""
+        return {f"CASEGRAPH_{prefix}SPARQL_QUERY_URL": self.query, f"CASEGRAPH_{prefix}SPARQL_UPDATE_URL": self.update,
+                f"CASEGRAPH_{prefix}SPARQL_GRAPH_STORE_URL": self.graph_store,
+                f"CASEGRAPH_{prefix}SPARQL_UNION_DEFAULT_GRAPH": "true" if self.union else "false"}
+
+
+REMOTE_KINDS = [pytest.param("oxigraph-server"), pytest.param("virtuoso", marks=needs_virtuoso)]
+
+
+@contextmanager
+def sparql_server(kind: str, directory: Path) -> Iterator[SparqlServer]:
+    """A store casegraph is tested on as a remote one: "oxigraph-server" or "virtuoso", over a folder of its own."""
+    if kind == "virtuoso":
+        with virtuoso_server(directory) as url:
+            yield SparqlServer(f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud", union=True)
+    else:
+        with oxigraph_server(directory, "--timeout-s", "30") as url:
+            yield SparqlServer(f"{url}/query", f"{url}/update", f"{url}/store")
+
+
+@contextmanager
+def virtuoso_server(directory: Path, timeout: int = 30) -> Iterator[str]:
+    """OpenLink Virtuoso over a database folder of its own, on ports of its own, its SPARQL user allowed to write
+    (the grant its Graph Store Protocol endpoint needs); yields its address once it answers."""
+    assert VIRTUOSO is not None and VIRTUOSO_ISQL is not None, "Virtuoso is not installed"
+    directory.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    (directory / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=sql_port, http_port=http_port, timeout=timeout),
+                                            encoding="utf-8")
+    url = f"http://127.0.0.1:{http_port}"
+    with _running([VIRTUOSO, "+foreground", "+configfile", "virtuoso.ini"], f"{url}/sparql", "Virtuoso server",
+                  cwd=directory):
+        subprocess.run([VIRTUOSO_ISQL, f"127.0.0.1:{sql_port}", "dba", "dba", "exec=GRANT SPARQL_UPDATE TO \"SPARQL\";"],
+                       check=True, capture_output=True, timeout=60)
+        yield url
 
 
 def restricted_document(source: str, secret: str, body: str) -> str:

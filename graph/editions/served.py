@@ -182,4 +182,4 @@ def _names_the_datasets(settings: Settings) -> bool:
     if wanted is None or named is None:
         return wanted is None and named is None
     full = remote_named(full_store_dir(settings.store))
-    return named.urls == wanted.public.urls and (full is None or wanted.full is not None and full.urls == wanted.full.urls)
+    return named.place == wanted.public.place and (full is None or wanted.full is not None and full.place == wanted.full.place)

@@ -32,10 +32,10 @@ class DirectQueries:
             raise UsageError("query parameters cannot be sent to a remote SPARQL store: the protocol has none; "
                              "write the values into the query")
         store = self._store(store_dir)
-        asked = asyncio.to_thread(store.answer, planned.text, planned.graphs, self.timeout, self.max_rows)
+        asked = asyncio.to_thread(store.answer, planned.text, planned.form, planned.graphs, self.timeout, self.max_rows)
         try:
             body, kind = await asyncio.wait_for(asked, self.timeout)
-            return decoded(body, kind, self.max_rows)  # here, in the thread that will read the results
+            return decoded(body, kind, self.max_rows, planned.form == "ASK")  # here, in the thread that will read the results
         except TimeoutError:
             raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped") from None
         except OverflowError:

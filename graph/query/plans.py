@@ -33,6 +33,7 @@ class Plan:
     text: str
     graphs: Graphs | None = None  # (default graphs, named graphs) when the query or the request names its dataset
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
+    form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE, as read: a remote store is asked for its answer by it
 
 
 def bind(name: str, value: str) -> tuple[str, str, bool]:
@@ -59,7 +60,7 @@ def execute(store: Store, planned: Plan) -> QueryResult:
         options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)
                                     for name, value, iri in planned.bindings}
     try:
-        return store.query(planned.text, **options)
+        return store.query(planned.text, form=planned.form, **options)
     except RuntimeError as error:
         if "does not contains variable" in str(error):
             raise UsageError("a parameter names a variable this query does not return; "

@@ -49,6 +49,7 @@ class Reading:
     default_graphs: tuple[str, ...] = ()  # its FROM clauses, resolved to absolute IRIs
     named_graphs: tuple[str, ...] = ()  # its FROM NAMED clauses, resolved
     text: str | None = None  # the text to run, when escapes made it differ from the text given
+    form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE
 
 
 KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept readings stay small
@@ -89,7 +90,7 @@ def _reading(text: str, base: str) -> Reading:
     clauses = query.algebra.get("datasetClause") or []
     return Reading(default_graphs=tuple(urljoin(final_base, str(c.default)) for c in clauses if c.default is not None),
                    named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None),
-                   text=None if expanded == text else expanded)
+                   text=None if expanded == text else expanded, form=query.algebra.name.removesuffix("Query").upper())
 
 
 class _Unreadable(Exception):
@@ -185,7 +186,7 @@ def plan(store: Store, text: str, dataset: Dataset | None = None,
         graphs = (reading.default_graphs, reading.named_graphs)
     else:
         graphs = None  # the store's default graph: the merge of its named graphs, each triple once
-    return Plan(reading.text or text, graphs, bindings)
+    return Plan(reading.text or text, graphs, bindings, reading.form)
 
 
 def run(store: Store, text: str, dataset: Dataset | None = None) -> QueryResult:

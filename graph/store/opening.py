@@ -51,11 +51,11 @@ def remote_named(path: Path) -> Endpoints | None:
         raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset ({error}): build the store again") from None
     try:
         endpoints = Endpoints(str(named["query"]), str(named["update"]), str(named["graph_store"]), None,
-                              str(named["dataset"]))
+                              str(named["dataset"]), bool(named.get("union", False)))
     except (KeyError, TypeError):
         raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset: build the store again") from None
     configured = remote_endpoints(get_settings(), endpoints.dataset)
-    return configured if configured is not None and configured.urls == endpoints.urls else endpoints
+    return configured if configured is not None and configured.place == endpoints.place else endpoints
 
 
 def remote_endpoints(settings: Settings, dataset: str = "public") -> Endpoints | None:
@@ -67,7 +67,8 @@ def remote_endpoints(settings: Settings, dataset: str = "public") -> Endpoints |
     user, password = getattr(settings, f"{prefix}sparql_user"), getattr(settings, f"{prefix}sparql_password")
     auth = (user, password.get_secret_value()) if user is not None and password is not None else None
     return Endpoints(query, getattr(settings, f"{prefix}sparql_update_url"),
-                     getattr(settings, f"{prefix}sparql_graph_store_url"), auth, dataset)
+                     getattr(settings, f"{prefix}sparql_graph_store_url"), auth, dataset,
+                     getattr(settings, f"{prefix}sparql_union_default_graph"))
 
 
 def remote_store(endpoints: Endpoints, base: str = DEFAULT_BASE) -> Store:

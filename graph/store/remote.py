@@ -1,7 +1,11 @@
 """A SPARQL 1.1 store over HTTP behind the store seam: the SPARQL Protocol for queries, the Graph Store Protocol for loads.
 
 The store keeps what the embedded one keeps: one named graph per source, the catalog, the ontology,
-and their merge in the default graph, each triple once. Queries are sent with the base and the
+and their merge in the default graph, each triple once. A store whose default graph is the union of
+all its graphs (Virtuoso, GraphDB, QLever) would count a triple once for each graph stating it, and
+would add graphs of its own: there the merge is kept in a named graph (graph.namespaces.merged_graph),
+given as the default graph of every query that names no dataset of its own, and the graphs
+casegraph reads or writes are only its own. Queries are sent with the base and the
 usual prefixes declared before them, and the IRIs a query is given declared as prefixes of their
 names (graph/store/seam.py), each written by pyoxigraph. Answers come back in pyoxigraph's result
 types (`pyoxigraph.parse_query_results`), so callers cannot tell the stores apart.
@@ -24,12 +28,13 @@ import httpx
 import pyoxigraph as ox
 
 from graph.errors import CasegraphError, QueryError
-from graph.namespaces import PREFIXES, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
+from graph.namespaces import PREFIXES, merged_graph, source_prefix
+from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, asked, declared
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
+VIRTUOSO_ASK = ox.Variable("__ASK_RETVAL")  # the one variable of Virtuoso 7.2's answer to an ASK query, given as rows
 ROW_BYTES = 16_384  # bytes of an answer read per row allowed, before the answer is known to be past the row cap
 
 
@@ -46,11 +51,12 @@ class Endpoints:
     graph_store: str
     auth: tuple[str, str] | None = field(default=None, repr=False)
     dataset: str = "public"  # which of casegraph's datasets: "public", or "full" with the restricted sources
+    union: bool = False  # the store's own default graph is the union of its graphs (Virtuoso, GraphDB, QLever)
 
     @property
-    def urls(self) -> tuple[str, str, str]:
-        """The three endpoints, without the credentials."""
-        return self.query, self.update, self.graph_store
+    def place(self) -> tuple[str, str, str, bool]:
+        """Where the dataset is and how its store reads it, without the credentials: what makes two settings the same."""
+        return self.query, self.update, self.graph_store, self.union
 
 
 class RemoteStore(SourceGraphs):
@@ -59,25 +65,33 @@ class RemoteStore(SourceGraphs):
     def __init__(self, endpoints: Endpoints, base: str, client: httpx.Client | None = None) -> None:
         self.endpoints, self.base = endpoints, base
         self._client = client or httpx.Client(timeout=TIMEOUT, auth=endpoints.auth)
-        self._prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items()) + f"BASE <{base}>\n"
+        # BASE first: Virtuoso takes no BASE after a PREFIX, though SPARQL allows either order.
+        self._prologue = f"BASE <{base}>\n" + "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+        self._merged = ox.NamedNode(merged_graph(base)) if endpoints.union else None
+        self._as_default: dict[str, str | list[str]] = {"default-graph-uri": self._merged.value} if self._merged else {}
 
-    def query(self, text: str, **options: Any) -> QueryResult:
+    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:
         """Run a query of any form over the merged graph (GRAPH over the named ones), answered as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
-        return self._sent(text)
+        answer = self._sent(text, form=form)
+        return asked(answer) if form == "ASK" else answer
 
-    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> QueryResult:
+    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT") -> QueryResult:
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
-        answer = self._post(self.endpoints.query, {"query": self._prologue + given + text}, f"{RESULTS}, {NTRIPLES};q=0.9")
+        fields = {"query": self._prologue + given + text} | self._as_default
+        answer = self._post(self.endpoints.query, fields, _accepted(form))
         kind = _media_type(answer)
         if kind == NTRIPLES:
-            return _as_query_triples(answer.content)
-        if kind != RESULTS:
-            raise RemoteStoreError(f"the remote store answered {kind or 'no type'}, neither SPARQL results nor N-Triples")
-        return ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON)
+            try:
+                return _as_query_triples(answer.content)
+            except SyntaxError as error:
+                raise RemoteStoreError(f"the remote store's answer could not be read as {kind}: {error}") from None
+        result = decoded(answer.content, kind, None)  # the module's own queries: no row cap
+        assert not isinstance(result, list)
+        return result
 
-    def answer(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
+    def answer(self, text: str, form: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
                most_rows: int) -> tuple[bytes, str]:
         """The bytes and media type of the store's answer to a caller's query of any form over the dataset (or the graphs
         named as its dataset); `decoded` reads them. Any thread may ask: the bytes are not yet pyoxigraph's objects,
@@ -86,11 +100,13 @@ class RemoteStore(SourceGraphs):
         TimeoutError when the store has not answered within `timeout` seconds; OverflowError past as many bytes as
         `most_rows` rows could fill.
         """
-        form: dict[str, str | list[str]] = {"query": self._prologue + text}
-        if graphs is not None:  # the protocol's dataset: given at all, the default graph is only the graphs named in it
-            form["default-graph-uri"], form["named-graph-uri"] = list(graphs[0]), list(graphs[1])
-        headers = {"Accept": f"{RESULTS}, {NTRIPLES};q=0.9"}
-        return self._read(self.endpoints.query, form, headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
+        fields: dict[str, str | list[str]] = {"query": self._prologue + text}
+        if graphs is None:
+            fields |= self._as_default
+        else:  # the protocol's dataset: given at all, the default graph is only the graphs named in it
+            fields["default-graph-uri"], fields["named-graph-uri"] = list(graphs[0]), list(graphs[1])
+        headers = {"Accept": _accepted(form)}
+        return self._read(self.endpoints.query, fields, headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
 
     def _read(self, url: str, form: dict[str, str | list[str]], headers: dict[str, str], timeout: float,
               most_bytes: int) -> tuple[bytes, str]:
@@ -121,7 +137,7 @@ class RemoteStore(SourceGraphs):
 
     def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
         result = self._sent(text, iris)
-        if not isinstance(result, ox.QuerySolutions):
+        if not isinstance(result, ox.QuerySolutions) or result.variables == [VIRTUOSO_ASK]:
             raise QueryError("expected a SELECT query")
         return result
 
@@ -133,7 +149,8 @@ class RemoteStore(SourceGraphs):
         return Rows(result)
 
     def _ask(self, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> bool:
-        return bool(self._sent(f"ASK WHERE {{ {_values(bound)} {pattern} }}"))
+        # A row or none rather than ASK, which some stores answer with rows (Virtuoso 7.2), some with a boolean.
+        return bool(self._rows("SELECT *", pattern, bound, "LIMIT 1"))
 
     def quads_for_pattern(self, subject: ox.NamedNode | ox.BlankNode | None, predicate: ox.NamedNode | None,
                           object: ox.NamedNode | ox.BlankNode | ox.Literal | None,  # noqa: A002 - the name pyoxigraph gives it
@@ -146,8 +163,8 @@ class RemoteStore(SourceGraphs):
         if graph is None or isinstance(graph, ox.DefaultGraph):
             found += (ox.Quad(*_spo(row, bound)) for row in self._rows("SELECT ?s ?p ?o", "?s ?p ?o", bound))
         if not isinstance(graph, ox.DefaultGraph):
-            named = bound | ({"g": graph} if graph is not None else {})
-            rows = self._rows("SELECT ?s ?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", named)
+            pattern, named = self._in_graphs(bound) if graph is None else ("GRAPH ?g { ?s ?p ?o }", bound | {"g": graph})
+            rows = self._rows("SELECT ?s ?p ?o ?g", pattern, named)
             found += (ox.Quad(*_spo(row, bound), graph or row["g"]) for row in rows)
         return iter(found)
 
@@ -155,7 +172,7 @@ class RemoteStore(SourceGraphs):
         """The quads of every named graph, or of one (never the merged default graph's copies)."""
         if graph is not None:
             return self.quads_for_pattern(None, None, None, graph)
-        rows = self._rows("SELECT ?s ?p ?o ?g", "GRAPH ?g { ?s ?p ?o }", {})
+        rows = self._rows("SELECT ?s ?p ?o ?g", *self._in_graphs({}))
         return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
 
     def source_graphs(self) -> list[ox.NamedNode]:
@@ -189,7 +206,16 @@ class RemoteStore(SourceGraphs):
 
     def statements(self) -> int:
         """The number of quads in the named graphs."""
-        return self._count("GRAPH ?g { ?s ?p ?o }", {})
+        return self._count(*self._in_graphs({}))
+
+    def _in_graphs(self, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
+        """A pattern over the quads of casegraph's named graphs, and its bindings: where the store has graphs of its own
+        (a union-default store's merged graph and system graphs), a filter keeps only the sources, catalog and ontology."""
+        if self._merged is None:
+            return "GRAPH ?g { ?s ?p ?o }", dict(bound)
+        own: dict[str, ox.NamedNode | ox.Literal] = {"prefix": ox.Literal(source_prefix(self.base)),
+                                                     "catalog": self.catalog, "ontology": self.ontology}
+        return "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix) || ?g IN (?catalog, ?ontology))", {**bound, **own}
 
     def _count(self, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> int:
         (row,) = self._rows("SELECT (COUNT(*) AS ?n)", pattern, bound)
@@ -208,7 +234,7 @@ class RemoteStore(SourceGraphs):
         by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
         for quad in quads:
             by_graph[quad.graph_name].append(quad.triple)  # type: ignore[index]
-            by_graph[ox.DefaultGraph()].append(quad.triple)
+            by_graph[self._merged or ox.DefaultGraph()].append(quad.triple)
         for graph, triples in by_graph.items():
             body = io.BytesIO()
             ox.serialize(dict.fromkeys(triples), body, ox.RdfFormat.N_TRIPLES)
@@ -217,10 +243,11 @@ class RemoteStore(SourceGraphs):
 
     def clear(self) -> None:
         """Empty the dataset of what casegraph keeps in it (its source, catalog and ontology graphs, and their merge)."""
-        owned = [*self.source_graphs(), self.catalog, self.ontology]
+        owned = [*self.source_graphs(), self.catalog, self.ontology, *([self._merged] if self._merged else [])]
         for graph in owned:
             self._request("DELETE", self.endpoints.graph_store, params={"graph": graph.value}, allowed=(404,))
-        self._request("DELETE", self.endpoints.graph_store, params={"default": ""}, allowed=(404,))
+        if self._merged is None:
+            self._request("DELETE", self.endpoints.graph_store, params={"default": ""}, allowed=(404,))
 
     def flush(self) -> None:
         """Nothing to do: the remote store made each load durable before answering it."""
@@ -233,7 +260,7 @@ class RemoteStore(SourceGraphs):
         """Close the connections to the store."""
         self._client.close()
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> httpx.Response:
+    def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
         return self._request("POST", url, data=form, headers={"Accept": accept})
 
     def _send(self, method: str, url: str, params: dict[str, str], body: bytes) -> httpx.Response:
@@ -255,19 +282,42 @@ class RemoteStore(SourceGraphs):
         raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
 
 
-def decoded(body: bytes, kind: str, most_rows: int) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
-    """A remote store's answer as pyoxigraph's results; OverflowError past `most_rows` rows or triples."""
+Answer = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
+
+
+def decoded(body: bytes, kind: str, most_rows: int | None, ask: bool = False) -> Answer:
+    """A remote store's answer as pyoxigraph's results; OverflowError past `most_rows` rows or triples (if given).
+
+    Given `ask`, the answer to an ASK query is true or false even from a store that answers ASK with a row for true
+    and none for false (Virtuoso 7.2's `__ASK_RETVAL`).
+    """
+    try:
+        return _decoded(body, kind, most_rows, ask)
+    except SyntaxError as error:  # pyoxigraph's parsers report bad input so
+        raise RemoteStoreError(f"the remote store's answer could not be read as {kind}: {error}") from None
+
+
+def _decoded(body: bytes, kind: str, most_rows: int | None, ask: bool) -> Answer:
+    if ask and kind == RESULTS:
+        return asked(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
     if kind == NTRIPLES:
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        if len(triples) > most_rows:
+        if most_rows is not None and len(triples) > most_rows:
             raise OverflowError(most_rows)
         return triples
     if kind != RESULTS:
         raise RemoteStoreError(f"the remote store answered {kind or 'no type'}, neither SPARQL results nor N-Triples")
+    if most_rows is None:
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     counted = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     if isinstance(counted, ox.QuerySolutions) and sum(1 for _ in counted) > most_rows:
         raise OverflowError(most_rows)
     return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # read again: the count used up the first
+
+
+def _accepted(form: str) -> str:
+    """The Accept header for a query of this form: the format its answer comes in, the other after it."""
+    return f"{NTRIPLES}, {RESULTS};q=0.9" if form in ("CONSTRUCT", "DESCRIBE") else f"{RESULTS}, {NTRIPLES};q=0.9"
 
 
 def _media_type(answer: httpx.Response) -> str:

@@ -38,6 +38,17 @@ def declared(iris: dict[str, ox.NamedNode] | None) -> dict[str, str]:
     return {name: iri.value for name, iri in (iris or {}).items()}
 
 
+def asked(answer: QueryResult) -> ox.QueryBoolean:
+    """An ASK query's answer as true or false, also from a store that answers ASK with a row for true and none for
+    false (Virtuoso 7.2's `__ASK_RETVAL`)."""
+    if isinstance(answer, ox.QueryBoolean):
+        return answer
+    found = b"true" if any(True for _ in answer) else b"false"
+    boolean = ox.parse_query_results(b'{"head": {}, "boolean": %s}' % found, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(boolean, ox.QueryBoolean)
+    return boolean
+
+
 def graph_named(name: str, base: str) -> ox.NamedNode | None:
     """The graph a source IRI or short source name names, every store alike; None for text that is neither."""
     try:
@@ -143,8 +154,12 @@ class Store(Protocol):
         """The graph holding the ontology."""
         ...
 
-    def query(self, text: str, **options: Any) -> QueryResult:
-        """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
+    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:
+        """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base.
+
+        `form` is the query's form as read (SELECT, ASK, CONSTRUCT or DESCRIBE): a remote store asks for the answer
+        in the format of that form, as some stores (Virtuoso) answer in the first format asked for, whatever the form.
+        """
         ...
 
     def select(self, text: str, iris: dict[str, ox.NamedNode] | None = None) -> Rows:

@@ -83,7 +83,7 @@ class OxigraphStore(SourceGraphs):
         del store  # closed before the caller marks the revision complete
         return revision
 
-    def query(self, text: str, **options: Any) -> QueryResult:
+    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:  # noqa: ARG002 - Oxigraph reads the form itself
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
         return self._query(text, PREFIXES, options)
 

@@ -1,4 +1,5 @@
-"""The service on a remote SPARQL store (two Oxigraph servers: the public dataset and the full one), through real clients."""
+"""The service on a remote SPARQL store (two servers of one kind, the Oxigraph server or Virtuoso: the public dataset and
+the full one), through real clients."""
 
 from __future__ import annotations
 
@@ -11,43 +12,40 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
-from test_remote_build import RESTRICTED, SECRET, graph_counts, holds_secret
+from test_remote_build import RESTRICTED, SECRET, ask, graph_counts, holds_secret
 
-from conftest import BASE, copy_seeds, oxigraph_server, seed_sources
+from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, seed_sources, sparql_server
 from graph.editions.build import RemoteDatasets, build
-from graph.store.remote import Endpoints
 
 READER, WRITER = "remote-reader-token", "remote-writer-token"
 WITNESS = f"{BASE}person/{SECRET.lower()}"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _endpoints(url: str, dataset: str) -> Endpoints:
-    return Endpoints(f"{url}/query", f"{url}/update", f"{url}/store", dataset=dataset)
+Stores = tuple[SparqlServer, SparqlServer, Path]
 
 
-def _settings(prefix: str, endpoints: Endpoints) -> dict[str, str]:
-    return {f"{prefix}sparql_query_url": endpoints.query, f"{prefix}sparql_update_url": endpoints.update,
-            f"{prefix}sparql_graph_store_url": endpoints.graph_store}
+def _settings(server: SparqlServer, prefix: str = "") -> dict[str, object]:
+    return {f"{prefix}sparql_query_url": server.query, f"{prefix}sparql_update_url": server.update,
+            f"{prefix}sparql_graph_store_url": server.graph_store, f"{prefix}sparql_union_default_graph": server.union}
 
 
-@pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+@pytest.fixture(scope="module", params=REMOTE_KINDS)
+def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stores]:
     """The two datasets, built from the seeds and a restricted statement by `build` itself, and the local store folder."""
     directory = tmp_path_factory.mktemp("remote")
     sources = copy_seeds(directory / "sources")
     (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
-    with oxigraph_server(directory / "public-db", "--timeout-s", "30") as public, \
-            oxigraph_server(directory / "full-db", "--timeout-s", "30") as full:
-        build(sources, directory / "store", BASE,
-              remote=RemoteDatasets(_endpoints(public, "public"), _endpoints(full, "full")))
+    with sparql_server(request.param, directory / "public-db") as public, \
+            sparql_server(request.param, directory / "full-db") as full:
+        build(sources, directory / "store", BASE, remote=RemoteDatasets(public.endpoints("public"), full.endpoints("full")))
         yield public, full, directory / "store"
 
 
 @pytest.fixture(scope="module")
-def site(stores: tuple[str, str, Path], serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+def site(stores: Stores, serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
     public, full, store = stores
-    settings = _settings("", _endpoints(public, "public")) | _settings("full_", _endpoints(full, "full"))
+    settings = _settings(public) | _settings(full, "full_")
     with serve(store, reader_tokens={"reader": READER}, writer_tokens={"writer": WRITER}, **settings) as url:
         yield url
 
@@ -62,12 +60,12 @@ def _select(endpoint: str, query: str, token: str | None = None) -> list[dict[st
     return rows
 
 
-def test_a_real_client_gets_through_casegraph_what_the_store_answers(site: str, stores: tuple[str, str, Path]) -> None:
+def test_a_real_client_gets_through_casegraph_what_the_store_answers(site: str, stores: Stores) -> None:
     public, _, _ = stores
     query = "SELECT ?person ?name WHERE { ?person a <https://w3id.org/casegraph/ontology#Person> ; " \
             "<http://www.w3.org/2004/02/skos/core#prefLabel> ?name } ORDER BY ?person ?name"
     through = _select(f"{site}/sparql", query)
-    assert through and through == _select(f"{public}/query", query)
+    assert through and through == ask(public, query)
     assert any(row["name"]["value"] == "Gulmira Imin" for row in through)
 
 
@@ -79,7 +77,7 @@ def test_rdflibs_sparql_store_reads_graphs_and_answers_ask(site: str) -> None:
     assert bool(store.query(f"ASK {{ <{person}> ?p ?o }}").askAnswer)
 
 
-def test_restricted_facts_come_from_the_full_dataset_and_only_with_a_token(site: str, stores: tuple[str, str, Path]) -> None:
+def test_restricted_facts_come_from_the_full_dataset_and_only_with_a_token(site: str, stores: Stores) -> None:
     query = f"SELECT ?name WHERE {{ <{WITNESS}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?name }}"
     assert _select(f"{site}/sparql", query) == []
     assert [row["name"]["value"] for row in _select(f"{site}/sparql", query, READER)] == [SECRET]
@@ -117,7 +115,7 @@ def test_a_runaway_query_is_given_up_at_the_time_limit(site: str, query_timeout:
     assert answer.status_code == 503 and f"longer than {query_timeout:g} s" in answer.text
 
 
-def test_writes_are_refused_plainly_and_change_nothing(site: str, stores: tuple[str, str, Path]) -> None:
+def test_writes_are_refused_plainly_and_change_nothing(site: str, stores: Stores) -> None:
     before = graph_counts(stores[0])
     body = seed_sources()[0].read_bytes()
     answer = httpx.post(f"{site}/sources", content=body, timeout=60,
@@ -146,7 +144,7 @@ def test_a_named_querys_parameters_are_refused_plainly(site: str) -> None:
     assert httpx.get(f"{site}/queries/overdue-releases", timeout=60).status_code == 200
 
 
-def test_dumps_hold_what_the_store_holds_and_no_restricted_source(site: str, stores: tuple[str, str, Path]) -> None:
+def test_dumps_hold_what_the_store_holds_and_no_restricted_source(site: str, stores: Stores) -> None:
     listed = {entry["file"] for entry in httpx.get(f"{site}/dumps", timeout=60).json()}
     assert {"casegraph.nq", "uscirf-gulmira-imin.trig"} <= listed and not any("remote-witness" in name for name in listed)
     dumped = rdflib.Dataset()
