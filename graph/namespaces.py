@@ -61,6 +61,11 @@ def merged_graph(base: str) -> str:
     return f"{base}graph/merged"
 
 
+def changes_graph(base: str) -> str:
+    """IRI of the graph in a remote store where the front-ends on it keep their lock, change log and build record."""
+    return f"{base}graph/changes"
+
+
 def source_prefix(base: str) -> str:
     """Namespace of source-document IRIs, which are also the names of their graphs."""
     return f"{base}source/"

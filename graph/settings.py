@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     sparql_password: SecretStr | None = Field(None, description="Password for the public dataset's endpoints.")
     sparql_union_default_graph: bool = Field(False, description="The public dataset's store answers a query without "
                                              "a dataset over all its graphs (Virtuoso, GraphDB, QLever).")
+    remote_poll: float = Field(1.0, gt=0, description="Seconds between a front-end's looks at a remote store's change log, "
+                               "to serve what other front-ends wrote.")
     full_sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the full dataset.")
     full_sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the full dataset.")
     full_sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the full dataset.")

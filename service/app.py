@@ -93,7 +93,11 @@ def create_app(settings: Settings | None = None, settled: bool = False) -> FastA
                 settle(settings)
             app.state.served = open_generation(settings.store, settings)
             app.state.checker = DocumentChecker()  # warm before the first write
+            follower = sources.start_following(app, settings.remote_poll) if settings.remote else None
             yield
+            if follower is not None:
+                follower.stopped.set()
+                follower.join()
             app.state.checker.close()
             close_workers(app.state.served)
 

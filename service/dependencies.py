@@ -30,10 +30,6 @@ class Unauthorized(CasegraphError):
     """The request carries credentials this service does not accept."""
 
 
-class WritesNotServed(CasegraphError):
-    """Writes were asked of a service whose data lives in a remote SPARQL store, which it does not revise yet."""
-
-
 class Forbidden(CasegraphError):
     """A form was posted without its sign-in's CSRF token: cookies alone authorise nothing."""
 
@@ -62,7 +58,9 @@ def open_edition(store_dir: Path, settings: Settings, before: Edition | None = N
     search index reads again only the records the write touched. The networks carry over too,
     until the background refresher in service/sources.py has read the new store's.
     """
-    store = open_store(store_dir, settings.base, read_only=True)
+    # A remote dataset is revised in place: its store, and its connections, carry over.
+    store = before.store if before is not None and before.store_dir == store_dir else open_store(store_dir, settings.base,
+                                                                                                read_only=True)
     if before is None:
         workers = runner_for(store_dir, settings)
         search, views = read_index(store_dir, settings.base)
@@ -141,11 +139,8 @@ def token_holder(header: str | None, tokens: dict[str, SecretStr]) -> str | None
 
 
 def get_writer(request: Request) -> str:
-    """The holder of a writer token; 401 for anyone else, and 501 for everyone while the data is in a remote store."""
+    """The holder of a writer token; 401 for anyone else."""
     settings = get_app_settings(request)
-    if settings.remote:
-        raise WritesNotServed("this service reads a remote SPARQL store, which it cannot write to yet: change the source "
-                              "files and run `casegraph build`")
     who = token_holder(request.headers.get("authorization"), settings.writer_tokens)
     if who is None:
         raise Unauthorized("writing needs `Authorization: Bearer <writer token>` with a token this service knows")

@@ -6,9 +6,12 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 from typing import BinaryIO
 
 from fastapi import APIRouter, Request
@@ -18,7 +21,7 @@ from starlette.background import BackgroundTask
 from graph.publish import void
 from graph.publish.dumps import Dump, dump_file, dumps, find_dump
 from graph.query.sparql import GRAPH_FORMATS
-from service.dependencies import StoreDep, get_edition
+from service.dependencies import Edition, StoreDep, get_edition
 from service.negotiation import negotiate
 
 router = APIRouter(tags=["Dumps"])
@@ -60,7 +63,7 @@ def get_dump(filename: str, request: Request, store: StoreDep) -> Response:
     headers = _validators(request, dump.filename)
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
-    path = dump_file(store, dump, get_edition(request).store_dir / DUMPS_FOLDER)
+    path = dump_file(store, dump, _kept_for(get_edition(request)))
     headers["Content-Disposition"] = f'attachment; filename="{dump.filename}"'
     return FileResponse(path, media_type=dump.media_type, headers=headers)
 
@@ -74,11 +77,27 @@ def get_void(request: Request, store: StoreDep) -> Response:
     if _not_modified(request, headers):
         return Response(status_code=304, headers=headers)
     site = str(request.url_for("list_dumps"))[: -len("dumps")]
-    store_dir = get_edition(request).store_dir
-    handle = void.open_description(store_dir, store.base, site, GRAPH_FORMATS[media_type], store_dir / DUMPS_FOLDER)
+    edition = get_edition(request)
+    handle = void.open_description(edition.store_dir, store.base, site, GRAPH_FORMATS[media_type], _kept_for(edition))
     headers["Content-Length"] = str(os.fstat(handle.fileno()).st_size)
     # Closed after the answer too: a generator never started (a client gone before the first chunk) closes nothing.
     return StreamingResponse(_sent(handle), media_type=media_type, headers=headers, background=BackgroundTask(handle.close))
+
+
+def _kept_for(edition: Edition) -> Path:
+    """The folder of files made from what the edition holds, by its content: a remote store changes in place, so its
+    folder here outlives a content.
+
+    Another content's folder goes when a new one is made, once it is an hour old: a request still answered from the
+    edition before a write may be writing into it, and a download under way keeps reading its open file.
+    """
+    folder = edition.store_dir / DUMPS_FOLDER / edition.build.content[:32]
+    if not folder.is_dir():
+        for other in folder.parent.glob("*"):
+            if other.is_dir() and other.stat().st_mtime < time.time() - 3600:
+                shutil.rmtree(other, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _sent(handle: BinaryIO) -> Iterator[bytes]:

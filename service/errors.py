@@ -12,14 +12,16 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from graph.editions.build import NoFullDataset
 from graph.errors import CasegraphError, InvalidData, NotFound, QueryError, ShapesNotCompiled, TooLarge, UsageError
 from graph.query.confine import ConfinementError
 from graph.query.worker_loop import TooManyResults
 from graph.query.workers import Busy, QueryTimeout, TooMuchMemory
 from graph.store.remote import RemoteStoreError
+from graph.store.shared import StoreBusy
 from graph.writing.documents import Conflict, UnsupportedFormat
 from graph.writing.drafts import NeedsSecondWriter
-from service.dependencies import Forbidden, Unauthorized, WritesNotServed
+from service.dependencies import Forbidden, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,8 @@ STATUS.update({PayloadTooLarge: 413, UnsupportedMediaType: 415, QueryTimeout: 50
                TooManyResults: 422, TooMuchMemory: 422, ConfinementError: 503, TooLarge: 422, Unauthorized: 401,
                Forbidden: 403, Conflict: 409, UnsupportedFormat: 415, NeedsSecondWriter: 403,
                ShapesNotCompiled: 503,  # the service cannot check documents: not the sender's mistake
-               WritesNotServed: 501, RemoteStoreError: 502})  # the remote store failed, not the request
+               NoFullDataset: 409, StoreBusy: 503,
+               RemoteStoreError: 502})  # the remote store failed, not the request
 
 
 def status_of(error: CasegraphError) -> int:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool  # writes block on disk and 
 
 from graph.editions.build import full_store_dir, input_digest
 from graph.editions.index import read_index
-from graph.editions.revise import generations, revise, touched
+from graph.editions.revise import follow, generations, held_for_writing, revise, touched
 from graph.errors import CasegraphError, InvalidData, NotFound
 from graph.files import remove_durably, write_durably
 from graph.settings import Settings
@@ -162,7 +162,7 @@ def refuse_curated(app: FastAPI, settings: Settings, name: str) -> None:
 def write(app: FastAPI, settings: Settings, trail: Trail, checked: Checked) -> bool:
     """Keep and serve a checked document; whether it replaced one (decided under the lock, where no other write runs)."""
     path = settings.writable_sources / f"{checked.name}.trig"
-    with lock:
+    with lock, held_for_writing(app.state.served.public.store):
         before = path.read_bytes() if path.is_file() else None
         if trail.action == "create" and before is not None:  # checked before too, but another write may have won the lock
             raise Conflict(f"{checked.graph} exists already; PUT /sources/{checked.name} replaces it")
@@ -182,7 +182,7 @@ def write(app: FastAPI, settings: Settings, trail: Trail, checked: Checked) -> b
 def withdraw(app: FastAPI, settings: Settings, trail: Trail, name: str) -> None:
     """Take a source written through the API out of the files and the stores served; NotFound if there is none."""
     path = settings.writable_sources / f"{name}.trig"
-    with lock:
+    with lock, held_for_writing(app.state.served.public.store):
         if not path.is_file():  # decided under the lock: a withdrawal that lost the race finds nothing
             raise NotFound(f"no source {name} was written through the API")
         before = path.read_bytes()
@@ -198,14 +198,68 @@ def withdraw(app: FastAPI, settings: Settings, trail: Trail, name: str) -> None:
 
 
 def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, new: SourceFile | None) -> None:
-    """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in."""
+    """Serve a new generation: the stores in use, revised by one source in a fresh directory they are never touched in.
+
+    A remote dataset is revised in place (its folder here holds only what casegraph derives from it), after taking in
+    what other front-ends wrote since this one last looked, so that its record skips none of their changes.
+    """
     before: Served = app.state.served
-    target = settings.store.with_name(f"{settings.store.name}-live-{before.generation + 1}")
+    target = before.public.store_dir if settings.remote else \
+        settings.store.with_name(f"{settings.store.name}-live-{before.generation + 1}")
     stores = {e.store_dir: e.store for e in (before.public, before.full)}
+    _, others = _followed(before, settings)
     revise(before.public.store_dir, target, old, new, settings.base, input_digest(settings.source_dirs, settings.base), stores)
-    app.state.served = served = open_generation(target, settings, before, touched(old, new))
+    app.state.served = served = open_generation(target, settings, before, touched(old, new) | (others or set()))
     _views_refresher(app).wanted.set()
     _remove_old_generations(settings.store, served.generation)
+
+
+def _followed(served: Served, settings: Settings) -> tuple[bool, set[str] | None]:
+    """Take in the changes other front-ends made to a remote dataset: whether there were any, and the records they
+    touched (None: every record, after a build)."""
+    changed, found = False, cast("set[str] | None", set())
+    for edition in {id(e): e for e in (served.public, served.full)}.values():
+        changes = follow(edition.store_dir, settings.base)
+        if changes is not None:
+            changed = True
+            found = None if found is None or changes.touched is None else found | changes.touched
+    return changed, found
+
+
+class _Follower(threading.Thread):
+    """Serves the writes other front-ends make to the remote store: every `every` seconds it reads the store's change
+    log, and when it moved, serves the new generation (pages and SPARQL at once, search for the records the changes
+    touched, networks once the refresher has read them)."""
+
+    def __init__(self, app: FastAPI, every: float) -> None:
+        super().__init__(name="remote-follower", daemon=True)
+        self.app, self.every, self.stopped = app, every, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            try:
+                self.follow()
+            except Exception as error:  # a store out of reach now may answer at the next look
+                logger.warning("could not read the remote store's change log: %s: %s", type(error).__name__, error)
+
+    def follow(self) -> None:
+        """Look once, and serve what other front-ends changed."""
+        settings: Settings = self.app.state.settings
+        with lock:
+            before: Served = self.app.state.served
+            changed, touched = _followed(before, settings)
+            if not changed:
+                return
+            # With every record touched, the refresher reads search and networks afresh from index files made anew.
+            self.app.state.served = open_generation(before.public.store_dir, settings, before, touched or ())
+        _views_refresher(self.app).wanted.set()
+
+
+def start_following(app: FastAPI, every: float) -> _Follower:
+    """Follow the writes of the other front-ends on the remote store the app serves from."""
+    follower = app.state.follower = _Follower(app, every)
+    follower.start()
+    return follower
 
 
 class _ViewsRefresher(threading.Thread):

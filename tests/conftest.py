@@ -174,6 +174,12 @@ class SparqlServer:
                 f"CASEGRAPH_{prefix}SPARQL_UNION_DEFAULT_GRAPH": "true" if self.union else "false"}
 
 
+def remote_settings(server: SparqlServer, prefix: str = "") -> dict[str, object]:
+    """The service's settings naming a server as the public dataset (prefix "") or the full one ("full_")."""
+    return {f"{prefix}sparql_query_url": server.query, f"{prefix}sparql_update_url": server.update,
+            f"{prefix}sparql_graph_store_url": server.graph_store, f"{prefix}sparql_union_default_graph": server.union}
+
+
 REMOTE_KINDS = [pytest.param("oxigraph-server"), pytest.param("virtuoso", marks=needs_virtuoso)]
 
 

@@ -7,7 +7,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -23,6 +23,7 @@ from graph.store import content
 from graph.store.opening import open_store, remote_endpoints
 from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Store
+from graph.store.shared import SharedState
 from graph.store.sources import SourceFile, public_quads, read_source, restricted, source_files
 from graph.validation.references import Declared
 from graph.validation.rules import ontology_triples
@@ -46,6 +47,7 @@ class BuildResult:
     built: str = ""
     content: str = ""  # of what this store holds (graph.store.content): public validators and caches key on it
     modified: str = ""  # when that content last changed
+    changes: int = 0  # a remote dataset's newest change the record holds (graph.store.shared), which front-ends follow
 
 
 def read_build(store_dir: Path) -> BuildResult:
@@ -255,13 +257,10 @@ def build(sources_dir: Directories, store_dir: Path, base: str, step: Step | Non
                             "set the CASEGRAPH_FULL_SPARQL_* endpoints, or remove the sources")
     digest = input_digest(sources_dir, base)
     result = _build_one(store_dir, sources, base, digest, hidden, False, remote.public if remote else None)
-    if hidden:
+    # A remote full dataset is built even with nothing restricted: a write may bring the first restricted source.
+    if hidden or (remote is not None and remote.full is not None):
         _build_one(full_store_dir(store_dir), sources, base, full_digest(digest), hidden, True, remote.full if remote else None)
     else:
-        if remote is not None and remote.full is not None:
-            emptied = RemoteStore(remote.full, base)
-            emptied.clear()  # restricted sources removed since: their facts must go too
-            emptied.close()
         shutil.rmtree(full_store_dir(store_dir), ignore_errors=True)
     return result
 
@@ -289,6 +288,10 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     held = content.added(content.initial(edition, base, ontology_files()), sources, edition)
     now = datetime.now(UTC).replace(microsecond=0).isoformat()
     result = BuildResult(documents, store.statements(), digest, now, held, since(store_dir, held, now))
+    if isinstance(store, RemoteStore):  # the front-ends on the dataset take this record, and reread everything
+        shared = SharedState(store)
+        shared.rebuilt(asdict(result))
+        result = replace(result, changes=shared.newest())
     store.close()
     del store
     write_build(fresh, result)

@@ -80,7 +80,8 @@ def digest_of(package: Path, queries: Path) -> str:
 
 def index_key(store_dir: Path, code: str | None = None) -> str:
     """The identity of the index files of a store: its build digest and the code that makes them."""
-    return hashlib.sha256(f"{read_build(store_dir).digest} {code or code_digest()}".encode()).hexdigest()
+    built = read_build(store_dir)  # a remote dataset's changes count too: other front-ends change it, not the files
+    return hashlib.sha256(f"{built.digest} {built.changes} {code or code_digest()}".encode()).hexdigest()
 
 
 def make_index(store_dir: Path, base: str, code: str) -> None:

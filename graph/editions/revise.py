@@ -13,17 +13,29 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.editions.build import BUILD_FILE, BuildResult, full_digest, full_store_dir, read_build, swap_in, write_build
+from graph.editions.build import (
+    BUILD_FILE,
+    BuildResult,
+    NoFullDataset,
+    full_digest,
+    full_store_dir,
+    read_build,
+    swap_in,
+    write_build,
+)
 from graph.namespaces import catalog_graph
 from graph.store import content
-from graph.store.opening import open_store
-from graph.store.seam import Store
+from graph.store.opening import open_store, remote_named
+from graph.store.remote import RemoteStore
+from graph.store.seam import Revision, Store
+from graph.store.shared import Changes, SharedState
 from graph.store.sources import SourceFile, public_quads, restricted
 
 
@@ -42,6 +54,9 @@ def revise(current: Path, target: Path, old: SourceFile | None, new: SourceFile 
         held = (opened or {}).get(directory)  # not `or`: a store's truth is its length, a count of the whole graph
         return held if held is not None else open_store(directory, base, read_only=True)
 
+    if not held and new and restricted(new) and remote_named(current) is not None:
+        raise NoFullDataset("a restricted source needs the remote store's full dataset, and none is set: "
+                            "set the CASEGRAPH_FULL_SPARQL_* endpoints and run `casegraph build`")
     # The full store first: the public store's build record, written last, marks the generation complete.
     if held or (new and restricted(new)):
         start = full if held else current
@@ -79,16 +94,26 @@ def touched(old: SourceFile | None, new: SourceFile | None) -> set[str]:
 
 
 def _revise_one(served: Store, current: Path, target: Path, change: Change, base: str, digest: str) -> None:
-    added = change.added()
-    revision = served.revised(target, change.old.graphs if change.old else (), added)
-    removed, gone = revision.removed, revision.gone
+    added, old = change.added(), change.old.graphs if change.old else ()
     previous, catalog = read_build(current), catalog_graph(base)
     graphs = {q.graph_name.value for q in added if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != catalog}
     now, held = datetime.now(UTC).replace(microsecond=0).isoformat(), change.digest_after(previous.content)
-    result = BuildResult(documents=previous.documents - gone + len(graphs), triples=previous.triples - removed + len(added),
-                         digest=digest, built=now, content=held,
-                         modified=previous.modified if held == previous.content else now)
-    write_build(target, result)
+
+    def record(revision: Revision, changes: int = 0) -> BuildResult:
+        return BuildResult(documents=previous.documents - revision.gone + len(graphs),
+                           triples=previous.triples - revision.removed + len(added), digest=digest, built=now, content=held,
+                           modified=previous.modified if held == previous.content else now, changes=changes)
+
+    if isinstance(served, RemoteStore):  # revised in place, its record going into the store for the other front-ends
+        made: list[BuildResult] = []
+
+        def shared(revision: Revision, number: int) -> dict[str, object]:
+            made.append(record(revision, number))
+            return asdict(made[-1])
+        SharedState(served).revise(old, added, shared)
+        write_build(target, made[-1])
+        return
+    write_build(target, record(served.revised(target, old, added)))
 
 
 def generations(store_dir: Path) -> list[Path]:
@@ -119,3 +144,29 @@ def adopt(store_dir: Path, digest: str) -> bool:
 def full_store_matches(full: Path, digest: str) -> bool:
     """Whether a full store was made from the files with this (public) digest."""
     return (full / BUILD_FILE).is_file() and read_build(full).digest == full_digest(digest)
+
+
+def held_for_writing(store: Store) -> AbstractContextManager[None]:
+    """What a writer holds while it changes the source files and the store: a remote dataset's lock, shared by every
+    front-end on it; nothing more for the embedded store, which one service alone writes."""
+    return SharedState(store).locked() if isinstance(store, RemoteStore) else nullcontext()
+
+
+def follow(store_dir: Path, base: str) -> Changes | None:
+    """Bring a remote dataset's local build record up to the changes other front-ends made; what they touched, or None
+    when the record was up to date (or the store is the embedded one, which no one else changes)."""
+    named = remote_named(store_dir)
+    if named is None:
+        return None
+    store = RemoteStore(named, base)
+    try:
+        shared = SharedState(store)
+        changes = shared.since(read_build(store_dir).changes)
+        if changes.newest <= read_build(store_dir).changes:
+            return None
+        record = shared.record()
+    finally:
+        store.close()
+    if record is not None:
+        write_build(store_dir, replace(BuildResult(**record), changes=changes.newest))  # type: ignore[arg-type]
+    return changes

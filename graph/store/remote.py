@@ -148,6 +148,20 @@ class RemoteStore(SourceGraphs):
             raise RemoteStoreError(f"the store at {self.endpoints.query} answered a SELECT query with no rows")
         return Rows(result)
 
+    def graph_rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal],
+                   graph: ox.NamedNode) -> Rows:
+        """The rows of a query of casegraph's own over one named graph, its terms bound by a VALUES block."""
+        return self._rows(head, f"GRAPH ?graph {{ {pattern} }}", {**bound, "graph": graph})
+
+    def update(self, text: str) -> None:
+        """Run a SPARQL Update request of casegraph's own (each term in it written by pyoxigraph), as one transaction."""
+        self._request("POST", self.endpoints.update, data={"update": self._prologue + text})
+
+    @property
+    def merged(self) -> ox.NamedNode | None:
+        """The named graph that holds the merged graph in a store whose default graph is all its graphs; None else."""
+        return self._merged
+
     def _ask(self, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> bool:
         # A row or none rather than ASK, which some stores answer with rows (Virtuoso 7.2), some with a boolean.
         return bool(self._rows("SELECT *", pattern, bound, "LIMIT 1"))
@@ -209,10 +223,9 @@ class RemoteStore(SourceGraphs):
         return self._count(*self._in_graphs({}))
 
     def _in_graphs(self, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[str, dict[str, ox.NamedNode | ox.Literal]]:
-        """A pattern over the quads of casegraph's named graphs, and its bindings: where the store has graphs of its own
-        (a union-default store's merged graph and system graphs), a filter keeps only the sources, catalog and ontology."""
-        if self._merged is None:
-            return "GRAPH ?g { ?s ?p ?o }", dict(bound)
+        """A pattern over the quads of casegraph's named graphs, and its bindings: a filter keeps only the sources, catalog
+        and ontology, leaving out the front-ends' change log and, in a union-default store, the merged graph and the
+        store's own graphs."""
         own: dict[str, ox.NamedNode | ox.Literal] = {"prefix": ox.Literal(source_prefix(self.base)),
                                                      "catalog": self.catalog, "ontology": self.ontology}
         return "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?prefix) || ?g IN (?catalog, ?ontology))", {**bound, **own}

@@ -12,22 +12,29 @@ import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
-from test_remote_build import RESTRICTED, SECRET, ask, graph_counts, holds_secret
+from test_remote_build import RESTRICTED, SECRET, ask, graph_counts, holds_secret, merged_count
 
-from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, seed_sources, sparql_server
+from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, remote_settings, sparql_server
 from graph.editions.build import RemoteDatasets, build
+from graph.store.opening import open_store
 
 READER, WRITER = "remote-reader-token", "remote-writer-token"
+DOCUMENT = """\
+@prefix cg: <https://w3id.org/casegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<source/remote-report> a cg:SourceDocument ; skos:prefLabel "Remote report"@en ; dcterms:title "Remote report"@en ;
+    dcterms:publisher <organisation/remote-publisher> ; cg:sourceKind cg:source-news-release ;
+    cg:addressStatus cg:address-unconfirmed .
+<organisation/remote-publisher> a cg:NonGovernmentalOrganisation ; skos:prefLabel "Remote publisher"@en ;
+    cg:source <source/remote-report> .
+<person/qxremote> a cg:Person ; skos:prefLabel "Qxremote"@en ; cg:source <source/remote-report> .
+"""
 WITNESS = f"{BASE}person/{SECRET.lower()}"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 Stores = tuple[SparqlServer, SparqlServer, Path]
-
-
-def _settings(server: SparqlServer, prefix: str = "") -> dict[str, object]:
-    return {f"{prefix}sparql_query_url": server.query, f"{prefix}sparql_update_url": server.update,
-            f"{prefix}sparql_graph_store_url": server.graph_store, f"{prefix}sparql_union_default_graph": server.union}
 
 
 @pytest.fixture(scope="module", params=REMOTE_KINDS)
@@ -45,7 +52,7 @@ def stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def site(stores: Stores, serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
     public, full, store = stores
-    settings = _settings(public) | _settings(full, "full_")
+    settings = remote_settings(public) | remote_settings(full, "full_")
     with serve(store, reader_tokens={"reader": READER}, writer_tokens={"writer": WRITER}, **settings) as url:
         yield url
 
@@ -115,13 +122,24 @@ def test_a_runaway_query_is_given_up_at_the_time_limit(site: str, query_timeout:
     assert answer.status_code == 503 and f"longer than {query_timeout:g} s" in answer.text
 
 
-def test_writes_are_refused_plainly_and_change_nothing(site: str, stores: Stores) -> None:
-    before = graph_counts(stores[0])
-    body = seed_sources()[0].read_bytes()
+def test_a_write_reaches_the_store_as_a_build_from_the_same_files_would(site: str, stores: Stores, tmp_path: Path) -> None:
+    public, full, store = stores
+    body = DOCUMENT.encode()
     answer = httpx.post(f"{site}/sources", content=body, timeout=60,
-                        headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "application/trig"})
-    assert answer.status_code == 501 and "cannot write to yet" in answer.text
-    assert graph_counts(stores[0]) == before
+                        headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"})
+    assert answer.status_code == 201, answer.text
+    page = httpx.get(f"{site}/person/qxremote", headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200 and "Qxremote" in page.text
+    # The dataset now holds what a build from the files, the one written included, puts in a store.
+    build([store.parent / "sources", store.parent / "written"], tmp_path / "embedded", BASE)
+    embedded = open_store(tmp_path / "embedded", BASE, read_only=True)
+    assert graph_counts(public) == {g.value: embedded.count(g) for g in [*embedded.source_graphs(), embedded.catalog,
+                                                                          embedded.ontology]}
+    assert merged_count(public) == len(embedded)
+    gone = httpx.delete(f"{site}/sources/remote-report", headers={"Authorization": f"Bearer {WRITER}"}, timeout=60)
+    assert gone.status_code == 204
+    assert httpx.get(f"{site}/person/qxremote", timeout=60).status_code == 404
+    assert f"{BASE}source/remote-report" not in graph_counts(public) | graph_counts(full)
 
 
 def test_the_protocols_dataset_reaches_the_store_as_casegraph_checked_it(site: str) -> None:

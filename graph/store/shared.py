@@ -1,0 +1,215 @@
+"""What several casegraph front-ends on one remote store share through it: a lock, a change log and the build record.
+
+The store holds them in a graph of its own (graph.namespaces.changes_graph), which casegraph never
+serves as data:
+
+- the lock: a holder and the time the hold lapses, so that a front-end that died holding it stops
+  holding it. A front-end holds it while it writes a source file and revises the store, so that
+  two writers, on any front-ends, take turns;
+- the change log: each revision numbered, dated and naming the records it touched (kept for the
+  last KEPT changes). Front-ends poll the newest number and reread what the changes touched;
+- the dataset's build record, which every front-end copies, so that they agree on ETags and dates.
+
+A revision is one SPARQL Update request, which the store runs as one transaction: the source's
+graphs and catalog entry out, the new ones in, the merged graph mended, the record and the log
+written. Every term in it is written by pyoxigraph; nothing of a request is pasted in as text.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pyoxigraph as ox
+
+from graph.errors import CasegraphError
+from graph.namespaces import changes_graph
+from graph.store.remote import RemoteStore
+from graph.store.seam import Revision
+
+DCTERMS = "http://purl.org/dc/terms/"
+NUMBER, WHEN, TOUCHES = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("identifier", "created", "references"))
+RECORD, HOLDER, LAPSES = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("description", "creator", "valid"))
+DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+REBUILT = ox.Literal("rebuilt")  # a change's description when a build replaced everything: followers reread it all
+KEPT = 1000  # changes kept in the log; a front-end further behind rereads everything
+LEASE = timedelta(seconds=120)  # a hold lapses this long after it was taken, unless released first
+WAIT = 60.0  # seconds a writer waits for the lock before giving up
+
+
+class StoreBusy(CasegraphError):
+    """Another front-end held the store's lock for longer than a writer waits."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The changes after a number: the newest number, and the records they touched (None: reread everything)."""
+
+    newest: int
+    touched: frozenset[str] | None
+
+
+class SharedState:
+    """The lock, the change log and the build record a remote dataset holds for the front-ends on it."""
+
+    def __init__(self, store: RemoteStore) -> None:
+        self.store = store
+        self.graph = ox.NamedNode(changes_graph(store.base))
+        self.lock_node = ox.NamedNode(f"{self.graph.value}#lock")
+
+    def newest(self) -> int:
+        """The number of the newest change, 0 before any."""
+        rows = self.store.graph_rows("SELECT (MAX(?n) AS ?last)", "?change ?number ?n", {"number": NUMBER}, self.graph)
+        last = rows[0]["last"] if rows and rows[0]["last"] is not None else None
+        return int(last.value) if isinstance(last, ox.Literal) else 0
+
+    def since(self, number: int) -> Changes:
+        """The changes after `number`: what they touched, or None when one rebuilt everything or the log no longer reaches."""
+        rows = self.store.graph_rows("SELECT ?n ?about ?said", "?change ?number ?n OPTIONAL { ?change ?about ?said }",
+                                     {"number": NUMBER}, self.graph)
+        numbers = {int(row["n"].value) for row in rows}
+        newest = max(numbers, default=0)
+        if newest > number and min(numbers) > number + 1:  # the log was pruned past what the caller has seen
+            return Changes(newest, None)
+        later = [row for row in rows if int(row["n"].value) > number]
+        if any(row["about"] == RECORD and row["said"] == REBUILT for row in later):
+            return Changes(newest, None)
+        touched = {row["said"].value for row in later if row["about"] == TOUCHES and isinstance(row["said"], ox.NamedNode)}
+        return Changes(newest, frozenset(touched))
+
+    def record(self) -> dict[str, object] | None:
+        """The dataset's build record as the last build or write left it, or None if none did."""
+        rows = self.store.graph_rows("SELECT ?record", "?dataset ?described ?record",
+                                     {"dataset": self.graph, "described": RECORD}, self.graph)
+        return json.loads(rows[0]["record"].value) if rows else None
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the store's lock: taken when free or lapsed, waited for else, released after."""
+        holder = ox.Literal(uuid.uuid4().hex)
+        deadline = time.monotonic() + WAIT
+        while not self._took(holder):
+            if time.monotonic() > deadline:
+                raise StoreBusy(f"another writer has held the store's lock for over {WAIT:g} s: try again later")
+            time.sleep(random.uniform(0.02, 0.2))  # noqa: S311 - a back-off, not a secret
+        try:
+            yield
+        finally:
+            held = f"{self.lock_node} {HOLDER} {holder} ; {LAPSES} ?lapses"
+            self.store.update(f"DELETE WHERE {{ GRAPH {self.graph} {{ {held} }} }}")
+
+    def _took(self, holder: ox.Literal) -> bool:
+        """Take the lock if no one holds it; whether this holder alone holds it now.
+
+        Two front-ends can both find it free and both write a hold; each then sees two holders and
+        lets go of its own, so that at most one goes on.
+        """
+        now = datetime.now(UTC)
+        lapses = _when(now + LEASE)
+        self.store.update(
+            f"DELETE {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?who ; {LAPSES} ?lapsed }} }} "
+            f"WHERE {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?who ; {LAPSES} ?lapsed }} "
+            f"FILTER(?lapsed < {_when(now)}) }} ;\n"
+            f"INSERT {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} ; {LAPSES} {lapses} }} }} "
+            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?anyone }} }} }}")
+        rows = self.store.graph_rows("SELECT ?who", "?lock ?holder ?who", {"lock": self.lock_node, "holder": HOLDER}, self.graph)
+        holders = {row["who"] for row in rows}
+        if holders == {holder}:
+            return True
+        if holder in holders:
+            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} . "
+                              f"{self.lock_node} {LAPSES} {lapses} }} }}")
+        return False
+
+    def revise(self, graphs: Collection[ox.NamedNode], quads: Collection[ox.Quad],
+               record: Callable[[Revision, int], dict[str, object]] | None = None) -> Revision:
+        """Replace the graphs and their catalog entries by the quads, mend the merged graph, and log the change (held lock).
+
+        `record` gives, from the revision and the change's number, the dataset's build record after it, which the
+        front-ends copy.
+        """
+        store, catalog = self.store, self.store.catalog
+        old = [quad for graph in graphs for quad in (*store.quads(graph), *store.quads_for_pattern(graph, None, None, catalog))]
+        revision = Revision(removed=len(old), gone=sum(1 for graph in graphs if store.has_graph(graph)))
+        _refuse_blank_nodes(quads)
+        number = self.newest() + 1
+        merged = store.merged
+        operations = [f"DROP SILENT GRAPH {graph}" for graph in graphs]
+        entries = [quad for quad in old if quad.graph_name == catalog]
+        if entries:
+            operations.append(f"DELETE DATA {{ {_data(entries)} }}")
+        if quads:
+            operations.append(f"INSERT DATA {{ {_data(quads)} }}")
+        if old:
+            # What the taken-out graphs stated leaves the merged graph unless another graph still states it.
+            values = " ".join(f"({q.subject} {q.predicate} {q.object})" for q in dict.fromkeys(ox.Quad(*q.triple) for q in old))
+            others = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({self.graph}{_also(merged)}))"
+            operations.append(f"DELETE {{ {_in(merged, '?s ?p ?o')} }} WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
+                              f"FILTER NOT EXISTS {{ {others} }} }}")
+        if quads:
+            operations.append(f"INSERT DATA {{ {_in(merged, _triples(q.triple for q in quads))} }}")
+        # The log names the records the change touched in this dataset alone: a restricted one never reaches the public log.
+        touched = {q.subject.value for q in (*old, *quads) if isinstance(q.subject, ox.NamedNode)}
+        operations += self._logged(number, touched, record(revision, number) if record else None)
+        store.update(" ;\n".join(operations))
+        return revision
+
+    def rebuilt(self, record: dict[str, object]) -> None:
+        """Log that a build replaced everything (held lock): front-ends reread it all."""
+        self.store.update(" ;\n".join(self._logged(self.newest() + 1, (), record, rebuilt=True)))
+
+    def _logged(self, number: int, touched: Iterable[str], record: dict[str, object] | None,
+                rebuilt: bool = False) -> list[str]:
+        change = ox.NamedNode(f"{self.graph.value}#change-{number}")
+        said = [ox.Triple(change, NUMBER, ox.Literal(str(number), datatype=INTEGER)),
+                ox.Triple(change, WHEN, ox.Literal(_when(datetime.now(UTC)).value, datatype=DATE_TIME)),
+                *(ox.Triple(change, TOUCHES, ox.NamedNode(iri)) for iri in sorted(set(touched)))]
+        if rebuilt:
+            said.append(ox.Triple(change, RECORD, REBUILT))
+        operations = []
+        if record is not None:
+            operations.append(f"DELETE WHERE {{ GRAPH {self.graph} {{ {self.graph} {RECORD} ?record }} }}")
+            said.append(ox.Triple(self.graph, RECORD, ox.Literal(json.dumps(record, sort_keys=True))))
+        operations.append(f"INSERT DATA {{ GRAPH {self.graph} {{ {_triples(said)} }} }}")
+        # The log keeps its last KEPT changes.
+        oldest = ox.Literal(str(number - KEPT), datatype=INTEGER)
+        operations.append(f"DELETE {{ GRAPH {self.graph} {{ ?change ?p ?o }} }} WHERE {{ GRAPH {self.graph} "
+                          f"{{ ?change {NUMBER} ?n ; ?p ?o }} FILTER(?n <= {oldest}) }}")
+        return operations
+
+
+def _when(moment: datetime) -> ox.Literal:
+    return ox.Literal(moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"), datatype=DATE_TIME)
+
+
+def _refuse_blank_nodes(quads: Iterable[ox.Quad]) -> None:
+    if any(isinstance(term, ox.BlankNode) for quad in quads for term in (quad.subject, quad.object)):
+        raise CasegraphError("a remote store cannot be revised with blank nodes: their labels are the store's own")
+
+
+def _triples(triples: Iterable[ox.Triple]) -> str:
+    return " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+
+
+def _data(quads: Iterable[ox.Quad]) -> str:
+    """Quads as the GRAPH blocks of INSERT DATA or DELETE DATA, each term written by pyoxigraph."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in quads:
+        by_graph.setdefault(str(quad.graph_name), []).append(quad.triple)
+    return " ".join(f"GRAPH {graph} {{ {_triples(triples)} }}" for graph, triples in by_graph.items())
+
+
+def _in(merged: ox.NamedNode | None, pattern: str) -> str:
+    """A template in the merged graph: the store's default graph, or the named graph that stands for it."""
+    return pattern if merged is None else f"GRAPH {merged} {{ {pattern} }}"
+
+
+def _also(merged: ox.NamedNode | None) -> str:
+    return "" if merged is None else f", {merged}"
