@@ -32,8 +32,8 @@ from graph.editions.build import (
 )
 from graph.namespaces import catalog_graph
 from graph.store import content
-from graph.store.opening import open_store, remote_named
-from graph.store.remote import RemoteStore
+from graph.store.opening import name_remote, open_store, remote_named
+from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Revision, Store
 from graph.store.shared import Changes, SharedState
 from graph.store.sources import SourceFile, public_quads, restricted
@@ -150,6 +150,22 @@ def held_for_writing(store: Store) -> AbstractContextManager[None]:
     """What a writer holds while it changes the source files and the store: a remote dataset's lock, shared by every
     front-end on it; nothing more for the embedded store, which one service alone writes."""
     return SharedState(store).locked() if isinstance(store, RemoteStore) else nullcontext()
+
+
+def attach(store_dir: Path, remote: Endpoints, base: str) -> bool:
+    """Make a folder stand for a remote dataset that front-ends elsewhere built and write to, from the build record
+    the dataset holds; whether it held one. A front-end started on a shared dataset so never builds it again."""
+    store = RemoteStore(remote, base)
+    try:
+        shared = SharedState(store)
+        record, newest = shared.record(), shared.newest()
+    finally:
+        store.close()
+    if record is None:
+        return False
+    name_remote(store_dir, remote)
+    write_build(store_dir, replace(BuildResult(**record), changes=newest))  # type: ignore[arg-type]
+    return True
 
 
 def follow(store_dir: Path, base: str) -> Changes | None:

@@ -31,7 +31,7 @@ from graph.editions.build import (
     read_build,
     remote_datasets,
 )
-from graph.editions.revise import adopt, full_store_matches, generations
+from graph.editions.revise import adopt, attach, follow, full_store_matches, generations
 from graph.errors import CasegraphError, NotFound
 from graph.settings import Settings
 from graph.store.opening import open_store, remote_named
@@ -166,6 +166,7 @@ def settle(settings: Settings) -> None:
     costs no rebuild.
     """
     digest = input_digest(settings.source_dirs, settings.base, digests_file(settings.store))
+    _shared(settings)
     adopt(settings.store, digest)
     for stale in settings.store.parent.glob(f"{settings.store.name}-live-*"):
         shutil.rmtree(stale, ignore_errors=True)
@@ -174,6 +175,22 @@ def settle(settings: Settings) -> None:
     if (not record.is_file() or read_build(settings.store).digest != digest or not read_build(settings.store).content
             or (full.exists() and not full_store_matches(full, digest)) or not _names_the_datasets(settings)):
         build(settings.source_dirs, settings.store, settings.base, remote=remote_datasets(settings))
+
+
+def _shared(settings: Settings) -> None:
+    """For a remote dataset, take the build record it holds, which the front-ends on it share: a front-end new to it
+    attaches to it, one that was stopped catches up with the writes made meanwhile. Either then builds it again only
+    if the files say other than the dataset does."""
+    wanted = remote_datasets(settings)
+    if wanted is None:
+        return
+    for directory, remote in ((settings.store, wanted.public), (full_store_dir(settings.store), wanted.full)):
+        if remote is None:
+            continue
+        if remote_named(directory) is None or not (directory / BUILD_FILE).is_file():
+            attach(directory, remote, settings.base)
+        else:
+            follow(directory, settings.base)
 
 
 def _names_the_datasets(settings: Settings) -> bool:

@@ -28,8 +28,7 @@ def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, ne
     Given `remote` with `new`, the directory names that remote dataset, which is emptied of what casegraph put in it.
     """
     if new and remote is not None:
-        path.mkdir(parents=True, exist_ok=True)
-        (path / REMOTE_FILE).write_text(json.dumps({k: v for k, v in asdict(remote).items() if k != "auth"}), encoding="utf-8")
+        name_remote(path, remote)
         store = RemoteStore(remote, base)
         store.clear()
         return store
@@ -39,6 +38,12 @@ def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, ne
     if named is not None:
         return RemoteStore(named, base)
     return OxigraphStore.open(path, base, read_only)
+
+
+def name_remote(path: Path, remote: Endpoints) -> None:
+    """Make a directory name a remote dataset: its endpoints, never its credentials."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / REMOTE_FILE).write_text(json.dumps({k: v for k, v in asdict(remote).items() if k != "auth"}), encoding="utf-8")
 
 
 def remote_named(path: Path) -> Endpoints | None:
