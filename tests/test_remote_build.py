@@ -13,8 +13,9 @@ import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, restricted_document, sparql_server
-from graph.editions.build import build
+from graph.editions.build import RemoteDatasets, build
 from graph.namespaces import changes_graph, merged_graph
+from graph.network.build import build_views
 from graph.store.opening import open_store
 
 SECRET = "Quillonwitness"
@@ -164,3 +165,23 @@ def test_an_unreachable_store_is_reported_without_a_traceback(tmp_path: Path) ->
     result = casegraph("build", tmp_path=tmp_path, sources=copy_seeds(tmp_path / "sources"),
                        env=_endpoints("", "http://127.0.0.1:9"))
     assert result.returncode == 2 and "could not be reached" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_networks_built_from_the_remote_dataset_are_the_embedded_stores(
+        tmp_path: Path, servers: tuple[SparqlServer, SparqlServer]) -> None:
+    """The network queries run on the store itself: a store that reads one of them otherwise shows other networks."""
+    public, _ = servers
+    sources = copy_seeds(tmp_path / "sources")
+    build(sources, tmp_path / "remote", BASE, remote=RemoteDatasets(public.endpoints()))
+    build(sources, tmp_path / "embedded", BASE)
+
+    def described(store_dir: Path) -> dict[str, tuple[set[str], list[tuple[object, ...]]]]:
+        """Each network's nodes and edges by IRI: the numbers a view gives them follow the order the store answered in."""
+        store = open_store(store_dir, BASE, read_only=True)
+        views = build_views(store)
+        store.close()
+        return {name: ({view.nodes.iri(n) for n in range(len(view.nodes)) if view.has_node(n)},
+                       sorted((e[0][1], e[1][1], e[2][1], e[3], e[4], tuple(sorted(e[5]))) for e in view.all_edges()))
+                for name, view in views.items()}
+    remote, embedded = described(tmp_path / "remote"), described(tmp_path / "embedded")
+    assert remote == embedded and all(edges for _, edges in embedded.values())

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, Any, NoReturn, cast
 
 import httpx
 import pyoxigraph as ox
@@ -152,6 +152,18 @@ class RemoteStore(SourceGraphs):
                    graph: ox.NamedNode) -> Rows:
         """The rows of a query of casegraph's own over one named graph, its terms bound by a VALUES block."""
         return self._rows(head, f"GRAPH ?graph {{ {pattern} }}", {**bound, "graph": graph})
+
+    def graphs_stating(self, triples: Iterable[ox.Triple]) -> dict[ox.Triple, set[ox.NamedNode]]:
+        """The named graphs that state each of the triples (in chunks: a source can hold thousands)."""
+        found: dict[ox.Triple, set[ox.NamedNode]] = defaultdict(set)
+        listed = list(dict.fromkeys(triples))
+        for start in range(0, len(listed), 500):
+            values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in listed[start:start + 500])
+            rows = self._sent(f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+            for row in cast(ox.QuerySolutions, rows):
+                if isinstance(row["g"], ox.NamedNode):
+                    found[ox.Triple(row["s"], row["p"], row["o"])].add(row["g"])
+        return found
 
     def update(self, text: str) -> None:
         """Run a SPARQL Update request of casegraph's own (each term in it written by pyoxigraph), as one transaction."""

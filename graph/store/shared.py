@@ -3,7 +3,7 @@
 The store holds them in a graph of its own (graph.namespaces.changes_graph), which casegraph never
 serves as data:
 
-- the lock: a holder and the time the hold lapses, so that a front-end that died holding it stops
+- the lock: the time a hold lapses and who holds it, so that a front-end that died holding it stops
   holding it. A front-end holds it while it writes a source file and revises the store, so that
   two writers, on any front-ends, take turns;
 - the change log: each revision numbered, dated and naming the records it touched (kept for the
@@ -30,18 +30,19 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError
 from graph.namespaces import changes_graph
-from graph.store.remote import RemoteStore
+from graph.store.remote import RemoteStore, RemoteStoreError
 from graph.store.seam import Revision
 
 DCTERMS = "http://purl.org/dc/terms/"
 NUMBER, WHEN, TOUCHES = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("identifier", "created", "references"))
-RECORD, HOLDER, LAPSES = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("description", "creator", "valid"))
+RECORD, HOLDER = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("description", "creator"))
 DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 REBUILT = ox.Literal("rebuilt")  # a change's description when a build replaced everything: followers reread it all
 KEPT = 1000  # changes kept in the log; a front-end further behind rereads everything
 LEASE = timedelta(seconds=120)  # a hold lapses this long after it was taken, unless released first
 WAIT = 60.0  # seconds a writer waits for the lock before giving up
+TRIES = 5  # times an update of the lock, the log or a revision is sent before its failure is the caller's
 
 
 class StoreBusy(CasegraphError):
@@ -63,6 +64,18 @@ class SharedState:
         self.store = store
         self.graph = ox.NamedNode(changes_graph(store.base))
         self.lock_node = ox.NamedNode(f"{self.graph.value}#lock")
+
+    def _update(self, text: str) -> None:
+        """Run an update of this module's own, again if the store failed it: each is idempotent (run twice, it leaves
+        what it left once), and a store under contention may refuse one rather than wait (Virtuoso's deadlock errors)."""
+        for attempt in range(1, TRIES + 1):
+            try:
+                self.store.update(text)
+                return
+            except RemoteStoreError:
+                if attempt == TRIES:
+                    raise
+                time.sleep(random.uniform(0.05, 0.3) * attempt)  # noqa: S311 - a back-off, not a secret
 
     def newest(self) -> int:
         """The number of the newest change, 0 before any."""
@@ -92,8 +105,14 @@ class SharedState:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's lock: taken when free or lapsed, waited for else, released after."""
-        holder = ox.Literal(uuid.uuid4().hex)
+        """Hold the store's lock: taken when free or lapsed, waited for else, released after.
+
+        A hold is one plain string, when it lapses and who holds it ("2026-12-06T04:30:00.000Z 5f…"), so that it
+        is taken and let go as one triple, and lapsed holds are found by comparing the strings: a store keeps a
+        plain string as it was written, where it may rewrite a date-time.
+        """
+        lapses = _when(datetime.now(UTC) + timedelta(seconds=WAIT) + LEASE).value
+        holder = ox.Literal(f"{lapses} {uuid.uuid4().hex}")
         deadline = time.monotonic() + WAIT
         while not self._took(holder):
             if time.monotonic() > deadline:
@@ -102,8 +121,7 @@ class SharedState:
         try:
             yield
         finally:
-            held = f"{self.lock_node} {HOLDER} {holder} ; {LAPSES} ?lapses"
-            self.store.update(f"DELETE WHERE {{ GRAPH {self.graph} {{ {held} }} }}")
+            self._update(f"DELETE DATA {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} }} }}")
 
     def _took(self, holder: ox.Literal) -> bool:
         """Take the lock if no one holds it; whether this holder alone holds it now.
@@ -111,21 +129,18 @@ class SharedState:
         Two front-ends can both find it free and both write a hold; each then sees two holders and
         lets go of its own, so that at most one goes on.
         """
-        now = datetime.now(UTC)
-        lapses = _when(now + LEASE)
-        self.store.update(
-            f"DELETE {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?who ; {LAPSES} ?lapsed }} }} "
-            f"WHERE {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?who ; {LAPSES} ?lapsed }} "
-            f"FILTER(?lapsed < {_when(now)}) }} ;\n"
-            f"INSERT {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} ; {LAPSES} {lapses} }} }} "
-            f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?anyone }} }} }}")
+        now = ox.Literal(_when(datetime.now(UTC)).value)
+        held = f"{self.lock_node} {HOLDER} ?who"
+        self._update(f"DELETE {{ GRAPH {self.graph} {{ {held} }} }} WHERE {{ GRAPH {self.graph} {{ {held} }} "
+                     f"FILTER(STRBEFORE(?who, \" \") < {now}) }} ;\n"
+                     f"INSERT {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} }} }} "
+                     f"WHERE {{ FILTER NOT EXISTS {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} ?anyone }} }} }}")
         rows = self.store.graph_rows("SELECT ?who", "?lock ?holder ?who", {"lock": self.lock_node, "holder": HOLDER}, self.graph)
         holders = {row["who"] for row in rows}
         if holders == {holder}:
             return True
         if holder in holders:
-            self.store.update(f"DELETE DATA {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} . "
-                              f"{self.lock_node} {LAPSES} {lapses} }} }}")
+            self._update(f"DELETE DATA {{ GRAPH {self.graph} {{ {self.lock_node} {HOLDER} {holder} }} }}")
         return False
 
     def revise(self, graphs: Collection[ox.NamedNode], quads: Collection[ox.Quad],
@@ -147,23 +162,30 @@ class SharedState:
             operations.append(f"DELETE DATA {{ {_data(entries)} }}")
         if quads:
             operations.append(f"INSERT DATA {{ {_data(quads)} }}")
-        if old:
-            # What the taken-out graphs stated leaves the merged graph unless another graph still states it.
-            values = " ".join(f"({q.subject} {q.predicate} {q.object})" for q in dict.fromkeys(ox.Quad(*q.triple) for q in old))
-            others = f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({self.graph}{_also(merged)}))"
-            operations.append(f"DELETE {{ {_in(merged, '?s ?p ?o')} }} WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
-                              f"FILTER NOT EXISTS {{ {others} }} }}")
+        # What the taken-out graphs stated leaves the merged graph unless another graph still states it, or the new
+        # quads do. Found by a query first, not by FILTER NOT EXISTS in the update, which Virtuoso 7.2 at times
+        # reads as true when it is not; the lock held keeps the other graphs as they are meanwhile.
+        taken, not_data = set(graphs), {self.graph, *([merged] if merged else [])}
+        stating = store.graphs_stating(q.triple for q in old)
+        staying = {q.triple for q in quads}
+        unlisted = {q.triple for q in entries}  # the catalog entries go too: the catalog states them no longer
+
+        def still_stated(triple: ox.Triple) -> bool:
+            return bool(stating.get(triple, set()) - taken - not_data - ({catalog} if triple in unlisted else set()))
+        leaving = [t for t in dict.fromkeys(q.triple for q in old) if t not in staying and not still_stated(t)]
+        if leaving:
+            operations.append(f"DELETE DATA {{ {_in(merged, _triples(leaving))} }}")
         if quads:
             operations.append(f"INSERT DATA {{ {_in(merged, _triples(q.triple for q in quads))} }}")
         # The log names the records the change touched in this dataset alone: a restricted one never reaches the public log.
         touched = {q.subject.value for q in (*old, *quads) if isinstance(q.subject, ox.NamedNode)}
         operations += self._logged(number, touched, record(revision, number) if record else None)
-        store.update(" ;\n".join(operations))
+        self._update(" ;\n".join(operations))
         return revision
 
     def rebuilt(self, record: dict[str, object]) -> None:
         """Log that a build replaced everything (held lock): front-ends reread it all."""
-        self.store.update(" ;\n".join(self._logged(self.newest() + 1, (), record, rebuilt=True)))
+        self._update(" ;\n".join(self._logged(self.newest() + 1, (), record, rebuilt=True)))
 
     def _logged(self, number: int, touched: Iterable[str], record: dict[str, object] | None,
                 rebuilt: bool = False) -> list[str]:
@@ -209,7 +231,3 @@ def _data(quads: Iterable[ox.Quad]) -> str:
 def _in(merged: ox.NamedNode | None, pattern: str) -> str:
     """A template in the merged graph: the store's default graph, or the named graph that stands for it."""
     return pattern if merged is None else f"GRAPH {merged} {{ {pattern} }}"
-
-
-def _also(merged: ox.NamedNode | None) -> str:
-    return "" if merged is None else f", {merged}"

@@ -170,3 +170,16 @@ def test_dumps_hold_what_the_store_holds_and_no_restricted_source(site: str, sto
     in_store = graph_counts(stores[0])
     assert {str(graph.identifier): len(graph) for graph in dumped.graphs() if len(graph)} == in_store
     assert SECRET.encode() not in httpx.get(f"{site}/dumps/casegraph.nq", timeout=120).content
+
+
+@pytest.mark.parametrize("path", ["/person/gulmira-imin", "/source/hrw-ikram-nurmehmet", "/stats"])
+def test_pages_read_from_the_remote_store_are_the_embedded_stores(site: str, server: str, path: str, stores: Stores,
+                                                                  request: pytest.FixtureRequest) -> None:
+    """The page queries run on the store itself: a store that reads one of them otherwise shows another page."""
+    if path == "/stats" and stores[0].union:  # strict: the day Virtuoso keeps them, this fails and the mark goes
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso 7.2 gives back an xsd:yearMonthDuration as its number of months (P12Y as 144), so the chart of "
+            "sentence lengths reads 144 to 180 where it should read 12 to 15 years (docs/remote-stores.md)")))
+    remote, embedded = (httpx.get(f"{url}{path}", headers={"Accept": "text/html"}, timeout=60) for url in (site, server))
+    assert remote.status_code == embedded.status_code == 200
+    assert remote.text.replace(site, "") == embedded.text.replace(server, "")

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import BASE, copy_seeds, remote_settings, sparql_server, until
+from conftest import BASE, REMOTE_KINDS, copy_seeds, remote_settings, sparql_server, until
 from graph.editions.index import read_index
 from graph.network.network import View
 from graph.search.textindex import SearchIndex
@@ -51,9 +51,7 @@ def partner_document(name: str, label: str = "Qxpartner") -> str:
         f'<person/tahir-imin> a cg:Person ; skos:prefLabel "Tahir Imin"@en ; cg:source <source/{name}> .\n'
 
 
-# Virtuoso is left out: its merged graph is one of the graphs GRAPH ?g ranges over, so the networks and the pages,
-# whose queries name each statement's source graph, would count it as a source (docs/remote-stores.md).
-@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+@pytest.fixture(scope="module", params=["embedded", *REMOTE_KINDS])
 def setup(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The folders a service writes to, on the embedded store or on a remote one (its public and full datasets)."""
     root = tmp_path_factory.mktemp("writes")
