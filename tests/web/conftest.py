@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from starlette.types import ASGIApp
 
 from conftest import BASE, until
 from graph.paths import sources_dir
@@ -54,18 +55,30 @@ def serving(store_dir: Path, **overrides: object) -> Iterator[str]:
                                   "audit_log": store_dir.parent / "audit.jsonl",
                                   "query_timeout": TIMEOUT, "query_workers": 2, "max_rows": MAX_ROWS, **overrides}
     settings = Settings(**options)  # type: ignore[arg-type]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=settings.port, log_level="warning")
-    running = uvicorn.Server(config)
+    with running_app(create_app(settings), settings.port) as url:
+        yield url
+
+
+@contextmanager
+def running_app(app: ASGIApp, port: int) -> Iterator[str]:
+    """An ASGI application in a real uvicorn server on a port, in a thread; its base URL once it has started."""
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     until(lambda: running.started or not thread.is_alive(), "the test server did not start", 30)
     if not running.started:
         raise RuntimeError("the test server stopped while starting")
     try:
-        yield f"http://127.0.0.1:{settings.port}"
+        yield f"http://127.0.0.1:{port}"
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def run_app() -> Callable[[ASGIApp, int], AbstractContextManager[str]]:
+    """Run another ASGI application in a real server of its own: `with run_app(app, port) as url`."""
+    return running_app
 
 
 @pytest.fixture(scope="session")

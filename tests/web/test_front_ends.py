@@ -6,12 +6,11 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, asynccontextmanager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -67,23 +66,9 @@ def proxy(upstreams: list[str]) -> Starlette:
                      lifespan=lifespan)
 
 
-@contextmanager
-def _running(app: Starlette) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    until(lambda: server.started or not thread.is_alive(), "the proxy did not start", 30)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def front_ends(tmp_path_factory: pytest.TempPathFactory,
-               serve: Callable[..., AbstractContextManager[str]]) -> Iterator[FrontEnds]:
+def front_ends(tmp_path_factory: pytest.TempPathFactory, serve: Callable[..., AbstractContextManager[str]],
+               run_app: Callable[[Starlette, int], AbstractContextManager[str]]) -> Iterator[FrontEnds]:
     """Two front-ends, each with a folder of its own, on one dataset and one set of files; and the proxy before them.
 
     The first front-end's folder is built; the second's starts empty and attaches to the dataset the first built.
@@ -97,7 +82,7 @@ def front_ends(tmp_path_factory: pytest.TempPathFactory,
                                             drafts=root / "drafts", audit_log=root / "audit.jsonl",
                                             writer_tokens={"ana": WRITER}, remote_poll=0.2, **settings))
                 for name in ("one", "two")]
-        yield urls, running.enter_context(_running(proxy(urls))), root, store
+        yield urls, running.enter_context(run_app(proxy(urls), free_port())), root, store
 
 
 def _send(url: str, method: str, path: str, body: str = "") -> httpx.Response:
