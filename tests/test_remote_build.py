@@ -135,6 +135,7 @@ def test_casegraph_query_answers_every_query_form_from_the_remote_dataset_as_fro
         "ntriples": "CONSTRUCT { ?person skos:prefLabel ?name } WHERE { ?person a cg:Person ; skos:prefLabel ?name }",
         "csv": "SELECT ?person ?name WHERE { ?person a cg:Person ; skos:prefLabel ?name } ORDER BY ?person ?name",
         "json": "ASK { ?person a cg:Person }",
+        "tsv": "SELECT (COUNT(*) AS ?n) FROM <source/hrw-ikram-nurmehmet> WHERE { ?s ?p ?o }",
     }
     for fmt, query in queries.items():
         remote = casegraph("query", query, "--format", fmt, tmp_path=tmp_path, sources=sources, env=env)

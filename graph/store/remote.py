@@ -70,16 +70,23 @@ class RemoteStore(SourceGraphs):
         self._merged = ox.NamedNode(merged_graph(base)) if endpoints.union else None
         self._as_default: dict[str, str | list[str]] = {"default-graph-uri": self._merged.value} if self._merged else {}
 
-    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:
-        """Run a query of any form over the merged graph (GRAPH over the named ones), answered as the embedded store answers."""
+    def query(self, text: str, form: str = "SELECT", default_graph: list[ox.NamedNode] | None = None,
+              named_graphs: list[ox.NamedNode] | None = None, **options: Any) -> QueryResult:
+        """Run a query of any form over the merged graph (GRAPH over the named ones), or over the dataset given, answered
+        as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
-        answer = self._sent(text, form=form)
+        dataset = None if default_graph is None and named_graphs is None else {
+            "default-graph-uri": [g.value for g in default_graph or ()],
+            "named-graph-uri": [g.value for g in named_graphs or ()]}
+        answer = self._sent(text, form=form, dataset=dataset)
         return asked(answer) if form == "ASK" else answer
 
-    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT") -> QueryResult:
+    def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT",
+              dataset: dict[str, list[str]] | None = None) -> QueryResult:
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
-        fields = {"query": self._prologue + given + text} | self._as_default
+        fields: dict[str, str | list[str]] = {"query": self._prologue + given + text}
+        fields |= self._as_default if dataset is None else dataset
         answer = self._post(self.endpoints.query, fields, _accepted(form))
         kind = _media_type(answer)
         if kind == NTRIPLES:

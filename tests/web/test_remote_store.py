@@ -183,3 +183,19 @@ def test_pages_read_from_the_remote_store_are_the_embedded_stores(site: str, ser
     remote, embedded = (httpx.get(f"{url}{path}", headers={"Accept": "text/html"}, timeout=60) for url in (site, server))
     assert remote.status_code == embedded.status_code == 200
     assert remote.text.replace(site, "") == embedded.text.replace(server, "")
+
+
+def test_a_restricted_write_without_a_full_dataset_is_refused_and_changes_nothing(
+        tmp_path: Path, serve: Callable[..., AbstractContextManager[str]]) -> None:
+    sources = copy_seeds(tmp_path / "sources")
+    with sparql_server("oxigraph-server", tmp_path / "db") as public:
+        build(sources, tmp_path / "store", BASE, remote=RemoteDatasets(public.endpoints()))
+        before = graph_counts(public)
+        with serve(tmp_path / "store", writer_tokens={"writer": WRITER}, **remote_settings(public)) as url:
+            hidden = DOCUMENT.replace("cg:addressStatus cg:address-unconfirmed .",
+                                      "cg:addressStatus cg:address-unconfirmed ; cg:restricted true .")
+            answer = httpx.post(f"{url}/sources", content=hidden.encode(), timeout=60,
+                                headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"})
+            assert answer.status_code == 409 and "CASEGRAPH_FULL_SPARQL_" in answer.text, answer.text
+            assert httpx.get(f"{url}/person/qxremote", timeout=60).status_code == 404
+        assert graph_counts(public) == before and not (tmp_path / "written" / "remote-report.trig").exists()

@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import copy_seeds, until
+from conftest import copy_seeds, remote_settings, sparql_server, until
 from graph.settings import Settings
 from web.test_writes import PREFIXES, partner_document
 
@@ -21,9 +21,15 @@ ANA, BEN, READER = "ana-writer-token", "ben-writer-token", "cai-reader-token"
 NAME, PERSON, LABEL = "drafted-report", "person/qxnewperson", "Qxdrafted"
 
 
+@pytest.fixture(scope="module", params=["embedded", "oxigraph-server"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """The store the site serves from: the embedded one, or a remote one."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("review")
+def root(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp(f"review-{kind}")
     copy_seeds(directory / "sources")
     return directory
 
@@ -36,8 +42,18 @@ def serving(root: Path, serve: Callable[..., AbstractContextManager[str]], **set
 
 
 @pytest.fixture(scope="module")
-def site(root: Path, serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
-    with serving(root, serve) as url:
+def remote(kind: str, root: Path) -> Iterator[dict[str, object]]:
+    """The settings naming the remote store the site serves from (its public and full datasets), or none."""
+    if kind == "embedded":
+        yield {}
+        return
+    with sparql_server(kind, root / "public-db") as public, sparql_server(kind, root / "full-db") as full:
+        yield remote_settings(public) | remote_settings(full, "full_")
+
+
+@pytest.fixture(scope="module")
+def site(root: Path, remote: dict[str, object], serve: Callable[..., AbstractContextManager[str]]) -> Iterator[str]:
+    with serving(root, serve, **remote) as url:
         yield url
 
 
