@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool  # writes block on disk and 
 
 from graph.editions.build import full_store_dir, input_digest
 from graph.editions.index import read_index
-from graph.editions.revise import follow, generations, held_for_writing, revise, touched
+from graph.editions.revise import follow_all, generations, held_for_writing, revise, touched
 from graph.errors import CasegraphError, InvalidData, NotFound
 from graph.files import remove_durably, write_durably
 from graph.settings import Settings
@@ -215,15 +215,9 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
 
 
 def _followed(served: Served, settings: Settings) -> tuple[bool, set[str] | None]:
-    """Take in the changes other front-ends made to a remote dataset: whether there were any, and the records they
-    touched (None: every record, after a build)."""
-    changed, found = False, cast("set[str] | None", set())
-    for edition in {id(e): e for e in (served.public, served.full)}.values():
-        changes = follow(edition.store_dir, settings.base)
-        if changes is not None:
-            changed = True
-            found = None if found is None or changes.touched is None else found | changes.touched
-    return changed, found
+    """Take in the changes other front-ends made to the remote datasets served: whether there were any, and the
+    records they touched (None: every record)."""
+    return follow_all({edition.store_dir for edition in (served.public, served.full)}, settings.base)
 
 
 class _Follower(threading.Thread):

@@ -12,7 +12,7 @@ the two side by side.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -186,3 +186,17 @@ def follow(store_dir: Path, base: str) -> Changes | None:
     if record is not None:
         write_build(store_dir, replace(BuildResult(**record), changes=changes.newest))  # type: ignore[arg-type]
     return changes
+
+
+def follow_all(store_dirs: Iterable[Path], base: str) -> tuple[bool, set[str] | None]:
+    """Follow the datasets of an edition's stores (public and full): whether any changed, and the records the changes
+    touched (None: every record, after a build or past what the log keeps)."""
+    changed, found = False, set[str]()
+    every = False
+    for store_dir in store_dirs:
+        changes = follow(store_dir, base)
+        if changes is not None:
+            changed = True
+            every = every or changes.touched is None
+            found |= changes.touched or set()
+    return changed, None if every else found
