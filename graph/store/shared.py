@@ -1,7 +1,7 @@
 """What several casegraph front-ends on one remote store share through it: a lock, a change log and the build record.
 
-The store holds them in a graph of its own (graph.namespaces.changes_graph), which casegraph never
-serves as data:
+The store holds them in a graph of its own (graph.namespaces.changes_graph), which casegraph leaves
+out of its pages, dumps and counts (a reader's SPARQL query over every graph sees it):
 
 - the lock: the time a hold lapses and who holds it, so that a front-end that died holding it stops
   holding it. A front-end holds it while it writes a source file and revises the store, so that
@@ -40,7 +40,7 @@ DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 REBUILT = ox.Literal("rebuilt")  # a change's description when a build replaced everything: followers reread it all
 KEPT = 1000  # changes kept in the log; a front-end further behind rereads everything
-LEASE = timedelta(seconds=120)  # a hold lapses this long after it was taken, unless released first
+LEASE = timedelta(seconds=120)  # a hold lapses this long after the longest wait for it, unless released first
 WAIT = 60.0  # seconds a writer waits for the lock before giving up
 TRIES = 5  # times an update of the lock, the log or a revision is sent before its failure is the caller's
 
