@@ -93,11 +93,10 @@ def create_app(settings: Settings | None = None, settled: bool = False) -> FastA
                 settle(settings)
             app.state.served = open_generation(settings.store, settings)
             app.state.checker = DocumentChecker()  # warm before the first write
-            follower = sources.start_following(app, settings.remote_poll) if settings.remote else None
+            if settings.remote:
+                sources.start_following(app, settings.remote_poll)
             yield
-            if follower is not None:
-                follower.stopped.set()
-                follower.join()
+            sources.stop_background(app)
             app.state.checker.close()
             close_workers(app.state.served)
 

@@ -249,11 +249,25 @@ class _Follower(threading.Thread):
         _views_refresher(self.app).wanted.set()
 
 
-def start_following(app: FastAPI, every: float) -> _Follower:
+def start_following(app: FastAPI, every: float) -> None:
     """Follow the writes of the other front-ends on the remote store the app serves from."""
-    follower = app.state.follower = _Follower(app, every)
-    follower.start()
-    return follower
+    app.state.follower = _Follower(app, every)
+    app.state.follower.start()
+
+
+def stop_background(app: FastAPI) -> None:
+    """Stop following other front-ends' writes and rebuilding the networks after writes: the service is stopping.
+
+    A rebuild under way ends on its own; none starts after this, so no process outlives the service for long.
+    """
+    follower: _Follower | None = getattr(app.state, "follower", None)
+    if follower is not None:
+        follower.stopped.set()
+        follower.join()
+    refresher: _ViewsRefresher | None = getattr(app.state, "views_refresher", None)
+    if refresher is not None:
+        refresher.stopped.set()
+        refresher.wanted.set()
 
 
 class _ViewsRefresher(threading.Thread):
@@ -278,7 +292,7 @@ class _ViewsRefresher(threading.Thread):
 
     def __init__(self, app: FastAPI) -> None:
         super().__init__(name="views-refresher", daemon=True)
-        self.app, self.wanted = app, threading.Event()
+        self.app, self.wanted, self.stopped = app, threading.Event(), threading.Event()
 
     def run(self) -> None:
         failures = 0
@@ -288,6 +302,8 @@ class _ViewsRefresher(threading.Thread):
             since = time.monotonic()
             while time.monotonic() - since < self.patience and self.wanted.wait(self.quiet):
                 self.wanted.clear()
+            if self.stopped.is_set():  # the service stopped: no process is started for what it no longer serves
+                return
             generation = self.app.state.served.generation
             try:
                 self._rebuild(generation)
