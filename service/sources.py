@@ -217,7 +217,7 @@ def _serve_revision(app: FastAPI, settings: Settings, old: SourceFile | None, ne
 def _followed(served: Served, settings: Settings) -> tuple[bool, set[str] | None]:
     """Take in the changes other front-ends made to the remote datasets served: whether there were any, and the
     records they touched (None: every record)."""
-    return follow_all({edition.store_dir for edition in (served.public, served.full)}, settings.base)
+    return follow_all({edition.store_dir: edition.store for edition in (served.public, served.full)}, settings.base)
 
 
 class _Follower(threading.Thread):

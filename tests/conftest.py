@@ -168,10 +168,9 @@ class SparqlServer:
         return Endpoints(self.query, self.update, self.graph_store, dataset=dataset, union=self.union)
 
     def env(self, prefix: str = "") -> dict[str, str]:
-        """The settings naming this server as the public dataset (prefix "") or the full one ("FULL_")."""
-        return {f"CASEGRAPH_{prefix}SPARQL_QUERY_URL": self.query, f"CASEGRAPH_{prefix}SPARQL_UPDATE_URL": self.update,
-                f"CASEGRAPH_{prefix}SPARQL_GRAPH_STORE_URL": self.graph_store,
-                f"CASEGRAPH_{prefix}SPARQL_UNION_DEFAULT_GRAPH": "true" if self.union else "false"}
+        """The environment naming this server as the public dataset (prefix "") or the full one ("FULL_")."""
+        return {f"CASEGRAPH_{name.upper()}": str(value).lower() if isinstance(value, bool) else str(value)
+                for name, value in remote_settings(self, prefix.lower()).items()}
 
 
 def remote_settings(server: SparqlServer, prefix: str = "") -> dict[str, object]:

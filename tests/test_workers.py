@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from web.conftest import free_port
 
-from conftest import BASE, copy_seeds, until
+from conftest import BASE, copy_seeds, free_port, until
 from graph.editions.build import build
 from graph.errors import QueryError
 from graph.query import plans, sparql

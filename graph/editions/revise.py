@@ -12,8 +12,8 @@ the two side by side.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, closing, nullcontext
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,13 +105,9 @@ def _revise_one(served: Store, current: Path, target: Path, change: Change, base
                            modified=previous.modified if held == previous.content else now, changes=changes)
 
     if isinstance(served, RemoteStore):  # revised in place, its record going into the store for the other front-ends
-        made: list[BuildResult] = []
-
-        def shared(revision: Revision, number: int) -> dict[str, object]:
-            made.append(record(revision, number))
-            return asdict(made[-1])
-        SharedState(served).revise(old, added, shared)
-        write_build(target, made[-1])
+        shared = SharedState(served)
+        revision = shared.revise(old, added, lambda revision, number: asdict(record(revision, number)))
+        write_build(target, record(revision, shared.newest()))  # the same record: the lock held, no change came since
         return
     write_build(target, record(served.revised(target, old, added)))
 
@@ -155,46 +151,51 @@ def held_for_writing(store: Store) -> AbstractContextManager[None]:
 def attach(store_dir: Path, remote: Endpoints, base: str) -> bool:
     """Make a folder stand for a remote dataset that front-ends elsewhere built and write to, from the build record
     the dataset holds; whether it held one. A front-end started on a shared dataset so never builds it again."""
-    store = RemoteStore(remote, base)
-    try:
+    with closing(RemoteStore(remote, base)) as store:
         shared = SharedState(store)
-        record, newest = shared.record(), shared.newest()
+        return _took_record(store_dir, shared, shared.newest(), remote)
+
+
+def follow(store_dir: Path, base: str, opened: Store | None = None) -> Changes | None:
+    """Bring a remote dataset's local build record up to the changes other front-ends made; what they touched, or None
+    when the record was up to date (or the store is the embedded one, which no one else changes).
+
+    `opened` is the dataset's store when the caller holds it open, saving a connection at each look.
+    """
+    named = remote_named(store_dir)
+    if named is None:
+        return None
+    store = opened if isinstance(opened, RemoteStore) else RemoteStore(named, base)
+    try:
+        shared, seen = SharedState(store), read_build(store_dir).changes
+        if shared.newest() <= seen:  # one small query; the log is read only when it moved
+            return None
+        changes = shared.since(seen)
+        _took_record(store_dir, shared, changes.newest)
+        return changes
     finally:
-        store.close()
+        if store is not opened:
+            store.close()
+
+
+def _took_record(store_dir: Path, shared: SharedState, newest: int, remote: Endpoints | None = None) -> bool:
+    """Copy the dataset's build record into the folder, as of change `newest` (and name the dataset there, if given)."""
+    record = shared.record()
     if record is None:
         return False
-    name_remote(store_dir, remote)
+    if remote is not None:
+        name_remote(store_dir, remote)
     write_build(store_dir, replace(BuildResult(**record), changes=newest))  # type: ignore[arg-type]
     return True
 
 
-def follow(store_dir: Path, base: str) -> Changes | None:
-    """Bring a remote dataset's local build record up to the changes other front-ends made; what they touched, or None
-    when the record was up to date (or the store is the embedded one, which no one else changes)."""
-    named = remote_named(store_dir)
-    if named is None:
-        return None
-    store = RemoteStore(named, base)
-    try:
-        shared = SharedState(store)
-        changes = shared.since(read_build(store_dir).changes)
-        if changes.newest <= read_build(store_dir).changes:
-            return None
-        record = shared.record()
-    finally:
-        store.close()
-    if record is not None:
-        write_build(store_dir, replace(BuildResult(**record), changes=changes.newest))  # type: ignore[arg-type]
-    return changes
-
-
-def follow_all(store_dirs: Iterable[Path], base: str) -> tuple[bool, set[str] | None]:
-    """Follow the datasets of an edition's stores (public and full): whether any changed, and the records the changes
-    touched (None: every record, after a build or past what the log keeps)."""
+def follow_all(stores: Mapping[Path, Store], base: str) -> tuple[bool, set[str] | None]:
+    """Follow the datasets of an edition's stores (public and full, by folder, held open): whether any changed, and
+    the records the changes touched (None: every record, after a build or past what the log keeps)."""
     changed, found = False, set[str]()
     every = False
-    for store_dir in store_dirs:
-        changes = follow(store_dir, base)
+    for store_dir, store in stores.items():
+        changes = follow(store_dir, base, store)
         if changes is not None:
             changed = True
             every = every or changes.touched is None

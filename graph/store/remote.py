@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn, cast
+from typing import IO, Any, NoReturn
 
 import httpx
 import pyoxigraph as ox
@@ -76,18 +76,15 @@ class RemoteStore(SourceGraphs):
         as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
-        dataset = None if default_graph is None and named_graphs is None else {
-            "default-graph-uri": [g.value for g in default_graph or ()],
-            "named-graph-uri": [g.value for g in named_graphs or ()]}
-        answer = self._sent(text, form=form, dataset=dataset)
+        graphs = None if default_graph is None and named_graphs is None else (
+            tuple(g.value for g in default_graph or ()), tuple(g.value for g in named_graphs or ()))
+        answer = self._sent(text, form=form, graphs=graphs)
         return asked(answer) if form == "ASK" else answer
 
     def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT",
-              dataset: dict[str, list[str]] | None = None) -> QueryResult:
+              graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> QueryResult:
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
-        fields: dict[str, str | list[str]] = {"query": self._prologue + given + text}
-        fields |= self._as_default if dataset is None else dataset
-        answer = self._post(self.endpoints.query, fields, _accepted(form))
+        answer = self._post(self.endpoints.query, self._fields(given + text, graphs), _accepted(form))
         kind = _media_type(answer)
         if kind == NTRIPLES:
             try:
@@ -107,13 +104,16 @@ class RemoteStore(SourceGraphs):
         TimeoutError when the store has not answered within `timeout` seconds; OverflowError past as many bytes as
         `most_rows` rows could fill.
         """
+        headers = {"Accept": _accepted(form)}
+        return self._read(self.endpoints.query, self._fields(text, graphs), headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
+
+    def _fields(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[str, str | list[str]]:
+        """A query's form fields: its text after the prologue, and its dataset (the merged graph when it names none)."""
         fields: dict[str, str | list[str]] = {"query": self._prologue + text}
         if graphs is None:
-            fields |= self._as_default
-        else:  # the protocol's dataset: given at all, the default graph is only the graphs named in it
-            fields["default-graph-uri"], fields["named-graph-uri"] = list(graphs[0]), list(graphs[1])
-        headers = {"Accept": _accepted(form)}
-        return self._read(self.endpoints.query, fields, headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
+            return fields | self._as_default
+        # The protocol's dataset: given at all, the default graph is only the graphs named in it.
+        return fields | {"default-graph-uri": list(graphs[0]), "named-graph-uri": list(graphs[1])}
 
     def _read(self, url: str, form: dict[str, str | list[str]], headers: dict[str, str], timeout: float,
               most_bytes: int) -> tuple[bytes, str]:
@@ -166,8 +166,8 @@ class RemoteStore(SourceGraphs):
         listed = list(dict.fromkeys(triples))
         for start in range(0, len(listed), 500):
             values = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in listed[start:start + 500])
-            rows = self._sent(f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
-            for row in cast(ox.QuerySolutions, rows):
+            query = f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            for row in self._solutions(query, None):
                 if isinstance(row["g"], ox.NamedNode):
                     found[ox.Triple(row["s"], row["p"], row["o"])].add(row["g"])
         return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -12,20 +11,13 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-from conftest import BASE, until
+from conftest import BASE, free_port, until
 from graph.paths import sources_dir
 from graph.settings import Settings
 from service.app import create_app
 
 TIMEOUT = 2.0  # seconds; short, so that the runaway-query tests are quick
 MAX_ROWS = 1000  # below the seed store's size, so that the cap can be reached
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,15 +16,9 @@ from pathlib import Path
 
 import httpx
 
-from conftest import copy_seeds, until
+from conftest import copy_seeds, free_port, until
 from graph.editions.build import read_build
 from web.test_writes import WRITER, document, state
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
