@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.errors import UsageError
-from graph.store.seam import QueryResult, Store
+from graph.store.seam import Prologue, QueryResult, Store
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Plan:
     graphs: Graphs | None = None  # (default graphs, named graphs) when the query or the request names its dataset
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
     form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE, as read: a remote store is asked for its answer by it
+    prologue: Prologue = Prologue()  # what its own prologue settles, as read: a remote store declares only what it lacks
 
 
 def bind(name: str, value: str) -> tuple[str, str, bool]:
@@ -60,7 +61,7 @@ def execute(store: Store, planned: Plan) -> QueryResult:
         options["substitutions"] = {ox.Variable(name): ox.NamedNode(value) if iri else ox.Literal(value)
                                     for name, value, iri in planned.bindings}
     try:
-        return store.query(planned.text, form=planned.form, **options)
+        return store.query(planned.text, form=planned.form, prologue=planned.prologue, **options)
     except RuntimeError as error:
         if "does not contains variable" in str(error):
             raise UsageError("a parameter names a variable this query does not return; "

@@ -20,7 +20,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from graph.errors import QueryError, UsageError
 from graph.namespaces import PREFIXES
 from graph.query.plans import Dataset, Graphs, Plan, execute
-from graph.store.seam import QueryResult, Store
+from graph.store.seam import Prologue, QueryResult, Store
 
 # Media types by result kind; the first of each is the default.
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
@@ -50,6 +50,7 @@ class Reading:
     named_graphs: tuple[str, ...] = ()  # its FROM NAMED clauses, resolved
     text: str | None = None  # the text to run, when escapes made it differ from the text given
     form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    prologue: Prologue = Prologue()  # what its own prologue settles
 
 
 KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept readings stay small
@@ -73,8 +74,10 @@ def _reading(text: str, base: str) -> Reading:
         expanded = _expand_escapes(text)
         _refuse_lone_carriage_return(expanded)
         parsed = SPARQL_QUERY.parse_string(expanded, parse_all=True)
-        if any(isinstance(node, CompValue) and node.name == "ServiceGraphPattern" for node in _nodes(parsed)):
+        names = [node for node in _nodes(parsed) if isinstance(node, CompValue)]
+        if any(node.name == "ServiceGraphPattern" for node in names):
             return Reading(service=True)
+        prologue = _prologue(cast(ParseResults, parsed[0]), {node.prefix for node in names if node.name == "pname"})
         _resolve_prologue(cast(ParseResults, parsed[0]), base)
         query = translateQuery(parsed, base=base, initNs=PREFIXES)
     except ParseBaseException as error:
@@ -90,7 +93,8 @@ def _reading(text: str, base: str) -> Reading:
     clauses = query.algebra.get("datasetClause") or []
     return Reading(default_graphs=tuple(urljoin(final_base, str(c.default)) for c in clauses if c.default is not None),
                    named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None),
-                   text=None if expanded == text else expanded, form=query.algebra.name.removesuffix("Query").upper())
+                   text=None if expanded == text else expanded, form=query.algebra.name.removesuffix("Query").upper(),
+                   prologue=prologue)
 
 
 class _Unreadable(Exception):
@@ -145,6 +149,13 @@ def _nodes(root: object) -> Iterator[object]:
             stack.extend(node)
 
 
+def _prologue(prologue: ParseResults, used: set[str]) -> Prologue:
+    """Whether a query states its own BASE, and which of casegraph's prefixes it uses without declaring them."""
+    own = {declaration.prefix for declaration in prologue if declaration.name == "PrefixDecl"}
+    return Prologue(any(declaration.name == "Base" for declaration in prologue),
+                    tuple(sorted(name for name in used - own if name in PREFIXES)))
+
+
 def _resolve_prologue(prologue: ParseResults, base: str) -> None:
     """Make BASE and PREFIX IRIs absolute, each against the base in force, as the SPARQL grammar says.
 
@@ -186,7 +197,7 @@ def plan(store: Store, text: str, dataset: Dataset | None = None,
         graphs = (reading.default_graphs, reading.named_graphs)
     else:
         graphs = None  # the store's default graph: the merge of its named graphs, each triple once
-    return Plan(reading.text or text, graphs, bindings, reading.form)
+    return Plan(reading.text or text, graphs, bindings, reading.form, reading.prologue)
 
 
 def run(store: Store, text: str, dataset: Dataset | None = None) -> QueryResult:

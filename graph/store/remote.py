@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError, QueryError
 from graph.namespaces import PREFIXES, merged_graph, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, asked, declared
+from graph.store.seam import Prologue, QueryResult, Revision, Rows, SourceGraphs, asked, declared
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -66,25 +66,28 @@ class RemoteStore(SourceGraphs):
         self.endpoints, self.base = endpoints, base
         self._client = client or httpx.Client(timeout=TIMEOUT, auth=endpoints.auth)
         # BASE first: Virtuoso takes no BASE after a PREFIX, though SPARQL allows either order.
-        self._prologue = f"BASE <{base}>\n" + "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+        self._base = f"BASE {ox.NamedNode(base)}\n"
+        self._prefixes = {name: f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in PREFIXES.items()}
+        self._prologue = self._base + "".join(self._prefixes.values())
         self._merged = ox.NamedNode(merged_graph(base)) if endpoints.union else None
         self._as_default: dict[str, str | list[str]] = {"default-graph-uri": self._merged.value} if self._merged else {}
 
-    def query(self, text: str, form: str = "SELECT", default_graph: list[ox.NamedNode] | None = None,
-              named_graphs: list[ox.NamedNode] | None = None, **options: Any) -> QueryResult:
+    def query(self, text: str, form: str = "SELECT", prologue: Prologue | None = None,
+              default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
+              **options: Any) -> QueryResult:
         """Run a query of any form over the merged graph (GRAPH over the named ones), or over the dataset given, answered
         as the embedded store answers."""
         if any(options.values()):
             raise QueryError(f"a remote store binds no variables of a query it is given ({', '.join(options)})")
         graphs = None if default_graph is None and named_graphs is None else (
             tuple(g.value for g in default_graph or ()), tuple(g.value for g in named_graphs or ()))
-        answer = self._sent(text, form=form, graphs=graphs)
+        answer = self._sent(text, form=form, graphs=graphs, prologue=prologue)
         return asked(answer) if form == "ASK" else answer
 
     def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT",
-              graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None) -> QueryResult:
+              graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None, prologue: Prologue | None = None) -> QueryResult:
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
-        answer = self._post(self.endpoints.query, self._fields(given + text, graphs), _accepted(form))
+        answer = self._post(self.endpoints.query, self._fields(given + text, graphs, prologue), _accepted(form))
         kind = _media_type(answer)
         if kind == NTRIPLES:
             try:
@@ -96,7 +99,7 @@ class RemoteStore(SourceGraphs):
         return result
 
     def answer(self, text: str, form: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
-               most_rows: int) -> tuple[bytes, str]:
+               most_rows: int, prologue: Prologue | None = None) -> tuple[bytes, str]:
         """The bytes and media type of the store's answer to a caller's query of any form over the dataset (or the graphs
         named as its dataset); `decoded` reads them. Any thread may ask: the bytes are not yet pyoxigraph's objects,
         which must stay in the thread that made them.
@@ -105,15 +108,25 @@ class RemoteStore(SourceGraphs):
         `most_rows` rows could fill.
         """
         headers = {"Accept": _accepted(form)}
-        return self._read(self.endpoints.query, self._fields(text, graphs), headers, timeout, most_rows * ROW_BYTES + ROW_BYTES)
+        return self._read(self.endpoints.query, self._fields(text, graphs, prologue), headers, timeout,
+                          most_rows * ROW_BYTES + ROW_BYTES)
 
-    def _fields(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None) -> dict[str, str | list[str]]:
-        """A query's form fields: its text after the prologue, and its dataset (the merged graph when it names none)."""
-        fields: dict[str, str | list[str]] = {"query": self._prologue + text}
+    def _fields(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None,
+                prologue: Prologue | None = None) -> dict[str, str | list[str]]:
+        """A query's form fields: its text after the base and prefixes it lacks, and its dataset (the merged graph when it
+        names none)."""
+        fields: dict[str, str | list[str]] = {"query": self._lacking(prologue) + text}
         if graphs is None:
             return fields | self._as_default
         # The protocol's dataset: given at all, the default graph is only the graphs named in it.
         return fields | {"default-graph-uri": list(graphs[0]), "named-graph-uri": list(graphs[1])}
+
+    def _lacking(self, prologue: Prologue | None) -> str:
+        """casegraph's base and prefixes, less those a query's own prologue makes needless: a query with a BASE of its own
+        then still reads as BASE-first wherever it declares its prefixes itself (Virtuoso needs that order)."""
+        if prologue is None or prologue.wanted is None:
+            return self._prologue
+        return ("" if prologue.based else self._base) + "".join(self._prefixes[name] for name in prologue.wanted)
 
     def _read(self, url: str, form: dict[str, str | list[str]], headers: dict[str, str], timeout: float,
               most_bytes: int) -> tuple[bytes, str]:

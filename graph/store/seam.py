@@ -30,6 +30,15 @@ class Revision:
     gone: int
 
 
+@dataclass(frozen=True)
+class Prologue:
+    """What a query's own prologue settles: whether it states a BASE, and which of casegraph's prefixes it uses without
+    declaring them (None when not read: all of them are declared for it)."""
+
+    based: bool = False
+    wanted: tuple[str, ...] | None = None
+
+
 def declared(iris: dict[str, ox.NamedNode] | None) -> dict[str, str]:
     """IRIs a query is given, as the prefixes that name them; ValueError for a name that is not a fresh prefix name."""
     for name in iris or {}:
@@ -154,11 +163,12 @@ class Store(Protocol):
         """The graph holding the ontology."""
         ...
 
-    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:
+    def query(self, text: str, form: str = "SELECT", prologue: Prologue | None = None, **options: Any) -> QueryResult:
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base.
 
         `form` is the query's form as read (SELECT, ASK, CONSTRUCT or DESCRIBE): a remote store asks for the answer
         in the format of that form, as some stores (Virtuoso) answer in the first format asked for, whatever the form.
+        `prologue` is what the query's own prologue settles, as read: a remote store declares only what it lacks.
         """
         ...
 

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from graph.errors import NotFound, QueryError
 from graph.iris import DEFAULT_BASE
 from graph.namespaces import PREFIXES, source_prefix
-from graph.store.seam import QueryResult, Revision, Rows, SourceGraphs, declared
+from graph.store.seam import Prologue, QueryResult, Revision, Rows, SourceGraphs, declared
 
 __all__ = ["OxigraphStore", "QueryResult", "merged", "named"]
 
@@ -83,7 +83,8 @@ class OxigraphStore(SourceGraphs):
         del store  # closed before the caller marks the revision complete
         return revision
 
-    def query(self, text: str, form: str = "SELECT", **options: Any) -> QueryResult:  # noqa: ARG002 - Oxigraph reads the form itself
+    def query(self, text: str, form: str = "SELECT", prologue: Prologue | None = None,  # noqa: ARG002 - Oxigraph reads both itself
+              **options: Any) -> QueryResult:
         """Run a SPARQL query over the merged graph (GRAPH over the named ones), relative IRIs resolved against the base."""
         return self._query(text, PREFIXES, options)
 

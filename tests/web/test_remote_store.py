@@ -14,9 +14,10 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 from test_remote_build import RESTRICTED, SECRET, ask, graph_counts, holds_secret, merged_count
 
-from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, remote_settings, sparql_server
+from conftest import BASE, REMOTE_KINDS, copy_seeds
 from graph.editions.build import RemoteDatasets, build
 from graph.store.opening import open_store
+from stores import SparqlServer, remote_settings, sparql_server
 
 READER, WRITER = "remote-reader-token", "remote-writer-token"
 DOCUMENT = """\
@@ -74,6 +75,17 @@ def test_a_real_client_gets_through_casegraph_what_the_store_answers(site: str, 
     through = _select(f"{site}/sparql", query)
     assert through and through == ask(public, query)
     assert any(row["name"]["value"] == "Gulmira Imin" for row in through)
+
+
+@pytest.mark.parametrize("query", [
+    f"BASE <{BASE}>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }",
+    "SELECT ?name WHERE { <person/gulmira-imin> skos:prefLabel ?name }",
+    "PREFIX label: <http://www.w3.org/2004/02/skos/core#prefLabel>\n"
+    "SELECT ?name WHERE { <person/gulmira-imin> label: ?name ; a cg:Person }",
+], ids=["its own base and prefixes", "casegraph's base and prefixes", "a prefix of its own and one of casegraph's"])
+def test_a_query_is_answered_with_its_own_prologue_or_casegraphs(site: str, query: str) -> None:
+    assert "Gulmira Imin" in {row["name"]["value"] for row in _select(f"{site}/sparql", query)}
 
 
 def test_rdflibs_sparql_store_reads_graphs_and_answers_ask(site: str) -> None:
