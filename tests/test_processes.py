@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import until
+from stores import until
 
 # A parent holding a pool (as the service holds its document checker), which prints its pool process's id.
 PARENT = """

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import BASE, REMOTE_KINDS, SparqlServer, copy_seeds, restricted_document, sparql_server
+from conftest import BASE, REMOTE_KINDS, copy_seeds, restricted_document
 from graph.editions.build import RemoteDatasets, build
 from graph.namespaces import changes_graph, merged_graph
 from graph.network.build import build_views
 from graph.store.opening import open_store
+from stores import SparqlServer, sparql_server
 
 SECRET = "Quillonwitness"
 # A made-up witness statement, restricted: no fact about any real person.

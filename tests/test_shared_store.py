@@ -9,10 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import BASE, REMOTE_KINDS, sparql_server
+from conftest import BASE, REMOTE_KINDS
 from graph.store.remote import RemoteStore
 from graph.store.seam import Revision
 from graph.store.shared import HOLDER, INTEGER, SharedState
+from stores import sparql_server
 
 LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")

@@ -11,11 +11,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import BASE, needs_virtuoso, oxigraph_server, virtuoso_server
+from conftest import BASE, needs_virtuoso
 from graph.errors import NotFound, QueryError
 from graph.store.opening import memory_store, open_store
 from graph.store.remote import Endpoints, RemoteStore
 from graph.store.seam import Revision, Store
+from stores import oxigraph_server, virtuoso_server
 
 LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 TITLE = ox.NamedNode("http://purl.org/dc/terms/title")

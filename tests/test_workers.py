@@ -14,12 +14,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from conftest import BASE, copy_seeds, free_port, until
+from conftest import BASE, copy_seeds
 from graph.editions.build import build
 from graph.errors import QueryError
 from graph.query import plans, sparql
 from graph.query.workers import QueryWorkers
 from graph.store.seam import Store
+from stores import free_port, until
 
 
 def holders(path: Path) -> set[int]:

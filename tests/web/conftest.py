@@ -11,10 +11,11 @@ import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
-from conftest import BASE, free_port, until
+from conftest import BASE
 from graph.paths import sources_dir
 from graph.settings import Settings
 from service.app import create_app
+from stores import free_port, until
 
 TIMEOUT = 2.0  # seconds; short, so that the runaway-query tests are quick
 MAX_ROWS = 1000  # below the seed store's size, so that the cap can be reached

@@ -15,7 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import BASE, copy_seeds, until
+from conftest import BASE, copy_seeds
+from stores import until
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None and os.environ.get("CI"):

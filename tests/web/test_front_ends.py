@@ -17,9 +17,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from test_remote_build import graph_counts, merged_count
 
-from conftest import BASE, SparqlServer, copy_seeds, free_port, remote_settings, sparql_server, until
+from conftest import BASE, copy_seeds
 from graph.editions.build import RemoteDatasets, build
 from graph.store.opening import open_store
+from stores import SparqlServer, free_port, remote_settings, sparql_server, until
 
 WRITER = "front-end-writer-token"
 FrontEnds = tuple[list[str], str, Path, SparqlServer]  # the two front-ends, the proxy, their folder, and the store

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from test_workers import children, lowered
 
-from conftest import until
+from stores import until
 
 # A three-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

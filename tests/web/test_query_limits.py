@@ -14,8 +14,9 @@ import pyoxigraph as ox
 import pytest
 from test_workers import children
 
-from conftest import BASE, until
+from conftest import BASE
 from graph.store.seam import Store
+from stores import until
 
 # Four-way cross product of every statement: billions of rows, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -13,8 +13,9 @@ import pytest
 from pydantic import ValidationError
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from conftest import copy_seeds, remote_settings, sparql_server, until
+from conftest import copy_seeds
 from graph.settings import Settings
+from stores import remote_settings, sparql_server, until
 from web.test_writes import PREFIXES, partner_document
 
 ANA, BEN, READER = "ana-writer-token", "ben-writer-token", "cai-reader-token"

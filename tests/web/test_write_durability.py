@@ -16,8 +16,9 @@ from pathlib import Path
 
 import httpx
 
-from conftest import copy_seeds, free_port, until
+from conftest import copy_seeds
 from graph.editions.build import read_build
+from stores import free_port, until
 from web.test_writes import WRITER, document, state
 
 

@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import BASE, REMOTE_KINDS, copy_seeds, remote_settings, sparql_server, until
+from conftest import BASE, REMOTE_KINDS, copy_seeds
 from graph.editions.index import read_index
 from graph.network.network import View
 from graph.search.textindex import SearchIndex
 from service import sources as service_sources
+from stores import remote_settings, sparql_server, until
 
 WRITER, READER = "writer-token-for-tests", "reader-token-for-tests"
 PREFIXES = """\
