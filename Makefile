@@ -35,15 +35,17 @@ lint: $(STAMP)
 # casegraph beside its baselines at 10,000 and 100,000 cases (about an hour; not part of `make test`).
 # Writes var/bench/bench.json and bench.md, and docs/bench.json with the table of docs/performance.md.
 # CASES="1000" for a quick run; BENCH_ARGS="--skip dumps" and the like to leave steps out; BEFORE=<git
-# revision> serves that revision beside this checkout, on the same store. Needs Debian's wrk for throughput.
+# revision> serves that revision beside this checkout, on the same store. Needs Debian's wrk for throughput
+# and Debian's Virtuoso for its remote-store column.
 CASES ?= 10000 100000
 $(VENV)/.bench-installed: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	touch $@
 
 bench: $(VENV)/.bench-installed
-	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	cd tests/bench && $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench --docs $(CURDIR)/docs \
+	@command -v wrk >/dev/null && command -v virtuoso-t >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk virtuoso-opensource-7-bin >/dev/null; }
+	cd tests/bench && PYTHONPATH=$(CURDIR)/tests $(abspath $(BIN))/python run.py --cases $(CASES) --output $(CURDIR)/var/bench --docs $(CURDIR)/docs \
 	  $(if $(BEFORE),--before $(BEFORE)) $(BENCH_ARGS)
 
 clean:

@@ -25,3 +25,18 @@ def test_a_table_edited_by_hand_is_found_out(tmp_path: Path) -> None:
     edited.write_text(page.replace(rows[0], rows[0].replace(" ms |", "0 ms |", 1).replace(" s |", "0 s |", 1), 1))
     result = check(ROOT / "docs" / "bench.json", edited)
     assert result.returncode == 1 and "does not hold the table" in result.stderr
+
+
+def test_a_run_of_some_steps_keeps_the_earlier_runs_other_rows_and_marks_them() -> None:
+    sys.path.insert(0, str(REPORT.parent))
+    from measure import Result
+    from report import kept, table
+    machine = {"cpus": "2", "cpu": "x", "memory": "1 GiB", "python": "3.11", "pyoxigraph": "0.5", "system": "linux"}
+    earlier = [Result(10, "build", "casegraph", 2.0), Result(10, "load into Virtuoso", "casegraph", 9.0)]
+    results, about = kept(earlier, {"machine": machine, "when": "day one", "command": "make bench"},
+                          [Result(10, "load into Virtuoso", "casegraph", 3.0)],
+                          {"machine": machine, "when": "day two", "command": "make bench BENCH_ARGS='--skip build'"})
+    assert [(r.task, r.value) for r in results] == [("build", 2.0), ("load into Virtuoso", 3.0)]
+    written = table(results, about)
+    assert "| build† | 2.00 s |" in written and "| load into Virtuoso | 3.00 s |" in written
+    assert "† A row so marked was measured in an earlier run, day one, by `make bench`." in written

@@ -13,7 +13,7 @@ import subprocess
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -162,19 +162,18 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def query_url(endpoint: str, query: str) -> str:
-    """A SPARQL protocol GET URL for a query."""
-    return endpoint + "?" + urllib.parse.urlencode({"query": query})
+def query_url(endpoint: str, query: str, default_graphs: Sequence[str] = ()) -> str:
+    """A SPARQL protocol GET URL for a query, over the default graphs named (the endpoint's own if none)."""
+    return endpoint + "?" + urllib.parse.urlencode([("query", query), *(("default-graph-uri", g) for g in default_graphs)])
 
 
-def http_query(client: httpx.Client, endpoint: str, query: str) -> Callable[[], None]:
+def http_query(client: httpx.Client, url: str) -> Callable[[], None]:
     """One SPARQL GET, JSON results, run afresh (no answer cache), failing loudly on any answer but 200."""
-    url = query_url(endpoint, query)
 
     def run() -> None:
         answer = client.get(url, headers={"Accept": SPARQL_JSON, "Cache-Control": "no-cache"})
         if answer.status_code != 200:
-            raise RuntimeError(f"{endpoint} answered {answer.status_code}: {answer.text[:300]}")
+            raise RuntimeError(f"{url.partition('?')[0]} answered {answer.status_code}: {answer.text[:300]}")
         json.loads(answer.content)
 
     return run
@@ -182,11 +181,25 @@ def http_query(client: httpx.Client, endpoint: str, query: str) -> Callable[[], 
 
 def throughput(url: str, connections: int, seconds: int, fresh: bool) -> tuple[float, str]:
     """Requests per second wrk sustains against a GET URL, and a note of any failed requests (empty if none)."""
+    return _rate(subprocess.run(_wrk(url, connections, seconds, fresh), capture_output=True, text=True, check=True).stdout)
+
+
+def throughput_together(urls: list[str], connections: int, seconds: int) -> tuple[float, str]:
+    """Requests per second one wrk per URL sustains, all at once, the connections shared out among them, answered afresh."""
+    share = max(1, connections // len(urls))
+    runs = [subprocess.Popen(_wrk(url, share, seconds, fresh=True), stdout=subprocess.PIPE, text=True) for url in urls]
+    rates = [_rate(run.communicate()[0]) for run in runs]
+    return sum(rate for rate, _ in rates), "; ".join(failed for _, failed in rates if failed)
+
+
+def _wrk(url: str, connections: int, seconds: int, fresh: bool) -> list[str]:
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: `make bench` installs Debian's wrk")
-    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-               "-H", f"Accept: {SPARQL_JSON}", *(["-H", "Cache-Control: no-cache"] if fresh else []), url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+            "-H", f"Accept: {SPARQL_JSON}", *(["-H", "Cache-Control: no-cache"] if fresh else []), url]
+
+
+def _rate(output: str) -> tuple[float, str]:
     failures = "; ".join(m.group(0).strip() for m in re.finditer(r"Non-2xx or 3xx responses: \d+|Socket errors: .*", output))
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if not rate:

@@ -45,7 +45,8 @@ from measure import (
     wait_for,
     wait_until,
 )
-from report import in_docs, table
+from remote import on_remote_stores
+from report import in_docs, kept, read, table
 
 from graph.editions.build import build, input_files
 from graph.editions.index import index_record
@@ -114,7 +115,8 @@ class Bench:
     def run(self) -> list[Result]:
         """Every measurement at this size."""
         print(f"{self.cases} cases: {len(self.files)} files", flush=True)
-        self.step("build", self.build)
+        if "build" not in self.skip:
+            self.step("build", self.build)
         if "validation" not in self.skip:
             self.step("whole-graph validation", self.validation)
         for name, action in (("queries in process", self.in_process), ("search", self.search), ("dumps", self.dumps),
@@ -128,6 +130,8 @@ class Bench:
                         "cases (--rdflib-max): rdflib's memory Dataset would need more memory than this machine has")
         if "casegraph" not in self.skip:
             self.step("casegraph server", self.casegraph)
+        if "remote" not in self.skip:
+            on_remote_stores(self, queries(), _new_source, TOKEN)
         return self.results
 
     def step(self, name: str, action: Callable[[], None]) -> None:
@@ -222,7 +226,7 @@ class Bench:
         with httpx.Client(timeout=max(self.limit, 600)) as client:
             for text in queries().values():
                 for _ in range(3):
-                    http_query(client, site + "/sparql", text)()
+                    http_query(client, query_url(site + "/sparql", text))()
             for view in ("people", "all"):
                 ego = {"node": "person/synth-42-0", "depth": "2", "view": view}
                 client.get(site + "/graph/ego", params=ego).raise_for_status()
@@ -327,7 +331,7 @@ class Bench:
         with httpx.Client(timeout=self.limit) as client:
             for name, text in queries().items():
                 try:
-                    seconds, runs = median(http_query(client, endpoint, text), limit=self.limit)
+                    seconds, runs = median(http_query(client, query_url(endpoint, text)), limit=self.limit)
                     self.record(f"query {name} over HTTP", system, seconds, runs=runs)
                 except (httpx.HTTPError, RuntimeError) as error:
                     self.record(f"query {name} over HTTP", system, None, note=str(error)[:200])
@@ -364,8 +368,9 @@ class Bench:
 
     @contextmanager
     def casegraph_server(self, start_up: str | None, workers: int | None = None, system: str = "casegraph",
-                         store: Path | None = None) -> Iterator[str]:
-        """`casegraph serve` on the built store, as `make serve` runs it, with a writer token for the write step."""
+                         store: Path | None = None, environment: dict[str, str] | None = None) -> Iterator[str]:
+        """`casegraph serve` on the built store (or a remote one named in `environment`), as `make serve` runs it, with a
+        writer token for the write step."""
         port = free_port()
         environment = os.environ | {
             "CASEGRAPH_STORE": str(store or self.root / "store"), "CASEGRAPH_SOURCES": str(self.files[0].parent),
@@ -373,7 +378,7 @@ class Bench:
             "CASEGRAPH_PORT": str(port), "CASEGRAPH_WRITER_TOKENS": json.dumps({"bench": TOKEN}),
             "CASEGRAPH_QUERY_TIMEOUT": str(self.limit), "CASEGRAPH_MAX_REQUEST_BYTES": str(64 * 1024 ** 2),
             **({"CASEGRAPH_QUERY_WORKERS": str(workers)} if workers else {}),
-        }
+        } | (environment or {})
         log = (self.root / "serve.log").open("ab")
         command = self.before if system == before.SYSTEM else BIN / "casegraph"
         server = subprocess.Popen([str(command), "serve"], env=environment, stdout=log, stderr=subprocess.STDOUT,
@@ -580,9 +585,10 @@ def main() -> None:
     options.add_argument("--connections", type=int, default=8)
     options.add_argument("--seconds", type=int, default=10, help="how long each throughput run lasts")
     options.add_argument("--rdflib-max", type=int, default=20_000, help="largest size the rdflib baselines run at")
-    options.add_argument("--skip", nargs="*", default=[],
-                         choices=["validation", "queries", "search", "dumps", "oxigraph", "rdflib", "casegraph"],
-                         help="steps to leave out (each takes minutes at 100,000 cases)")
+    options.add_argument("--skip", nargs="*", default=[], choices=[
+        "build", "validation", "queries", "search", "dumps", "oxigraph", "rdflib", "casegraph", "remote"],
+        help="steps to leave out (each takes minutes at 100,000 cases); with --docs, the rows they would measure "
+             "are kept from the earlier run there, and marked as such")
     options.add_argument("--before", help="a git revision of casegraph to measure beside this checkout (serving targets)")
     options.add_argument("--docs", type=Path, help="a docs folder: its bench.json and performance.md's table are replaced")
     args = options.parse_args()
@@ -603,7 +609,9 @@ def main() -> None:
         (args.output / "bench.json").write_text(json.dumps({"about": about, "results": [r.as_json() for r in results]}, indent=1))
         (args.output / "bench.md").write_text(table(results, about))
     if args.docs:
-        shutil.copyfile(args.output / "bench.json", args.docs / "bench.json")
+        if args.skip:
+            results, about = kept(*read(args.docs / "bench.json"), results, about)
+        (args.docs / "bench.json").write_text(json.dumps({"about": about, "results": [r.as_json() for r in results]}, indent=1))
         performance = args.docs / "performance.md"
         performance.write_text(in_docs(performance.read_text(encoding="utf-8"), results, about), encoding="utf-8")
     print((args.output / "bench.md").read_text())
