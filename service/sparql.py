@@ -125,9 +125,8 @@ async def respond(request: Request, planned: plans.Plan) -> Response:
     key = (edition.build.content, planned, request.headers.get("accept"))
     cached = None if wants_fresh(request) else cache.get(key)
     if cached is None:
-        result = await edition.run(planned)
-        media_type = negotiate(request.headers.get("accept"), sparql.offered(result))
-        cached = (media_type, sparql.serialize(result, media_type))
+        media_type = negotiate(request.headers.get("accept"), sparql.offered(planned.form))
+        cached = (media_type, sparql.serialize(await edition.run(planned), media_type))
         cache.put(key, cached)
     return Response(cached[1], media_type=cached[0], headers={"Vary": "Accept"})
 

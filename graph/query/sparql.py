@@ -219,16 +219,22 @@ AnyResult = QueryResult | list[ox.Triple]
 def serialize(result: AnyResult, media_type: str) -> bytes:
     """Write a result in one of the media types offered for its kind."""
     buffer = io.BytesIO()
-    if isinstance(result, ox.QueryTriples | list):
-        ox.serialize(result, buffer, GRAPH_FORMATS[media_type], prefixes=PREFIXES)
-    else:
-        result.serialize(buffer, RESULT_FORMATS[media_type])
+    try:
+        if isinstance(result, ox.QueryTriples | list):
+            ox.serialize(result, buffer, GRAPH_FORMATS[media_type], prefixes=PREFIXES)
+        else:
+            result.serialize(buffer, RESULT_FORMATS[media_type])
+    finally:
+        # pyoxigraph's results may be dropped only by the thread that made them; a traceback holding this frame could
+        # take them to another thread's garbage collection.
+        del result
     return buffer.getvalue()
 
 
-def offered(result: AnyResult) -> list[str]:
-    """The media types a result can be written in, the default first."""
-    return list(GRAPH_FORMATS if isinstance(result, ox.QueryTriples | list) else RESULT_FORMATS)
+def offered(form: str) -> list[str]:
+    """The media types the result of a query of this form (SELECT, ASK, CONSTRUCT, DESCRIBE) can be written in, the
+    default first."""
+    return list(GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS)
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -163,10 +163,12 @@ class RemoteStore(SourceGraphs):
 
     def _rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal], modifiers: str = "") -> Rows:
         """The rows of this module's own query: `head WHERE { VALUES … pattern } modifiers`."""
-        result = self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}")
+        return Rows(self._selected(self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}")))
+
+    def _selected(self, result: QueryResult) -> ox.QuerySolutions:
         if not isinstance(result, ox.QuerySolutions):
             raise RemoteStoreError(f"the store at {self.endpoints.query} answered a SELECT query with no rows")
-        return Rows(result)
+        return result
 
     def graph_rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal],
                    graph: ox.NamedNode) -> Rows:

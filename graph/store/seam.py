@@ -143,8 +143,11 @@ class Rows(list[ox.QuerySolution]):
     """
 
     def __init__(self, solutions: ox.QuerySolutions) -> None:
-        super().__init__(solutions)
-        self.variables: list[ox.Variable] = list(solutions.variables)
+        try:
+            super().__init__(solutions)
+            self.variables: list[ox.Variable] = list(solutions.variables)
+        finally:
+            del solutions  # dropped here, in this thread, even when reading fails: no traceback takes them elsewhere
 
 
 @runtime_checkable
