@@ -85,8 +85,10 @@ class SharedState:
 
     def since(self, number: int) -> Changes:
         """The changes after `number`: what they touched, or None when one rebuilt everything or the log no longer reaches."""
-        rows = self.store.graph_rows("SELECT ?n ?about ?said", "?change ?number ?n OPTIONAL { ?change ?about ?said }",
-                                     {"number": NUMBER}, self.graph)
+        # A plain join: every change states its number, so each has a row. OPTIONAL made the Oxigraph server read every
+        # graph for its right side (8.5 s a look at 10,000 cases, against 0.02 s).
+        rows = self.store.graph_rows("SELECT ?n ?about ?said", "?change ?number ?n ; ?about ?said", {"number": NUMBER},
+                                     self.graph)
         numbers = {int(row["n"].value) for row in rows}
         newest = max(numbers, default=0)
         if newest > number and min(numbers) > number + 1:  # the log was pruned past what the caller has seen
