@@ -30,9 +30,12 @@ STORES = {"oxigraph-server": "Oxigraph server", "virtuoso": "Virtuoso"}
 WRITES = 5
 
 
-def on_remote_stores(bench: Bench, queries: dict[str, str], new_source: Callable[[int], bytes], token: str) -> None:
-    """Each remote store in turn; Virtuoso only where it is installed."""
+def on_remote_stores(bench: Bench, kinds: list[str], queries: dict[str, str], new_source: Callable[[int], bytes],
+                     token: str) -> None:
+    """Each remote store named in turn; Virtuoso only where it is installed."""
     for kind, name in STORES.items():
+        if kind not in kinds:
+            continue
         if kind == "virtuoso" and VIRTUOSO is None:
             bench.record(f"on {name} (not run)", "casegraph", None, note="Virtuoso is not installed "
                          "(apt-get install virtuoso-opensource-7-bin)")

@@ -45,7 +45,7 @@ from measure import (
     wait_for,
     wait_until,
 )
-from remote import on_remote_stores
+from remote import STORES, on_remote_stores
 from report import in_docs, kept, read, table
 
 from graph.editions.build import build, input_files
@@ -98,7 +98,7 @@ class Bench:
     def __init__(self, root: Path, cases: int, files: list[Path], args: argparse.Namespace) -> None:
         self.root, self.cases, self.files, self.limit = root / f"run-{cases}", cases, files, args.limit
         self.connections, self.seconds, self.rdflib_max = args.connections, args.seconds, args.rdflib_max
-        self.skip = set(args.skip)
+        self.skip, self.stores = set(args.skip), args.stores
         self.before: Path | None = args.before_command
         self.results: list[Result] = []
         self.skipped: list[str] = []
@@ -131,7 +131,7 @@ class Bench:
         if "casegraph" not in self.skip:
             self.step("casegraph server", self.casegraph)
         if "remote" not in self.skip:
-            on_remote_stores(self, queries(), _new_source, TOKEN)
+            on_remote_stores(self, self.stores, queries(), _new_source, TOKEN)
         return self.results
 
     def step(self, name: str, action: Callable[[], None]) -> None:
@@ -589,6 +589,8 @@ def main() -> None:
         "build", "validation", "queries", "search", "dumps", "oxigraph", "rdflib", "casegraph", "remote"],
         help="steps to leave out (each takes minutes at 100,000 cases); with --docs, the rows they would measure "
              "are kept from the earlier run there, and marked as such")
+    options.add_argument("--stores", nargs="*", default=list(STORES), choices=list(STORES),
+                         help="the remote stores to measure casegraph on")
     options.add_argument("--before", help="a git revision of casegraph to measure beside this checkout (serving targets)")
     options.add_argument("--docs", type=Path, help="a docs folder: its bench.json and performance.md's table are replaced")
     args = options.parse_args()
