@@ -41,6 +41,7 @@ from graph.paths import PACKAGE_DIR, queries_dir
 from graph.processes import run_apart
 from graph.search.textindex import SearchIndex
 from graph.store.opening import open_store
+from graph.store.remote import WHOLE_GRAPH
 from graph.store.seam import Store
 
 INDEX_FOLDER = "index"
@@ -92,7 +93,8 @@ def make_index(store_dir: Path, base: str, code: str) -> None:
     """
     _same_code(code)
     start, folder = time.perf_counter(), store_dir / INDEX_FOLDER
-    store = open_store(store_dir, base, read_only=True)
+    # Reading the whole graph from a remote store can keep the first byte back for minutes (Virtuoso sorts first).
+    store = open_store(store_dir, base, read_only=True, timeout=WHOLE_GRAPH)
     folder.mkdir(exist_ok=True)  # not its parents: a store removed meanwhile gets no orphan folder
     (folder / RECORD).unlink(missing_ok=True)  # first: no record may vouch for files half replaced
     _replace_folder(folder / SEARCH_FOLDER, SearchIndex(store).save)
@@ -216,7 +218,7 @@ def derived_file(path: Path, write: Callable[..., None], store_dir: Path, base: 
 
 def _write_part(part: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
     _same_code(code)
-    store = open_store(store_dir, base, read_only=True)
+    store = open_store(store_dir, base, read_only=True, timeout=WHOLE_GRAPH)
     part.parent.mkdir(parents=True, exist_ok=True)
     with part.open("wb") as output:
         write(store, output, *args)

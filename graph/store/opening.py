@@ -14,7 +14,7 @@ from pathlib import Path
 from graph.errors import NotFound
 from graph.iris import DEFAULT_BASE
 from graph.settings import Settings, get_settings
-from graph.store.remote import Endpoints, RemoteStore
+from graph.store.remote import TIMEOUT, Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.store import OxigraphStore
 
@@ -22,10 +22,11 @@ REMOTE_FILE = "remote.json"
 
 
 def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, new: bool = False,
-               remote: Endpoints | None = None) -> Store:
+               remote: Endpoints | None = None, timeout: float = TIMEOUT) -> Store:
     """The store in a directory; NotFound unless it was built, or an empty one there when `new`.
 
     Given `remote` with `new`, the directory names that remote dataset, which is emptied of what casegraph put in it.
+    `timeout` is how long a remote store's answer may keep casegraph waiting.
     """
     if new and remote is not None:
         name_remote(path, remote)
@@ -36,7 +37,7 @@ def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, ne
         return OxigraphStore.create(path, base)
     named = remote_named(path)
     if named is not None:
-        return RemoteStore(named, base)
+        return RemoteStore(named, base, timeout=timeout)
     return OxigraphStore.open(path, base, read_only)
 
 

@@ -34,6 +34,7 @@ from graph.store.seam import Prologue, QueryResult, Revision, Rows, SourceGraphs
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
+WHOLE_GRAPH = 3600.0  # seconds a read of the whole graph (the index files') may wait for the store's first byte
 VIRTUOSO_ASK = ox.Variable("__ASK_RETVAL")  # the one variable of Virtuoso 7.2's answer to an ASK query, given as rows
 ROW_BYTES = 16_384  # bytes of an answer read per row allowed, before the answer is known to be past the row cap
 
@@ -62,9 +63,9 @@ class Endpoints:
 class RemoteStore(SourceGraphs):
     """A dataset in a SPARQL 1.1 store reached over HTTP (the Oxigraph server, Virtuoso, Fuseki, GraphDB, QLever)."""
 
-    def __init__(self, endpoints: Endpoints, base: str, client: httpx.Client | None = None) -> None:
+    def __init__(self, endpoints: Endpoints, base: str, client: httpx.Client | None = None, timeout: float = TIMEOUT) -> None:
         self.endpoints, self.base = endpoints, base
-        self._client = client or httpx.Client(timeout=TIMEOUT, auth=endpoints.auth)
+        self._client = client or httpx.Client(timeout=timeout, auth=endpoints.auth)
         # BASE first: Virtuoso takes no BASE after a PREFIX, though SPARQL allows either order.
         self._base = f"BASE {ox.NamedNode(base)}\n"
         self._prefixes = {name: f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in PREFIXES.items()}
