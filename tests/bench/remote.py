@@ -51,11 +51,11 @@ class OnStore:
         self.bench, self.kind, self.name, self.queries = bench, kind, STORES[kind], queries
         self.new_source, self.token = new_source, token
         self.folder = bench.root / kind
-        self.direct: Callable[[str], str] = partial(query_url, '')
+        self.direct: Callable[[str], str] = partial(query_url, "")  # the store's own endpoint, once it runs
 
     def run(self) -> None:
         """Load, then serve through one front-end and through two."""
-        memory = 4096  # Virtuoso's page cache, in MB: the whole database of the largest size stays in memory
+        memory = 4096  # Virtuoso's page cache, in MB (the tests give it 160)
         # The Oxigraph server's own time limit keeps a thread per query for the whole limit: under the throughput runs it
         # runs out of threads and exits (docs/remote-stores.md). casegraph's own limit still holds.
         timeout = 0 if self.kind == "oxigraph-server" else int(self.bench.limit)
