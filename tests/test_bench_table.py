@@ -32,7 +32,8 @@ def test_a_run_of_some_steps_keeps_the_earlier_runs_other_rows_and_marks_them() 
     from measure import Result
     from report import kept, table
     machine = {"cpus": "2", "cpu": "x", "memory": "1 GiB", "python": "3.11", "pyoxigraph": "0.5", "system": "linux"}
-    earlier = [Result(10, "build", "casegraph", 2.0), Result(10, "load into Virtuoso", "casegraph", 9.0)]
+    earlier = [Result(10, "build", "casegraph", 2.0), Result(10, "load into Virtuoso", "casegraph", 9.0),
+               Result(10, "on Virtuoso (failed)", "casegraph", None, note="it failed then")]
     results, about = kept(earlier, {"machine": machine, "when": "day one", "command": "make bench"},
                           [Result(10, "load into Virtuoso", "casegraph", 3.0)],
                           {"machine": machine, "when": "day two", "command": "make bench BENCH_ARGS='--skip build'"})

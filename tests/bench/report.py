@@ -127,8 +127,9 @@ def kept(earlier: list[Result], about_earlier: dict[str, object], results: list[
     measured = {(r.size, r.task, r.system) for r in results}
     before: list[dict[str, object]] = about_earlier.get("earlier", [])  # type: ignore[assignment]
     runs = [*before, {"when": about_earlier["when"], "command": about_earlier["command"]}]
-    carried = [Result(**{**r.as_json(), "extra": {"run": about_earlier["when"]} | r.extra})
-               for r in earlier if (r.size, r.task, r.system) not in measured]
+    # A step's failure says what went wrong in its run, not what a step measures: it is not carried into another.
+    carried = [Result(**{**r.as_json(), "extra": {"run": about_earlier["when"]} | r.extra}) for r in earlier
+               if (r.size, r.task, r.system) not in measured and not r.task.endswith((" (failed)", " (not run)"))]
     used = {r.extra["run"] for r in carried}
     return [*carried, *results], about | {"earlier": [run for run in runs if run["when"] in used]}
 
