@@ -158,9 +158,11 @@ class RemoteStore(SourceGraphs):
 
     def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
         result = self._sent(text, iris)
-        if not isinstance(result, ox.QuerySolutions) or result.variables == [VIRTUOSO_ASK]:
-            raise QueryError("expected a SELECT query")
-        return result
+        if isinstance(result, ox.QuerySolutions) and result.variables != [VIRTUOSO_ASK]:
+            return result
+        # Not kept by the error's traceback: Virtuoso's answer to ASK is rows, which only this thread may drop.
+        del result
+        raise QueryError("expected a SELECT query")
 
     def _rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal], modifiers: str = "") -> Rows:
         """The rows of this module's own query: `head WHERE { VALUES … pattern } modifiers`."""
