@@ -360,7 +360,9 @@ def _decoded(body: bytes, kind: str, most_rows: int | None, ask: bool) -> Answer
     if most_rows is None:
         return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
     counted = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    if isinstance(counted, ox.QuerySolutions) and sum(1 for _ in counted) > most_rows:
+    over = isinstance(counted, ox.QuerySolutions) and sum(1 for _ in counted) > most_rows
+    del counted  # not kept by the error's traceback: only this thread may drop it
+    if over:
         raise OverflowError(most_rows)
     return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)  # read again: the count used up the first
 
