@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import sys
 import threading
@@ -163,6 +164,20 @@ def test_a_revision_keeps_in_the_merged_graph_what_another_source_still_states(e
 def test_a_missing_store_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="run `casegraph build` first"):
         open_store(tmp_path / "nothing", BASE, read_only=True)
+
+
+def test_a_refused_select_leaves_no_result_for_another_thread_to_drop(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    raised: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda found: raised.append(str(found.exc_value)))
+    with pytest.raises(QueryError) as caught:
+        store.select("ASK { ?s ?p ?o }")  # Virtuoso answers it with rows, which the store refuses
+    held: list[object] = [caught]
+    held.append(held)  # a cycle holding the error and its traceback, as a test or a framework may keep one
+    del caught, held
+    collector = threading.Thread(target=gc.collect)  # the garbage collector runs in whichever thread allocates
+    collector.start()
+    collector.join()
+    assert not [message for message in raised if "unsendable" in message]
 
 
 def test_rows_of_a_select_may_be_dropped_by_another_thread(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
