@@ -169,9 +169,10 @@ class RemoteStore(SourceGraphs):
         return Rows(self._selected(self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}")))
 
     def _selected(self, result: QueryResult) -> ox.QuerySolutions:
-        if not isinstance(result, ox.QuerySolutions):
-            raise RemoteStoreError(f"the store at {self.endpoints.query} answered a SELECT query with no rows")
-        return result
+        if isinstance(result, ox.QuerySolutions):
+            return result
+        del result  # as in _solutions
+        raise RemoteStoreError(f"the store at {self.endpoints.query} answered a SELECT query with no rows")
 
     def graph_rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal],
                    graph: ox.NamedNode) -> Rows:

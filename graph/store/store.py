@@ -105,9 +105,10 @@ class OxigraphStore(SourceGraphs):
 
     def _solutions(self, text: str, iris: dict[str, ox.NamedNode] | None) -> ox.QuerySolutions:
         result = self._query(text, PREFIXES | declared(iris), {})
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        return result
+        if isinstance(result, ox.QuerySolutions):
+            return result
+        del result  # not kept by the error's traceback: only this thread may drop pyoxigraph's results
+        raise QueryError("expected a SELECT query")
 
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
