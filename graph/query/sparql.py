@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,12 +59,37 @@ KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept read
 
 def read_query(text: str, base: str) -> Reading:
     """Parse a query as SPARQL 1.1, as Oxigraph will run it with this base and casegraph's prefixes."""
-    return _kept_reading(text, base) if len(text) <= KEPT_TEXT else _reading(text, base)
+    return _kept_reading(text, base) if len(text) <= KEPT_TEXT else _read_apart(text, base)
 
 
 @lru_cache(maxsize=512)
 def _kept_reading(text: str, base: str) -> Reading:
-    return _reading(text, base)
+    return _read_apart(text, base)
+
+
+def _read_apart(text: str, base: str) -> Reading:
+    """The query's reading, made on a thread of its own.
+
+    The parser leaves the exceptions it catches in reference cycles with their frames, and a frame kept
+    keeps its callers' frames, with their locals, until the garbage collector frees them on whichever
+    thread it next runs. A caller's query results would go with them, and pyoxigraph's may only be
+    dropped by the thread that made them. A thread's frames lead to no caller.
+    """
+    kept: list[Reading | BaseException] = []
+
+    def read() -> None:
+        try:
+            kept.append(_reading(text, base))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, which raises it
+            kept.append(error)
+
+    reader = threading.Thread(target=read, name="sparql-reader")
+    reader.start()
+    reader.join()
+    (reading,) = kept
+    if isinstance(reading, BaseException):
+        raise reading
+    return reading
 
 
 def _reading(text: str, base: str) -> Reading:
