@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import threading
@@ -92,13 +91,6 @@ def median(action: Callable[[], Any], budget: float = 3.0, most: int = 25, least
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times), len(times)
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_until(condition: Callable[[], bool], limit: float, every: float = 0.05) -> bool:

@@ -31,7 +31,6 @@ import pyoxigraph as ox
 from measure import (
     SPARQL_JSON,
     Result,
-    free_port,
     http_query,
     latencies,
     looping,
@@ -60,6 +59,7 @@ from graph.publish.export import FORMATS, export
 from graph.query.sparql import read_query
 from graph.search.textindex import SearchIndex
 from graph.store.opening import open_store
+from stores import free_port
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
