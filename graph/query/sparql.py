@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from string import hexdigits
@@ -75,21 +75,8 @@ def _read_apart(text: str, base: str) -> Reading:
     thread it next runs. A caller's query results would go with them, and pyoxigraph's may only be
     dropped by the thread that made them. A thread's frames lead to no caller.
     """
-    kept: list[Reading | BaseException] = []
-
-    def read() -> None:
-        try:
-            kept.append(_reading(text, base))
-        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread, which raises it
-            kept.append(error)
-
-    reader = threading.Thread(target=read, name="sparql-reader")
-    reader.start()
-    reader.join()
-    (reading,) = kept
-    if isinstance(reading, BaseException):
-        raise reading
-    return reading
+    with ThreadPoolExecutor(1, thread_name_prefix="sparql-reader") as reader:
+        return reader.submit(_reading, text, base).result()
 
 
 def _reading(text: str, base: str) -> Reading:
