@@ -24,12 +24,15 @@ DOCUMENT = """\
 @prefix cg: <https://w3id.org/casegraph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 <source/remote-report> a cg:SourceDocument ; skos:prefLabel "Remote report"@en ; dcterms:title "Remote report"@en ;
     dcterms:publisher <organisation/remote-publisher> ; cg:sourceKind cg:source-news-release ;
     cg:addressStatus cg:address-unconfirmed .
 <organisation/remote-publisher> a cg:NonGovernmentalOrganisation ; skos:prefLabel "Remote publisher"@en ;
     cg:source <source/remote-report> .
 <person/qxremote> a cg:Person ; skos:prefLabel "Qxremote"@en ; cg:source <source/remote-report> .
+<sentence/qxremote-3-years> a cg:Sentence ; skos:prefLabel "3 years (Qxremote)"@en ; cg:source <source/remote-report> ;
+    cg:concerns <person/qxremote> ; cg:penalty cg:penalty-fixed-term ; cg:term "P3Y"^^xsd:yearMonthDuration .
 """
 WITNESS = f"{BASE}person/{SECRET.lower()}"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
