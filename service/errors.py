@@ -25,6 +25,7 @@ from service.dependencies import Forbidden, Unauthorized
 
 log = logging.getLogger(__name__)
 
+STORE_FAILED = "the SPARQL store behind this service failed to do what was asked; the failure has been logged"
 STATUS: dict[type[CasegraphError], int] = {QueryError: 400, UsageError: 400, NotFound: 404, InvalidData: 422}
 
 
@@ -86,6 +87,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CasegraphError)
     async def casegraph_error(request: Request, error: CasegraphError) -> Response:
+        if isinstance(error, RemoteStoreError):
+            # The store's address and words are the operator's to read, not the client's.
+            log.warning("the SPARQL store failed %s %s: %s", request.method, printable(request.url.path), printable(str(error)))
+            return PlainTextResponse(f"{STORE_FAILED}\n", status_code=502)
         refused(request, status_of(error), error)
         if isinstance(error, InvalidData):
             # The SHACL report, so that a documenter (or a program) sees every violation, where, and why. A report

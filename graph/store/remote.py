@@ -312,24 +312,27 @@ class RemoteStore(SourceGraphs):
         self._client.close()
 
     def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
-        return self._request("POST", url, data=form, headers={"Accept": accept})
+        return self._request("POST", url, data=form, headers={"Accept": accept}, asked=True)
 
     def _send(self, method: str, url: str, params: dict[str, str], body: bytes) -> httpx.Response:
         return self._request(method, url, params=params, content=body, headers={"Content-Type": NTRIPLES})
 
-    def _request(self, method: str, url: str, allowed: tuple[int, ...] = (), **arguments: Any) -> httpx.Response:
+    def _request(self, method: str, url: str, allowed: tuple[int, ...] = (), asked: bool = False,
+                 **arguments: Any) -> httpx.Response:
         try:
             answer = self._client.request(method, url, **arguments)
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
         if answer.status_code in allowed or answer.status_code < 300:
             return answer
-        self._refused(url, answer)
+        self._refused(url, answer, asked)
 
     @staticmethod
-    def _refused(url: str, answer: httpx.Response) -> NoReturn:
-        if answer.status_code == 400:
-            raise QueryError(f"the query is not valid SPARQL for the store at {url}: {answer.text[:300]}")
+    def _refused(url: str, answer: httpx.Response, asked: bool = True) -> NoReturn:
+        """A query the store refuses is the asker's to mend, told in the store's words (without its address); anything
+        else it refuses, casegraph's own loads and updates among them, is the store's failure."""
+        if answer.status_code == 400 and asked:
+            raise QueryError(f"the SPARQL store refused the query: {answer.text[:300]}")
         raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
 
 
