@@ -32,6 +32,7 @@ from graph.errors import CasegraphError
 from graph.namespaces import changes_graph
 from graph.store.remote import RemoteStore, RemoteStoreError
 from graph.store.seam import Revision
+from graph.store.updates import by_graph, changing
 
 DCTERMS = "http://purl.org/dc/terms/"
 NUMBER, WHEN, TOUCHES = (ox.NamedNode(f"{DCTERMS}{name}") for name in ("identifier", "created", "references"))
@@ -160,10 +161,7 @@ class SharedState:
         merged = store.merged
         operations = [f"DROP SILENT GRAPH {graph}" for graph in graphs]
         entries = [quad for quad in old if quad.graph_name == catalog]
-        if entries:
-            operations.append(_deleting(_data(entries)))
-        if quads:
-            operations.append(_inserting(_data(quads)))
+        operations += changing("DELETE", by_graph(entries)) + changing("INSERT", by_graph(quads))
         # What the taken-out graphs stated leaves the merged graph unless another graph still states it, or the new
         # quads do. Found by a query first, not by FILTER NOT EXISTS in the update, which Virtuoso 7.2 at times
         # reads as true when it is not; the lock held keeps the other graphs as they are meanwhile.
@@ -175,10 +173,7 @@ class SharedState:
         def still_stated(triple: ox.Triple) -> bool:
             return bool(stating.get(triple, set()) - taken - not_data - ({catalog} if triple in unlisted else set()))
         leaving = [t for t in dict.fromkeys(q.triple for q in old) if t not in staying and not still_stated(t)]
-        if leaving:
-            operations.append(_deleting(_in(merged, _triples(leaving))))
-        if quads:
-            operations.append(_inserting(_in(merged, _triples(q.triple for q in quads))))
+        operations += changing("DELETE", {merged: leaving}) + changing("INSERT", {merged: [q.triple for q in quads]})
         # The log names the records the change touched in this dataset alone: a restricted one never reaches the public log.
         touched = {q.subject.value for q in (*old, *quads) if isinstance(q.subject, ox.NamedNode)}
         operations += self._logged(number, touched, record(revision, number) if record else None)
@@ -201,7 +196,7 @@ class SharedState:
         if record is not None:
             operations.append(f"DELETE WHERE {{ GRAPH {self.graph} {{ {self.graph} {RECORD} ?record }} }}")
             said.append(ox.Triple(self.graph, RECORD, ox.Literal(json.dumps(record, sort_keys=True))))
-        operations.append(_inserting(f"GRAPH {self.graph} {{ {_triples(said)} }}"))
+        operations += changing("INSERT", {self.graph: said})
         # The log keeps its last KEPT changes.
         oldest = ox.Literal(str(number - KEPT), datatype=INTEGER)
         operations.append(f"DELETE {{ GRAPH {self.graph} {{ ?change ?p ?o }} }} WHERE {{ GRAPH {self.graph} "
@@ -217,30 +212,3 @@ def _refuse_blank_nodes(quads: Iterable[ox.Quad]) -> None:
     if any(isinstance(term, ox.BlankNode) for quad in quads for term in (quad.subject, quad.object)):
         raise CasegraphError("a remote store cannot be revised with blank nodes: their labels are the store's own")
 
-
-def _triples(triples: Iterable[ox.Triple]) -> str:
-    return " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-
-
-def _data(quads: Iterable[ox.Quad]) -> str:
-    """Quads as the GRAPH blocks of INSERT DATA or DELETE DATA, each term written by pyoxigraph."""
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for quad in quads:
-        by_graph.setdefault(str(quad.graph_name), []).append(quad.triple)
-    return " ".join(f"GRAPH {graph} {{ {_triples(triples)} }}" for graph, triples in by_graph.items())
-
-
-def _in(merged: ox.NamedNode | None, pattern: str) -> str:
-    """A template in the merged graph: the store's default graph, or the named graph that stands for it."""
-    return pattern if merged is None else f"GRAPH {merged} {{ {pattern} }}"
-
-
-def _inserting(template: str) -> str:
-    """An update adding a ground template's triples: INSERT DATA's meaning, in the form Virtuoso 7.2 also takes with an
-    xsd:yearMonthDuration in it (it refuses one in INSERT DATA or DELETE DATA: openlink/virtuoso-opensource#224)."""
-    return f"INSERT {{ {template} }} WHERE {{}}"
-
-
-def _deleting(template: str) -> str:
-    """An update taking out a ground template's triples: DELETE DATA's meaning, in the form Virtuoso 7.2 takes."""
-    return f"DELETE {{ {template} }} WHERE {{}}"
