@@ -155,7 +155,8 @@ def read_entity(store: Store, iri: str) -> Entity:
             properties[(prop, incoming)].values.append(Value(term, value.label, stated))
     ordered = sorted((p for p in properties.values() if p.values), key=lambda p: (p.incoming, p.label))
     for group in ordered:
-        group.values.sort(key=lambda v: (v.label or v.term.value).lower())
+        # The term after the label: values of one label (an event and an allegation alike named) in one order on any store.
+        group.values.sort(key=lambda v: ((v.label or v.term.value).lower(), str(v.term)))
     elsewhere.sort(key=lambda link: (link.relation, link.target))
     return Entity(iri, list(names), ordered, sorted(sources.items()), elsewhere)
 
