@@ -30,3 +30,11 @@ def test_what_is_inserted_in_named_and_default_graphs_is_taken_out_again() -> No
     store.update(" ;\n".join(changing("DELETE", {GRAPH: TRIPLES[:2], None: TRIPLES})))
     assert list(store) == [quads[2]]
     assert changing("DELETE", {GRAPH: []}) == []
+
+
+def test_a_blank_node_with_a_duration_is_not_split_between_two_operations() -> None:
+    store, node = ox.Store(), ox.BlankNode()
+    triples = [ox.Triple(node, TERM, TRIPLES[0].object), ox.Triple(node, TERM, TRIPLES[2].object)]
+    (operation,) = changing("INSERT", {GRAPH: triples})
+    store.update(operation)
+    assert len({quad.subject for quad in store}) == 1 and len(store) == 2

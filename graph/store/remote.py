@@ -1,4 +1,4 @@
-"""A SPARQL 1.1 store over HTTP behind the store seam: the SPARQL Protocol for queries, the Graph Store Protocol for loads.
+"""A SPARQL 1.1 store over HTTP behind the store seam: the SPARQL Protocol for queries, SPARQL Update for loads and writes.
 
 The store keeps what the embedded one keeps: one named graph per source, the catalog, the ontology,
 and their merge in the default graph, each triple once. A store whose default graph is the union of
@@ -17,7 +17,6 @@ added after a query is joined after its filters and aggregates, so it would not 
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,12 +29,15 @@ import pyoxigraph as ox
 from graph.errors import CasegraphError, QueryError
 from graph.namespaces import PREFIXES, merged_graph, source_prefix
 from graph.store.seam import Prologue, QueryResult, Revision, Rows, SourceGraphs, asked, declared
+from graph.store.updates import by_graph, changing
 
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
 WHOLE_GRAPH = 3600.0  # seconds a read of the whole graph (the index files') may wait for the store's first byte
 VIRTUOSO_ASK = ox.Variable("__ASK_RETVAL")  # the one variable of Virtuoso 7.2's answer to an ASK query, given as rows
+LOAD_QUADS = 1_000  # quads a load request carries, with their copies in the merged graph: Virtuoso 7.2 refuses an
+# INSERT DATA of about 4,000 triples over many graphs (SP031, the SQL it compiles it into is too long)
 ROW_BYTES = 16_384  # bytes of an answer read per row allowed, before the answer is known to be past the row cap
 
 
@@ -281,16 +283,12 @@ class RemoteStore(SourceGraphs):
         ox.serialize(triples, output, fmt, prefixes=PREFIXES)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Load quads into their named graphs, and their triples into the merged graph, with Graph Store Protocol POSTs."""
-        by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = defaultdict(list)
-        for quad in quads:
-            by_graph[quad.graph_name].append(quad.triple)  # type: ignore[index]
-            by_graph[self._merged or ox.DefaultGraph()].append(quad.triple)
-        for graph, triples in by_graph.items():
-            body = io.BytesIO()
-            ox.serialize(dict.fromkeys(triples), body, ox.RdfFormat.N_TRIPLES)
-            where = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
-            self._send("POST", self.endpoints.graph_store, where, body.getvalue())
+        """Load quads into their named graphs, and their triples into the merged graph, in SPARQL Update requests of at
+        most LOAD_QUADS quads each: graphs share a request or are split between requests, but one with blank nodes is
+        sent whole, as a blank node's label holds within one request."""
+        for batch in _batches(by_graph(quads), LOAD_QUADS):
+            merged = list(dict.fromkeys(triple for triples in batch.values() for triple in triples))
+            self.update(" ;\n".join(changing("INSERT", {**batch, self._merged: merged})))
 
     def clear(self) -> None:
         """Empty the dataset of what casegraph keeps in it (its source, catalog and ontology graphs, and their merge)."""
@@ -314,9 +312,6 @@ class RemoteStore(SourceGraphs):
     def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
         return self._request("POST", url, data=form, headers={"Accept": accept}, asked=True)
 
-    def _send(self, method: str, url: str, params: dict[str, str], body: bytes) -> httpx.Response:
-        return self._request(method, url, params=params, content=body, headers={"Content-Type": NTRIPLES})
-
     def _request(self, method: str, url: str, allowed: tuple[int, ...] = (), asked: bool = False,
                  **arguments: Any) -> httpx.Response:
         try:
@@ -337,6 +332,27 @@ class RemoteStore(SourceGraphs):
 
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
+
+
+Graph = ox.NamedNode | None
+
+
+def _batches(graphs: dict[Graph, list[ox.Triple]], size: int) -> Iterator[dict[Graph, list[ox.Triple]]]:
+    """Graphs' triples in batches of at most `size` (a graph with blank nodes whole, whatever its size)."""
+    batch: dict[Graph, list[ox.Triple]] = defaultdict(list)
+    count = 0
+    for graph, triples in graphs.items():
+        whole = any(isinstance(term, ox.BlankNode) for triple in triples for term in (triple.subject, triple.object))
+        step = max(len(triples), 1) if whole else size
+        for start in range(0, len(triples), step):
+            piece = triples[start:start + step]
+            if count and count + len(piece) > size:
+                yield batch
+                batch, count = defaultdict(list), 0
+            batch[graph] += piece
+            count += len(piece)
+    if count:
+        yield batch
 
 
 def decoded(body: bytes, kind: str, most_rows: int | None, ask: bool = False) -> Answer:

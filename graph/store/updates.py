@@ -31,14 +31,16 @@ def by_graph(quads: Iterable[ox.Quad]) -> dict[ox.NamedNode | None, list[ox.Trip
 
 
 def changing(verb: Literal["INSERT", "DELETE"], blocks: Blocks) -> list[str]:
-    """The operations that insert or delete the triples (no blank nodes) in their graphs: `verb` DATA, and the
-    durations apart."""
+    """The operations that insert or delete the triples in their graphs: `verb` DATA, and the durations apart."""
     plain: dict[ox.NamedNode | None, list[ox.Triple]] = defaultdict(list)
     durations: dict[ox.NamedNode | None, list[ox.Triple]] = defaultdict(list)
     for graph, triples in blocks.items():
         for triple in triples:
             is_duration = isinstance(triple.object, ox.Literal) and triple.object.datatype in DURATIONS
             (durations if is_duration else plain)[graph].append(triple)
+    if any(isinstance(t.subject, ox.BlankNode) for triples in durations.values() for t in triples):
+        # A blank node's label holds within one operation: its triples are not split between two.
+        return [f"{verb} {{ {_blocks(blocks)} }} WHERE {{}}"]
     return ([f"{verb} DATA {{ {_blocks(plain)} }}"] if plain else []) + (
         [f"{verb} {{ {_blocks(durations)} }} WHERE {{}}"] if durations else [])
 
