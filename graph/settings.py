@@ -42,7 +42,6 @@ class Settings(BaseSettings):
     # A remote SPARQL 1.1 store instead of the embedded one: the public dataset, and the full one with restricted sources.
     sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the public dataset in a remote store.")
     sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the public dataset.")
-    sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the public dataset.")
     sparql_user: str | None = Field(None, description="User name for the public dataset's endpoints (HTTP basic).")
     sparql_password: SecretStr | None = Field(None, description="Password for the public dataset's endpoints.")
     sparql_union_default_graph: bool = Field(False, description="The public dataset's store answers a query without "
@@ -51,7 +50,6 @@ class Settings(BaseSettings):
                                "to serve what other front-ends wrote.")
     full_sparql_query_url: str | None = Field(None, description="SPARQL query endpoint of the full dataset.")
     full_sparql_update_url: str | None = Field(None, description="SPARQL update endpoint of the full dataset.")
-    full_sparql_graph_store_url: str | None = Field(None, description="Graph Store Protocol endpoint of the full dataset.")
     full_sparql_user: str | None = Field(None, description="User name for the full dataset's endpoints (HTTP basic).")
     full_sparql_password: SecretStr | None = Field(None, description="Password for the full dataset's endpoints.")
     full_sparql_union_default_graph: bool = Field(False, description="The full dataset's store answers a query without "
@@ -71,10 +69,10 @@ class Settings(BaseSettings):
     def _remote_endpoints_complete(self) -> Settings:
         for prefix in ("", "full_"):
             urls = {f"CASEGRAPH_{prefix.upper()}SPARQL_{name.upper()}_URL": getattr(self, f"{prefix}sparql_{name}_url")
-                    for name in ("query", "update", "graph_store")}
+                    for name in ("query", "update")}
             if any(urls.values()) and not all(urls.values()):
                 missing = ", ".join(variable for variable, url in urls.items() if not url)
-                raise ValueError(f"a remote dataset needs its three endpoints: {missing} not set")
+                raise ValueError(f"a remote dataset needs its two endpoints: {missing} not set")
             for variable, url in urls.items():
                 if url and not url.startswith(("http://", "https://")):
                     raise ValueError(f"{variable} must be an http(s) URL, not {url!r}")

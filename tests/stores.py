@@ -103,12 +103,11 @@ class SparqlServer:
 
     query: str
     update: str
-    graph_store: str
     union: bool = False
 
     def endpoints(self, dataset: str = "public") -> Endpoints:
         """The endpoints casegraph is given for this server as its public or full dataset."""
-        return Endpoints(self.query, self.update, self.graph_store, dataset=dataset, union=self.union)
+        return Endpoints(self.query, self.update, dataset=dataset, union=self.union)
 
     def env(self, prefix: str = "") -> dict[str, str]:
         """The environment naming this server as the public dataset (prefix "") or the full one ("FULL_")."""
@@ -119,7 +118,7 @@ class SparqlServer:
 def remote_settings(server: SparqlServer, prefix: str = "") -> dict[str, object]:
     """The service's settings naming a server as the public dataset (prefix "") or the full one ("full_")."""
     return {f"{prefix}sparql_query_url": server.query, f"{prefix}sparql_update_url": server.update,
-            f"{prefix}sparql_graph_store_url": server.graph_store, f"{prefix}sparql_union_default_graph": server.union}
+            f"{prefix}sparql_union_default_graph": server.union}
 
 
 @contextmanager
@@ -128,16 +127,16 @@ def sparql_server(kind: str, directory: Path, timeout: int = 30, memory_mb: int 
     stopped after `timeout` seconds (0: never); Virtuoso keeps `memory_mb` of its database in memory."""
     if kind == "virtuoso":
         with virtuoso_server(directory, timeout, memory_mb) as url:
-            yield SparqlServer(f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud", union=True)
+            yield SparqlServer(f"{url}/sparql", f"{url}/sparql", union=True)
     else:
         with oxigraph_server(directory, *(["--timeout-s", str(timeout)] if timeout else [])) as url:
-            yield SparqlServer(f"{url}/query", f"{url}/update", f"{url}/store")
+            yield SparqlServer(f"{url}/query", f"{url}/update")
 
 
 @contextmanager
 def virtuoso_server(directory: Path, timeout: int = 30, memory_mb: int = 160) -> Iterator[str]:
     """OpenLink Virtuoso over a database folder of its own, on ports of its own, its SPARQL user allowed to write
-    (the grant its Graph Store Protocol endpoint needs); yields its address once it answers."""
+    (the grant its SPARQL Update needs); yields its address once it answers."""
     assert VIRTUOSO is not None and VIRTUOSO_ISQL is not None, "Virtuoso is not installed"
     directory.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()

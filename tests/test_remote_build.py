@@ -14,9 +14,11 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from conftest import BASE, REMOTE_KINDS, copy_seeds, restricted_document
 from graph.editions.build import RemoteDatasets, build
+from graph.ingest.synth import write_synthetic
 from graph.namespaces import changes_graph, merged_graph
 from graph.network.build import build_views
 from graph.store.opening import open_store
+from graph.store.remote import DROPS
 from stores import SparqlServer, sparql_server
 
 SECRET = "Quillonwitness"
@@ -27,8 +29,7 @@ RESTRICTED = restricted_document("remote-witness", SECRET, f"""\
 
 
 def _endpoints(prefix: str, url: str) -> dict[str, str]:
-    return {f"CASEGRAPH_{prefix}SPARQL_QUERY_URL": f"{url}/query", f"CASEGRAPH_{prefix}SPARQL_UPDATE_URL": f"{url}/update",
-            f"CASEGRAPH_{prefix}SPARQL_GRAPH_STORE_URL": f"{url}/store"}
+    return {f"CASEGRAPH_{prefix}SPARQL_QUERY_URL": f"{url}/query", f"CASEGRAPH_{prefix}SPARQL_UPDATE_URL": f"{url}/update"}
 
 
 @pytest.fixture(params=REMOTE_KINDS)
@@ -102,16 +103,19 @@ def test_a_build_again_replaces_what_the_last_one_loaded(tmp_path: Path, servers
     env = public.env() | full.env("FULL_")
     sources = copy_seeds(tmp_path / "sources")
     (sources / "remote-witness.trig").write_text(RESTRICTED, encoding="utf-8")
+    write_synthetic(sources, 60, 1, BASE)  # more graphs than one request drops
     assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
-    first = graph_counts(public)
+    first, merged = graph_counts(public), merged_count(public)
+    assert len(first) > DROPS
     assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
-    assert graph_counts(public) == first, "built twice from the same files, the dataset is the same"
+    assert (graph_counts(public), merged_count(public)) == (first, merged), "built twice, the dataset is the same"
 
     (sources / "remote-witness.trig").unlink()
     removed = sorted(sources.glob("*.trig"))[0]
     removed.unlink()
     assert casegraph("build", tmp_path=tmp_path, sources=sources, env=env).returncode == 0
     assert len(graph_counts(public)) == len(first) - 1, "the removed source's graph is gone"
+    assert merged_count(public) < merged, "and what it alone stated has left the merged graph"
     assert not holds_secret(full), "a restricted source removed from the files leaves the full dataset too"
 
 
@@ -152,9 +156,9 @@ def test_casegraph_query_answers_every_query_form_from_the_remote_dataset_as_fro
 
 @pytest.mark.parametrize(("env", "message"), [
     ({"CASEGRAPH_SPARQL_QUERY_URL": "http://127.0.0.1:9/query"},
-     "CASEGRAPH_SPARQL_UPDATE_URL, CASEGRAPH_SPARQL_GRAPH_STORE_URL not set"),
-    ({"CASEGRAPH_SPARQL_QUERY_URL": "ftp://x/q", "CASEGRAPH_SPARQL_UPDATE_URL": "http://x/u",
-      "CASEGRAPH_SPARQL_GRAPH_STORE_URL": "http://x/s"}, "CASEGRAPH_SPARQL_QUERY_URL must be an http(s) URL"),
+     "CASEGRAPH_SPARQL_UPDATE_URL not set"),
+    ({"CASEGRAPH_SPARQL_QUERY_URL": "ftp://x/q", "CASEGRAPH_SPARQL_UPDATE_URL": "http://x/u"},
+     "CASEGRAPH_SPARQL_QUERY_URL must be an http(s) URL"),
     (_endpoints("FULL_", "http://127.0.0.1:9"), "a full dataset (CASEGRAPH_FULL_SPARQL_*) needs a public one"),
 ])
 def test_incomplete_remote_settings_are_refused_with_what_is_missing(tmp_path: Path, env: dict[str, str], message: str) -> None:

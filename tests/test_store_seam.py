@@ -40,18 +40,18 @@ def _oxigraph(directory: Path) -> Iterator[Store]:
 
 
 def _oxigraph_server(directory: Path) -> Iterator[Store]:
-    """The Oxigraph server (PyPI's oxigraph) on a port of its own, loaded over the Graph Store Protocol."""
+    """The Oxigraph server (PyPI's oxigraph) on a port of its own, loaded by SPARQL Update."""
     with oxigraph_server(directory) as url:
-        store = RemoteStore(Endpoints(f"{url}/query", f"{url}/update", f"{url}/store"), BASE)
+        store = RemoteStore(Endpoints(f"{url}/query", f"{url}/update"), BASE)
         store.add(QUADS)
         yield store
         store.close()
 
 
 def _virtuoso(directory: Path) -> Iterator[Store]:
-    """Virtuoso, whose default graph is the union of its graphs (its own among them), loaded over the Graph Store Protocol."""
+    """Virtuoso, whose default graph is the union of its graphs (its own among them), loaded by SPARQL Update."""
     with virtuoso_server(directory) as url:
-        store = RemoteStore(Endpoints(f"{url}/sparql", f"{url}/sparql", f"{url}/sparql-graph-crud", union=True), BASE)
+        store = RemoteStore(Endpoints(f"{url}/sparql", f"{url}/sparql", union=True), BASE)
         store.add(QUADS)
         yield store
         store.close()

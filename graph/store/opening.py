@@ -56,8 +56,8 @@ def remote_named(path: Path) -> Endpoints | None:
     except (OSError, ValueError) as error:
         raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset ({error}): build the store again") from None
     try:
-        endpoints = Endpoints(str(named["query"]), str(named["update"]), str(named["graph_store"]), None,
-                              str(named["dataset"]), bool(named.get("union", False)))
+        endpoints = Endpoints(str(named["query"]), str(named["update"]), None, str(named["dataset"]),
+                              bool(named.get("union", False)))
     except (KeyError, TypeError):
         raise NotFound(f"{path / REMOTE_FILE} does not name a remote dataset: build the store again") from None
     configured = remote_endpoints(get_settings(), endpoints.dataset)
@@ -72,8 +72,7 @@ def remote_endpoints(settings: Settings, dataset: str = "public") -> Endpoints |
         return None
     user, password = getattr(settings, f"{prefix}sparql_user"), getattr(settings, f"{prefix}sparql_password")
     auth = (user, password.get_secret_value()) if user is not None and password is not None else None
-    return Endpoints(query, getattr(settings, f"{prefix}sparql_update_url"),
-                     getattr(settings, f"{prefix}sparql_graph_store_url"), auth, dataset,
+    return Endpoints(query, getattr(settings, f"{prefix}sparql_update_url"), auth, dataset,
                      getattr(settings, f"{prefix}sparql_union_default_graph"))
 
 

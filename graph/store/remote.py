@@ -38,6 +38,7 @@ WHOLE_GRAPH = 3600.0  # seconds a read of the whole graph (the index files') may
 VIRTUOSO_ASK = ox.Variable("__ASK_RETVAL")  # the one variable of Virtuoso 7.2's answer to an ASK query, given as rows
 LOAD_QUADS = 1_000  # quads a load request carries, with their copies in the merged graph: Virtuoso 7.2 refuses an
 # INSERT DATA of about 4,000 triples over many graphs (SP031, the SQL it compiles it into is too long)
+DROPS = 100  # graphs one request drops: Virtuoso 7.2 compiles a request into one code vector of at most 32 KB
 ROW_BYTES = 16_384  # bytes of an answer read per row allowed, before the answer is known to be past the row cap
 
 
@@ -47,19 +48,18 @@ class RemoteStoreError(CasegraphError):
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a remote dataset answers: its SPARQL query and update endpoints, its Graph Store Protocol endpoint."""
+    """Where a remote dataset answers: its SPARQL query and update endpoints."""
 
     query: str
     update: str
-    graph_store: str
     auth: tuple[str, str] | None = field(default=None, repr=False)
     dataset: str = "public"  # which of casegraph's datasets: "public", or "full" with the restricted sources
     union: bool = False  # the store's own default graph is the union of its graphs (Virtuoso, GraphDB, QLever)
 
     @property
-    def place(self) -> tuple[str, str, str, bool]:
+    def place(self) -> tuple[str, str, bool]:
         """Where the dataset is and how its store reads it, without the credentials: what makes two settings the same."""
-        return self.query, self.update, self.graph_store, self.union
+        return self.query, self.update, self.union
 
 
 class RemoteStore(SourceGraphs):
@@ -292,11 +292,10 @@ class RemoteStore(SourceGraphs):
 
     def clear(self) -> None:
         """Empty the dataset of what casegraph keeps in it (its source, catalog and ontology graphs, and their merge)."""
-        owned = [*self.source_graphs(), self.catalog, self.ontology, *([self._merged] if self._merged else [])]
-        for graph in owned:
-            self._request("DELETE", self.endpoints.graph_store, params={"graph": graph.value}, allowed=(404,))
-        if self._merged is None:
-            self._request("DELETE", self.endpoints.graph_store, params={"default": ""}, allowed=(404,))
+        drops = [f"DROP SILENT GRAPH {graph}" for graph in (*self.source_graphs(), self.catalog, self.ontology)]
+        drops.append(f"DROP SILENT GRAPH {self._merged}" if self._merged else "DROP SILENT DEFAULT")
+        for start in range(0, len(drops), DROPS):
+            self.update(" ;\n".join(drops[start:start + DROPS]))
 
     def flush(self) -> None:
         """Nothing to do: the remote store made each load durable before answering it."""
@@ -312,13 +311,12 @@ class RemoteStore(SourceGraphs):
     def _post(self, url: str, form: dict[str, str | list[str]], accept: str) -> httpx.Response:
         return self._request("POST", url, data=form, headers={"Accept": accept}, asked=True)
 
-    def _request(self, method: str, url: str, allowed: tuple[int, ...] = (), asked: bool = False,
-                 **arguments: Any) -> httpx.Response:
+    def _request(self, method: str, url: str, asked: bool = False, **arguments: Any) -> httpx.Response:
         try:
             answer = self._client.request(method, url, **arguments)
         except httpx.HTTPError as error:
             raise RemoteStoreError(f"the store at {url} could not be reached: {error}") from None
-        if answer.status_code in allowed or answer.status_code < 300:
+        if answer.status_code < 300:
             return answer
         self._refused(url, answer, asked)
 
@@ -327,7 +325,7 @@ class RemoteStore(SourceGraphs):
         """A query the store refuses is the asker's to mend, told in the store's words (without its address); anything
         else it refuses, casegraph's own loads and updates among them, is the store's failure."""
         if answer.status_code == 400 and asked:
-            raise QueryError(f"the SPARQL store refused the query: {answer.text[:300]}")
+            raise QueryError(f"the query is not valid SPARQL for the store: {answer.text[:300]}")
         raise RemoteStoreError(f"the store at {url} answered {answer.status_code}: {answer.text[:300]}")
 
 

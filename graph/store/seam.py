@@ -2,8 +2,8 @@
 
 The embedded Oxigraph store (graph/store/store.py) is the first implementation. Every member can be
 answered by a remote SPARQL 1.1 store as well: reads as queries whose answers pyoxigraph's
-parse_query_results turns into the same result types, and a revision as Graph Store Protocol PUT
-and DELETE of the source's named graphs. Stores are opened through graph/store/opening.py.
+parse_query_results turns into the same result types, and loads and revisions as SPARQL Update
+requests. Stores are opened through graph/store/opening.py.
 """
 
 from __future__ import annotations
