@@ -218,15 +218,18 @@ def test_a_restricted_write_without_a_full_dataset_is_refused_and_changes_nothin
 
 
 def test_a_write_too_large_for_the_store_is_refused_whole_and_names_no_store(
-        stores: Stores, serve: Callable[..., AbstractContextManager[str]]) -> None:
+        stores: Stores, serve: Callable[..., AbstractContextManager[str]], tmp_path: Path) -> None:
     """Virtuoso 7.2 runs out of memory compiling an INSERT DATA of 6,000 facts (SP030); the Oxigraph server takes it.
     Refused, the write leaves the store as it was and tells the writer nothing of where the store is."""
     public, full, store = stores
     people = "".join(f'<person/qxbulk-{n}> a cg:Person ; skos:prefLabel "Qxbulk {n}"@en ; '
                      f"cg:source <source/remote-report> .\n" for n in range(2_000))
     before = graph_counts(public), graph_counts(full)
-    settings = remote_settings(public) | remote_settings(full, "full_")
-    with serve(store, writer_tokens={"writer": WRITER}, max_request_bytes=1_000_000, **settings) as site:
+    # A front-end of its own beside the module's: its own folder (empty, so it attaches), the same files.
+    shared = {name: store.parent / folder for name, folder in (("sources", "sources"), ("writable_sources", "written"),
+                                                                ("drafts", "drafts"), ("audit_log", "audit.jsonl"))}
+    settings = remote_settings(public) | remote_settings(full, "full_") | shared
+    with serve(tmp_path / "store", writer_tokens={"writer": WRITER}, max_request_bytes=1_000_000, **settings) as site:
         answer = httpx.post(f"{site}/sources", content=(DOCUMENT + people).encode(), timeout=120,
                             headers={"Authorization": f"Bearer {WRITER}", "Content-Type": "text/turtle"})
         page = httpx.get(f"{site}/person/qxbulk-1999", timeout=60)
