@@ -90,7 +90,7 @@ def install(app: FastAPI) -> None:
         if isinstance(error, RemoteStoreError):
             # The store's address and words are the operator's to read, not the client's.
             log.warning("the SPARQL store failed %s %s: %s", request.method, printable(request.url.path), printable(str(error)))
-            return PlainTextResponse(f"{STORE_FAILED}\n", status_code=502)
+            return PlainTextResponse(f"{STORE_FAILED}\n", status_code=status_of(error))
         refused(request, status_of(error), error)
         if isinstance(error, InvalidData):
             # The SHACL report, so that a documenter (or a program) sees every violation, where, and why. A report

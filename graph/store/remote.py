@@ -138,7 +138,7 @@ class RemoteStore(SourceGraphs):
             with self._client.stream("POST", url, data=form, headers=headers, timeout=timeout) as answer:
                 if answer.status_code >= 300:
                     answer.read()
-                    self._refused(url, answer)
+                    self._refused(url, answer, asked=True)
                 for chunk in answer.iter_bytes():
                     body += chunk
                     if len(body) > most_bytes:
@@ -321,7 +321,7 @@ class RemoteStore(SourceGraphs):
         self._refused(url, answer, asked)
 
     @staticmethod
-    def _refused(url: str, answer: httpx.Response, asked: bool = True) -> NoReturn:
+    def _refused(url: str, answer: httpx.Response, asked: bool) -> NoReturn:
         """A query the store refuses is the asker's to mend, told in the store's words (without its address); anything
         else it refuses, casegraph's own loads and updates among them, is the store's failure."""
         if answer.status_code == 400 and asked:

@@ -16,8 +16,9 @@ from typing import Literal
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-DURATIONS = frozenset(ox.NamedNode(XSD + name) for name in ("duration", "yearMonthDuration", "dayTimeDuration"))
+from graph.namespaces import PREFIXES
+
+DURATIONS = frozenset(ox.NamedNode(PREFIXES["xsd"] + name) for name in ("duration", "yearMonthDuration", "dayTimeDuration"))
 
 Blocks = Mapping[ox.NamedNode | None, Iterable[ox.Triple]]  # triples by graph; None is the default graph
 
