@@ -18,7 +18,7 @@ added after a query is joined after its filters and aggregates, so it would not 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from graph.errors import CasegraphError, QueryError
 from graph.namespaces import PREFIXES, merged_graph, source_prefix
+from graph.store.durations import PROBE, as_months, mended, mended_results, mended_triples
 from graph.store.seam import Prologue, QueryResult, Revision, Rows, SourceGraphs, asked, declared
 from graph.store.updates import by_graph, changing
 
@@ -74,6 +75,7 @@ class RemoteStore(SourceGraphs):
         self._prologue = self._base + "".join(self._prefixes.values())
         self._merged = ox.NamedNode(merged_graph(base)) if endpoints.union else None
         self._as_default: dict[str, str | list[str]] = {"default-graph-uri": self._merged.value} if self._merged else {}
+        self._months: bool | None = None  # whether the store gives durations back as months: asked at the first answer
 
     def query(self, text: str, form: str = "SELECT", prologue: Prologue | None = None,
               default_graph: list[ox.NamedNode] | None = None, named_graphs: list[ox.NamedNode] | None = None,
@@ -88,16 +90,19 @@ class RemoteStore(SourceGraphs):
         return asked(answer) if form == "ASK" else answer
 
     def _sent(self, text: str, iris: dict[str, ox.NamedNode] | None = None, form: str = "SELECT",
-              graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None, prologue: Prologue | None = None) -> QueryResult:
+              graphs: tuple[tuple[str, ...], tuple[str, ...]] | None = None, prologue: Prologue | None = None,
+              mend: bool = True) -> QueryResult:
+        """The store's answer to a query, its durations mended unless the caller mends them itself (`mend`)."""
         given = "".join(f"PREFIX {name}: {ox.NamedNode(iri)}\n" for name, iri in declared(iris).items())  # written by pyoxigraph
         answer = self._post(self.endpoints.query, self._fields(given + text, graphs, prologue), _accepted(form))
         kind = _media_type(answer)
+        body = self._mended(answer.content, kind) if mend else answer.content
         if kind == NTRIPLES:
             try:
-                return _as_query_triples(answer.content)
+                return _as_query_triples(body)
             except SyntaxError as error:
                 raise RemoteStoreError(f"the remote store's answer could not be read as {kind}: {error}") from None
-        result = decoded(answer.content, kind, None)  # the module's own queries: no row cap
+        result = decoded(body, kind, None)  # the module's own queries: no row cap
         assert not isinstance(result, list)
         return result
 
@@ -111,8 +116,26 @@ class RemoteStore(SourceGraphs):
         `most_rows` rows could fill.
         """
         headers = {"Accept": _accepted(form)}
-        return self._read(self.endpoints.query, self._fields(text, graphs, prologue), headers, timeout,
-                          most_rows * ROW_BYTES + ROW_BYTES)
+        body, kind = self._read(self.endpoints.query, self._fields(text, graphs, prologue), headers, timeout,
+                                most_rows * ROW_BYTES + ROW_BYTES)
+        return self._mended(body, kind), kind
+
+    def _mended(self, body: bytes, kind: str) -> bytes:
+        """An answer of the store with its durations as the sources give them, if the store gives them back as months."""
+        if not self.gives_months:
+            return body
+        try:
+            return mended_results(body) if kind == RESULTS else mended_triples(body) if kind == NTRIPLES else body
+        except (ValueError, SyntaxError) as error:  # json's and pyoxigraph's parsers report bad input so
+            raise RemoteStoreError(f"the remote store's answer could not be read as {kind}: {error}") from None
+
+    @property
+    def gives_months(self) -> bool:
+        """Whether the store gives a year-month duration back as its number of months (Virtuoso 7.2), asked of it once."""
+        if self._months is None:
+            (row,) = Rows(self._selected(self._sent(PROBE, mend=False)))
+            self._months = as_months(row["d"])
+        return self._months
 
     def _fields(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None,
                 prologue: Prologue | None = None) -> dict[str, str | list[str]]:
@@ -166,9 +189,10 @@ class RemoteStore(SourceGraphs):
         del result
         raise QueryError("expected a SELECT query")
 
-    def _rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal], modifiers: str = "") -> Rows:
+    def _rows(self, head: str, pattern: str, bound: Mapping[str, ox.NamedNode | ox.Literal], modifiers: str = "",
+              mend: bool = True) -> Rows:
         """The rows of this module's own query: `head WHERE { VALUES … pattern } modifiers`."""
-        return Rows(self._selected(self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}")))
+        return Rows(self._selected(self._sent(f"{head} WHERE {{ {_values(bound)} {pattern} }} {modifiers}", mend=mend)))
 
     def _selected(self, result: QueryResult) -> ox.QuerySolutions:
         if isinstance(result, ox.QuerySolutions):
@@ -214,20 +238,28 @@ class RemoteStore(SourceGraphs):
             raise QueryError("a remote store cannot be asked about a blank node: its labels are its own")
         bound = {name: term for name, term in (("s", subject), ("p", predicate), ("o", object)) if term is not None}
         found: list[ox.Quad] = []
+        fix = self._object_mending()
         if graph is None or isinstance(graph, ox.DefaultGraph):
-            found += (ox.Quad(*_spo(row, bound)) for row in self._rows("SELECT ?s ?p ?o", "?s ?p ?o", bound))
+            rows = self._rows("SELECT ?s ?p ?o", "?s ?p ?o", bound, mend=False)
+            found += (ox.Quad(*_spo(row, bound, fix)) for row in rows)
         if not isinstance(graph, ox.DefaultGraph):
             pattern, named = self._in_graphs(bound) if graph is None else ("GRAPH ?g { ?s ?p ?o }", bound | {"g": graph})
-            rows = self._rows("SELECT ?s ?p ?o ?g", pattern, named)
-            found += (ox.Quad(*_spo(row, bound), graph or row["g"]) for row in rows)
+            rows = self._rows("SELECT ?s ?p ?o ?g", pattern, named, mend=False)
+            found += (ox.Quad(*_spo(row, bound, fix), graph or row["g"]) for row in rows)
         return iter(found)
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
         """The quads of every named graph, or of one (never the merged default graph's copies)."""
         if graph is not None:
             return self.quads_for_pattern(None, None, None, graph)
-        rows = self._rows("SELECT ?s ?p ?o ?g", *self._in_graphs({}))
-        return [ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows]
+        fix = self._object_mending()
+        rows = self._rows("SELECT ?s ?p ?o ?g", *self._in_graphs({}), mend=False)
+        return [ox.Quad(row["s"], row["p"], fix(row["o"]), row["g"]) for row in rows]
+
+    def _object_mending(self) -> Callable[[Any], Any]:
+        """What to do to each object of a quad read from the store, for the reads of whole graphs: mending the answer
+        itself would parse it twice."""
+        return mended if self.gives_months else _same
 
     def source_graphs(self) -> list[ox.NamedNode]:
         """The names of the source graphs, sorted."""
@@ -414,6 +446,12 @@ def _values(bound: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     return f"VALUES ({' '.join(str(ox.Variable(v)) for v in variables)}) {{ ({' '.join(str(t) for t in terms)}) }}"
 
 
-def _spo(row: ox.QuerySolution, bound: Mapping[str, ox.NamedNode | ox.Literal]) -> tuple[Any, Any, Any]:
-    """A row's subject, predicate and object, those bound taken from the pattern (a VALUES-bound variable is projected too)."""
-    return tuple(bound.get(name) or row[name] for name in ("s", "p", "o"))  # type: ignore[return-value]
+def _spo(row: ox.QuerySolution, bound: Mapping[str, ox.NamedNode | ox.Literal],
+         fix: Callable[[Any], Any]) -> tuple[Any, Any, Any]:
+    """A row's subject, predicate and object, those bound taken from the pattern (a VALUES-bound variable is projected too),
+    the object read from the store passed through `fix`."""
+    return bound.get("s") or row["s"], bound.get("p") or row["p"], bound.get("o") or fix(row["o"])
+
+
+def _same(term: Any) -> Any:
+    return term
