@@ -1,6 +1,7 @@
 """What casegraph reads from a query: its own prologue, of which a remote store is sent only the base and prefixes it
-lacks (tests/web/test_remote_store.py runs such queries on Virtuoso, which takes no BASE after a PREFIX); and that
-reading it keeps nothing of its caller's alive."""
+lacks (tests/web/test_remote_store.py runs such queries on Virtuoso, which takes no BASE after a PREFIX); the graphs its
+GRAPH patterns name, which such a store is given as named graphs; and that reading it keeps nothing of its caller's
+alive."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 ])
 def test_a_querys_own_base_and_the_casegraph_prefixes_it_leaves_undeclared_are_read(text: str, prologue: Prologue) -> None:
     assert read_query(text, BASE).prologue == prologue
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("SELECT * WHERE { GRAPH <source/a> { ?s ?p ?o } GRAPH cg:b { ?s ?p ?o } }",
+     ("https://w3id.org/casegraph/ontology#b", f"{BASE}source/a")),
+    ("SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH <source/a> { ?s ?p ?o } } }", (f"{BASE}source/a",)),
+    ("SELECT * WHERE { { SELECT ?s WHERE { GRAPH <source/a> { ?s ?p ?o } } } GRAPH ?g { ?s ?p ?o } }", ()),
+    ("SELECT * WHERE { ?s ?p ?o }", ()),
+], ids=["by IRI and by prefixed name", "within NOT EXISTS", "one of them by a variable", "none"])
+def test_the_graphs_a_query_names_are_read_unless_one_is_named_by_a_variable(text: str, names: tuple[str, ...]) -> None:
+    assert read_query(text, BASE).graph_names == names
 
 
 class Held:

@@ -33,7 +33,7 @@ class DirectQueries:
                              "write the values into the query")
         store = self._store(store_dir)
         asked = asyncio.to_thread(store.answer, planned.text, planned.form, planned.graphs, self.timeout, self.max_rows,
-                                  planned.prologue)
+                                  planned.prologue, planned.graph_names)
         try:
             body, kind = await asyncio.wait_for(asked, self.timeout)
             return decoded(body, kind, self.max_rows, planned.form == "ASK")  # here, in the thread that will read the results

@@ -35,6 +35,7 @@ class Plan:
     bindings: tuple[tuple[str, str, bool], ...] = ()  # (variable, value, is an IRI)
     form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE, as read: a remote store is asked for its answer by it
     prologue: Prologue = Prologue()  # what its own prologue settles, as read: a remote store declares only what it lacks
+    graph_names: tuple[str, ...] = ()  # the graphs its GRAPH patterns name, when none names one by a variable, as read
 
 
 def bind(name: str, value: str) -> tuple[str, str, bool]:

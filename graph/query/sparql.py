@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from pyparsing import ParseBaseException, ParseResults
-from rdflib import URIRef
+from rdflib import URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import Query as SPARQL_QUERY
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -52,6 +52,7 @@ class Reading:
     text: str | None = None  # the text to run, when escapes made it differ from the text given
     form: str = "SELECT"  # SELECT, ASK, CONSTRUCT or DESCRIBE
     prologue: Prologue = Prologue()  # what its own prologue settles
+    graph_names: tuple[str, ...] = ()  # the graphs its GRAPH patterns name, when none names its graph by a variable
 
 
 KEPT_TEXT = 16_384  # longer queries are read afresh each time, so the kept readings stay small
@@ -107,7 +108,15 @@ def _reading(text: str, base: str) -> Reading:
     return Reading(default_graphs=tuple(urljoin(final_base, str(c.default)) for c in clauses if c.default is not None),
                    named_graphs=tuple(urljoin(final_base, str(c.named)) for c in clauses if c.named is not None),
                    text=None if expanded == text else expanded, form=query.algebra.name.removesuffix("Query").upper(),
-                   prologue=prologue)
+                   prologue=prologue, graph_names=_graph_names(query.algebra))
+
+
+def _graph_names(algebra: CompValue) -> tuple[str, ...]:
+    """The IRIs of the graphs a query's GRAPH patterns name (those within EXISTS are left as parsed), or none at all if
+    one names its graph by a variable."""
+    terms = {node.term for node in _nodes(algebra)
+             if isinstance(node, CompValue) and node.name in ("Graph", "GraphGraphPattern")}
+    return () if any(isinstance(term, Variable) for term in terms) else tuple(sorted(str(term) for term in terms))
 
 
 class _Unreadable(Exception):
@@ -210,7 +219,7 @@ def plan(store: Store, text: str, dataset: Dataset | None = None,
         graphs = (reading.default_graphs, reading.named_graphs)
     else:
         graphs = None  # the store's default graph: the merge of its named graphs, each triple once
-    return Plan(reading.text or text, graphs, bindings, reading.form, reading.prologue)
+    return Plan(reading.text or text, graphs, bindings, reading.form, reading.prologue, reading.graph_names)
 
 
 def run(store: Store, text: str, dataset: Dataset | None = None) -> QueryResult:

@@ -107,7 +107,7 @@ class RemoteStore(SourceGraphs):
         return result
 
     def answer(self, text: str, form: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None, timeout: float,
-               most_rows: int, prologue: Prologue | None = None) -> tuple[bytes, str]:
+               most_rows: int, prologue: Prologue | None = None, graph_names: tuple[str, ...] = ()) -> tuple[bytes, str]:
         """The bytes and media type of the store's answer to a caller's query of any form over the dataset (or the graphs
         named as its dataset); `decoded` reads them. Any thread may ask: the bytes are not yet pyoxigraph's objects,
         which must stay in the thread that made them.
@@ -116,7 +116,7 @@ class RemoteStore(SourceGraphs):
         `most_rows` rows could fill.
         """
         headers = {"Accept": _accepted(form)}
-        body, kind = self._read(self.endpoints.query, self._fields(text, graphs, prologue), headers, timeout,
+        body, kind = self._read(self.endpoints.query, self._fields(text, graphs, prologue, graph_names), headers, timeout,
                                 most_rows * ROW_BYTES + ROW_BYTES)
         return self._mended(body, kind), kind
 
@@ -138,12 +138,19 @@ class RemoteStore(SourceGraphs):
         return self._months
 
     def _fields(self, text: str, graphs: tuple[tuple[str, ...], tuple[str, ...]] | None,
-                prologue: Prologue | None = None) -> dict[str, str | list[str]]:
+                prologue: Prologue | None = None, graph_names: tuple[str, ...] = ()) -> dict[str, str | list[str]]:
         """A query's form fields: its text after the base and prefixes it lacks, and its dataset (the merged graph when it
-        names none)."""
+        names none).
+
+        Given the merged graph as the default graph, a store whose default graph is all its graphs (Virtuoso 7.2) finds
+        nothing in a graph a GRAPH pattern names by its IRI, as the protocol would have it: such a graph is then named
+        too (`graph_names`, given only when no GRAPH pattern names its graph by a variable, which the named graphs
+        given would narrow).
+        """
         fields: dict[str, str | list[str]] = {"query": self._lacking(prologue) + text}
         if graphs is None:
-            return fields | self._as_default
+            named = {"named-graph-uri": list(graph_names)} if self._merged and graph_names else {}
+            return fields | self._as_default | named
         # The protocol's dataset: given at all, the default graph is only the graphs named in it.
         return fields | {"default-graph-uri": list(graphs[0]), "named-graph-uri": list(graphs[1])}
 

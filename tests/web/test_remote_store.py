@@ -172,6 +172,18 @@ def test_the_protocols_dataset_reaches_the_store_as_casegraph_checked_it(site: s
     assert refused.status_code == 400 and "not a graph of this store" in refused.text
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT ?p ?o WHERE { GRAPH <source/hrw-ikram-nurmehmet> { <person/ikram-nurmehmet> ?p ?o } } ORDER BY ?p ?o",
+    "SELECT ?person WHERE { ?person a cg:Person FILTER EXISTS { GRAPH <source/uscirf-gulmira-imin> { ?person ?p ?o } } } "
+    "ORDER BY ?person",
+    f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ <person/gulmira-imin> ?p ?o }} "
+    f"FILTER(STRSTARTS(STR(?g), '{BASE}source/')) }} GROUP BY ?g ORDER BY ?g",
+], ids=["a graph named by its IRI", "one within EXISTS", "graphs bound to a variable"])
+def test_a_readers_query_of_a_sources_graph_is_answered_as_on_the_embedded_store(site: str, server: str, query: str) -> None:
+    remote, embedded = (_select(f"{url}/sparql", query) for url in (site, server))
+    assert remote and remote == embedded
+
+
 def test_a_named_querys_parameters_are_refused_plainly(site: str) -> None:
     answer = httpx.get(f"{site}/queries/overdue-releases", params={"today": "2024-01-01"}, timeout=60)
     assert answer.status_code == 400 and "cannot be sent to a remote SPARQL store" in answer.text
