@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
-from rdflib import Dataset, Namespace
+from rdflib import RDF, SKOS, Dataset, Graph, Literal, Namespace
 
 from conftest import BASE, seed_sources
+from graph.editions.build import ontology_quads
+from graph.paths import ontology_files
 from graph.publish.charts import Bar, charts
 from graph.store.opening import memory_store
 from graph.store.seam import Store
@@ -26,6 +30,32 @@ def test_people_per_court_counts_each_person_the_sources_put_before_it(store: St
     people = {p for e, c in dataset.subject_objects(CG.court) if str(c) == COURT for p in dataset.objects(e, CG.concerns)}
     assert _by_name(store)["people-per-court"] == [Bar("Urumqi Intermediate People's Court", len(people), COURT)]
     assert len(people) == 8, "Gulmira Imin, Ikram Nurmehmet and Tahir Imin's six business partners"
+
+
+def test_people_by_gender_counts_each_person_under_each_gender_given(store: Store) -> None:
+    # Counted independently, with rdflib over the source files and the ontology's names of the genders.
+    dataset, ontology = Dataset(default_union=True), Graph()
+    for path in seed_sources():
+        dataset.parse(path, format="trig", publicID=BASE)
+    for path in ontology_files():
+        ontology.parse(path, format="turtle")
+    expected: Counter[str] = Counter()
+    for person in {p for kind in (CG.Person, CG.UnidentifiedPerson) for p in dataset.subjects(RDF.type, kind)}:
+        genders = set(dataset.objects(person, CG.gender))
+        names = [str(name) for g in genders for name in ontology.objects(g, SKOS.prefLabel)
+                 if isinstance(name, Literal) and name.language == "en"]
+        expected.update(names or ["not stated"])
+    assert {bar.label: bar.value for bar in _by_name(store)["people-by-gender"]} == expected
+    assert expected["not stated"] and len(expected) > 2
+
+
+def test_people_by_gender_has_no_bar_of_none() -> None:
+    alone = memory_store(BASE)
+    alone.add(ontology_quads())
+    person, graph = ox.NamedNode(f"{BASE}person/test"), ox.NamedNode(f"{BASE}source/test-only")
+    alone.add([ox.Quad(person, ox.NamedNode(str(RDF.type)), ox.NamedNode(CG.Person), graph),
+               ox.Quad(person, ox.NamedNode(CG.gender), ox.NamedNode(CG["gender-female"]), graph)])
+    assert _by_name(alone)["people-by-gender"] == [Bar("female", 1)], "a person with a gender, and no \"not stated\" of 0"
 
 
 def test_sentences_read_as_the_sources_give_them(store: Store) -> None:

@@ -218,13 +218,8 @@ def test_dumps_hold_what_the_store_holds_and_no_restricted_source(site: str, sto
 
 
 @pytest.mark.parametrize("path", ["/person/gulmira-imin", "/source/hrw-ikram-nurmehmet", "/stats"])
-def test_pages_read_from_the_remote_store_are_the_embedded_stores(site: str, server: str, path: str, stores: Stores,
-                                                                  request: pytest.FixtureRequest) -> None:
+def test_pages_read_from_the_remote_store_are_the_embedded_stores(site: str, server: str, path: str) -> None:
     """The page queries run on the store itself: a store that reads one of them otherwise shows another page."""
-    if path == "/stats" and stores[0].union:  # strict: the day Virtuoso keeps them, this fails and the mark goes
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "Virtuoso 7.2 finds nothing in GRAPH <iri> under a given default graph, so the charts by gender and "
-            "collection lack names (docs/remote-stores.md)")))
     remote, embedded = (httpx.get(f"{url}{path}", headers={"Accept": "text/html"}, timeout=60) for url in (site, server))
     assert remote.status_code == embedded.status_code == 200
     assert remote.text.replace(site, "") == embedded.text.replace(server, "")
