@@ -26,6 +26,9 @@ def test_only_durations_written_as_months_are_mended_in_results() -> None:
         {name: {"type": "literal", "value": term.value, "datatype": term.datatype.value} for name, term in rows}]}})
     (row,) = ox.parse_query_results(mended_results(body.encode()), format=ox.QueryResultsFormat.JSON)
     assert [row[name] for name, _ in rows] == [ox.Literal("P6Y6M", datatype=YEAR_MONTH_DURATION), *(t for _, t in rows[1:])]
+    unmended = json.dumps({"head": {"vars": ["t"]}, "results": {"bindings": [
+        {"t": {"type": "literal", "value": "P6Y6M", "datatype": YEAR_MONTH_DURATION.value}}]}}).encode()
+    assert mended_results(unmended) is unmended, "an answer with nothing to mend is given back as it came"
 
 
 def test_durations_written_as_months_are_mended_in_triples() -> None:
