@@ -264,8 +264,8 @@ class RemoteStore(SourceGraphs):
         return [ox.Quad(row["s"], row["p"], fix(row["o"]), row["g"]) for row in rows]
 
     def _object_mending(self) -> Callable[[Any], Any]:
-        """What to do to each object of a quad read from the store, for the reads of whole graphs: mending the answer
-        itself would parse it twice."""
+        """What to do to each object of a quad read from the store, for the reads that may hold the whole graph: mending
+        such an answer before reading it would hold it all as Python's JSON objects."""
         return mended if self.gives_months else _same
 
     def source_graphs(self) -> list[ox.NamedNode]:
