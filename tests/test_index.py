@@ -38,7 +38,8 @@ from graph.processes import BACKGROUND
 from graph.publish.charts import Chart, charts
 from graph.publish.overview import Overview, overview
 from graph.search.textindex import SearchIndex
-from graph.store.opening import open_store
+from graph.store.opening import name_remote, open_store
+from graph.store.remote import Endpoints
 from graph.store.seam import Store
 
 NEEDLES = ["gulmira", "Tahir", "court", "ikram nurmehmet", "xinjiang", "Ü", "zzz-nothing"]
@@ -94,6 +95,15 @@ def test_a_process_that_cannot_make_them_is_reported(tmp_path: Path, own_store: 
     with pytest.raises(IndexFailed, match="making the index files of .*broken failed"):
         ensure_index(broken, BASE)
     assert not (broken / INDEX_FOLDER / RECORD).exists()
+
+
+def test_a_store_that_cannot_be_reached_is_reported_in_a_line(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    gone = "http://127.0.0.1:9/sparql"  # the discard port: nothing answers
+    name_remote(tmp_path / "remote", Endpoints(gone, gone))
+    with pytest.raises(IndexFailed, match="making the index files of .*remote failed"):
+        ensure_index(tmp_path / "remote", BASE)
+    told = capfd.readouterr().err
+    assert "could not be reached" in told and "Traceback" not in told
 
 
 def test_views_files_holding_something_else_are_refused(own_store: Path) -> None:

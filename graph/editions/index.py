@@ -139,7 +139,7 @@ def ensure_index(store_dir: Path, base: str) -> IndexRecord:
     if record is not None:
         return record
     # Niced (the default of run_apart), so that the writes the service answers meanwhile come first.
-    exit_code = run_apart("index", make_index, store_dir, base, code_digest())
+    exit_code = run_apart("index", _told, make_index, store_dir, base, code_digest())
     record = index_record(store_dir)
     if exit_code != 0 or record is None:
         raise IndexFailed(f"making the index files of {store_dir} failed (exit code {exit_code}); see the log")
@@ -207,13 +207,23 @@ def derived_file(path: Path, write: Callable[..., None], store_dir: Path, base: 
     except FileNotFoundError:
         pass
     part = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-    exit_code = run_apart(path.stem, _write_part, part, write, store_dir, base, code_digest(), *args)
+    exit_code = run_apart(path.stem, _told, _write_part, part, write, store_dir, base, code_digest(), *args)
     if exit_code != 0:
         part.unlink(missing_ok=True)
         raise IndexFailed(f"writing {path.name} for {store_dir} failed (exit code {exit_code}); see the log")
     handle = part.open("rb")
     os.replace(part, path)
     return handle
+
+
+def _told(target: Callable[..., None], *args: object) -> None:
+    """Run a child's work; a failure casegraph reports (a store gone, a file it cannot read) ends it with that failure
+    in one line of the log, not a traceback."""
+    try:
+        target(*args)
+    except CasegraphError as error:
+        print(f"casegraph: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(1) from None
 
 
 def _write_part(part: Path, write: Callable[..., None], store_dir: Path, base: str, code: str, *args: object) -> None:
