@@ -41,3 +41,17 @@ def test_a_run_of_some_steps_keeps_the_earlier_runs_other_rows_and_marks_them() 
     written = table(results, about)
     assert "| build† | 2.00 s |" in written and "| load into Virtuoso | 3.00 s |" in written
     assert "† A row so marked was measured in an earlier run, day one, by `make bench`." in written
+
+
+def test_every_earlier_run_has_a_mark_of_its_own_however_many_there_are() -> None:
+    sys.path.insert(0, str(REPORT.parent))
+    from measure import Result
+    from report import table
+    machine = {"cpus": "2", "cpu": "x", "memory": "1 GiB", "python": "3.11", "pyoxigraph": "0.5", "system": "linux"}
+    days = [f"day {n}" for n in range(6)]
+    results = [Result(10, f"step {n}", "casegraph", float(n + 1), extra={"run": day}) for n, day in enumerate(days)]
+    about = {"machine": machine, "when": "today", "command": "make bench",
+             "earlier": [{"when": day, "command": "make bench"} for day in days]}
+    notes = [line for line in table(results, about).splitlines() if "A row so marked" in line]
+    marks = [line.split(" ", 1)[0] for line in notes]
+    assert len(notes) == len(set(marks)) == 6 and marks[4:] == ["††", "‡‡"]

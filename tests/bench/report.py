@@ -118,7 +118,12 @@ def _verdict(task: str, own: Result, others: dict[str, Result]) -> str:
     return f"{goal.words}: met" if shortfall <= 1 else f"{goal.words}: **missed, {short}× short**"
 
 
-MARKS = "†‡§¶"
+MARKS = "†‡§¶"  # then doubled (††), as footnote marks run on
+
+
+def mark_of(number: int) -> str:
+    """The footnote mark of the earlier run of this number (from 0)."""
+    return MARKS[number % len(MARKS)] * (number // len(MARKS) + 1)
 
 
 def kept(earlier: list[Result], about_earlier: dict[str, object], results: list[Result],
@@ -145,7 +150,7 @@ def table(results: list[Result], about: dict[str, object], level: int = 1) -> st
              "times better casegraph is than that baseline (faster, more requests per second, less memory):",
              "above 1, casegraph is better; below 1, worse. `> N s` means stopped at the time limit.", ""]
     earlier: list[dict[str, str]] = about.get("earlier", [])  # type: ignore[assignment]
-    mark = {run["when"]: MARKS[number] for number, run in enumerate(earlier)}
+    mark = {run["when"]: mark_of(number) for number, run in enumerate(earlier)}
     lines += [f"{mark[run['when']]} A row so marked was measured in an earlier run, {run['when']}, by `{run['command']}`."
               for run in earlier] + ([""] if earlier else [])
     for size in sorted({r.size for r in results}):
