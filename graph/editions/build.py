@@ -21,7 +21,7 @@ from graph.paths import ontology_files
 from graph.settings import Settings
 from graph.store import content
 from graph.store.opening import open_store, remote_endpoints
-from graph.store.remote import Endpoints, RemoteStore
+from graph.store.remote import WHOLE_GRAPH, Endpoints, RemoteStore
 from graph.store.seam import Store
 from graph.store.shared import SharedState
 from graph.store.sources import SourceFile, public_quads, read_source, restricted, source_files
@@ -280,7 +280,9 @@ def _build_one(store_dir: Path, sources: list[SourceFile], base: str, digest: st
     fresh = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(fresh, base, new=True, remote=remote)
+    # A remote store can keep one request of a long load waiting past the usual minute (Virtuoso did, half an hour into
+    # 100,000 cases): a build waits for it as long as for a read of the whole graph, rather than lose the load.
+    store = open_store(fresh, base, new=True, remote=remote, timeout=WHOLE_GRAPH)
     load(store, sources, restricted=full)
     store.flush()
     documents = sum(1 for s in sources for g in s.graphs if full or g.value not in hidden)

@@ -30,7 +30,7 @@ def open_store(path: Path, base: str = DEFAULT_BASE, read_only: bool = False, ne
     """
     if new and remote is not None:
         name_remote(path, remote)
-        store = RemoteStore(remote, base)
+        store = RemoteStore(remote, base, timeout=timeout)
         store.clear()
         return store
     if new:

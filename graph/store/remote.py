@@ -35,7 +35,7 @@ from graph.store.updates import by_graph, changing
 RESULTS = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 TIMEOUT = 60.0  # seconds for one request; a query's own limit is the store's and the caller's
-WHOLE_GRAPH = 3600.0  # seconds a read of the whole graph (the index files') may wait for the store's first byte
+WHOLE_GRAPH = 3600.0  # seconds a read of the whole graph (the index files'), or a request of a build, may wait for the store
 VIRTUOSO_ASK = ox.Variable("__ASK_RETVAL")  # the one variable of Virtuoso 7.2's answer to an ASK query, given as rows
 LOAD_QUADS = 1_000  # quads a load request carries, with their copies in the merged graph: Virtuoso 7.2 refuses an
 # INSERT DATA of about 4,000 triples over many graphs (SP031, the SQL it compiles it into is too long)
